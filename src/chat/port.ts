@@ -1,0 +1,62 @@
+/**
+ * The chat port: what the serving core asks of a chat platform, and what a platform hands
+ * back. Slack and Discord each implement it inside chat/<platform>/; the core (router,
+ * scheduler, outbox) never imports a chat SDK.
+ */
+import type { Answer } from '../app/service.ts';
+import type { StoredBrief } from '../store/port.ts';
+
+/** Opaque channel address: "slack:C0123ABCD" or "discord:123456789012345678". */
+export type ChannelRef = string;
+
+/** Opaque thread address within a channel (Slack message ts, Discord thread id). */
+export interface ThreadRef {
+  readonly channel: ChannelRef;
+  readonly threadId: string;
+}
+
+/** Where a brief was posted, so follow-ups in its thread find it again. */
+export interface PostedBrief {
+  readonly thread: ThreadRef;
+  /** Platform message ids of every message the brief took (continuations included). */
+  readonly messageIds: readonly string[];
+}
+
+/** A slash command (`/brief …`) as the core sees it, platform details stripped. */
+export interface CommandRequest {
+  readonly channel: ChannelRef;
+  readonly userId: string;
+  /** Words after the command name: ["china-ai", "7d"], ["follow", "china-ai"], []. */
+  readonly args: readonly string[];
+}
+
+/** A message in a brief's thread (a follow-up question). */
+export interface ThreadMessage {
+  readonly thread: ThreadRef;
+  readonly userId: string;
+  readonly text: string;
+  /** Platform event id, for dropping redelivered events. */
+  readonly eventId: string;
+}
+
+/** What the core answers to a command; the adapter renders it for its platform. */
+export type CommandReply =
+  | { readonly kind: 'brief'; readonly brief: StoredBrief }
+  | { readonly kind: 'text'; readonly text: string; readonly ephemeral: boolean };
+
+export interface ChatHandlers {
+  /** Called after the adapter has acknowledged the command within the platform's limit. */
+  onCommand(request: CommandRequest): Promise<CommandReply>;
+  onThreadMessage(message: ThreadMessage): Promise<Answer | undefined>;
+}
+
+export interface ChatAdapter {
+  /** "slack" or "discord": the prefix of this adapter's ChannelRefs. */
+  readonly platform: 'slack' | 'discord';
+  start(handlers: ChatHandlers): Promise<void>;
+  stop(): Promise<void>;
+  /** Posts a brief to a channel (continuing in its thread when it exceeds limits). */
+  postBrief(channel: ChannelRef, brief: StoredBrief): Promise<PostedBrief>;
+  /** Replies in a thread with an answer. */
+  replyInThread(thread: ThreadRef, answer: Answer): Promise<void>;
+}

@@ -1,0 +1,79 @@
+/**
+ * The config file's schema (one YAML or JSON file, see briefbot.config.yaml). Parsed once,
+ * in config/load.ts; everything else receives typed values.
+ */
+import { z } from 'zod';
+import { isWindow } from './window.ts';
+
+const topicId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "-" or "_" (e.g. china-ai)');
+
+const sourceEntry = z.union([
+  z.string().min(1),
+  z
+    .object({
+      url: z.string().min(1).optional(),
+      path: z.string().min(1).optional(),
+      kind: z.enum(['auto', 'feed', 'page', 'folder', 'file']).default('auto'),
+      title: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((s) => (s.url === undefined) !== (s.path === undefined), 'give exactly one of url or path'),
+]);
+
+const windowText = z.string().refine(isWindow, 'must be a window like 24h, 7d, 2w or all');
+
+const channel = z.string().regex(/^(slack|discord):[A-Za-z0-9_-]+$/, 'must look like slack:C0123ABCD or discord:123456789');
+
+export const summarizerSchema = z
+  .object({
+    kind: z.enum(['auto', 'extractive', 'llm']).default('auto'),
+    model: z.string().min(1).optional(),
+    maxTokensPerBrief: z.number().int().positive().optional(),
+    maxStories: z.number().int().min(1).max(50).default(8),
+  })
+  .strict();
+
+export const topicSchema = z
+  .object({
+    id: topicId,
+    title: z.string().min(1).optional(),
+    sources: z.array(sourceEntry).min(1, 'a topic needs at least one source'),
+    include: z.array(z.string().min(1)).default([]),
+    exclude: z.array(z.string().min(1)).default([]),
+    window: windowText.default('24h'),
+    schedule: z
+      .object({ cron: z.string().min(1), timezone: z.string().min(1).default('UTC') })
+      .strict()
+      .optional(),
+    channels: z.array(channel).default([]),
+    summarizer: summarizerSchema.default({ kind: 'auto', maxStories: 8 }),
+  })
+  .strict();
+
+export const fetchSchema = z
+  .object({
+    timeoutMs: z.number().int().min(100).max(300_000).default(20_000),
+    maxBytes: z.number().int().min(1024).max(200_000_000).default(10_000_000),
+    maxRedirects: z.number().int().min(0).max(20).default(5),
+    perHostConcurrency: z.number().int().min(1).max(32).default(2),
+    retries: z.number().int().min(0).max(10).default(2),
+    userAgent: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** SQLite file; default ./data/briefbot.db beside the working directory. */
+    database: z.string().min(1).optional(),
+    /** Hosts, IPs or CIDRs that fetches may reach even though they are private/loopback. */
+    allowHosts: z.array(z.string().min(1)).default([]),
+    fetch: fetchSchema.default({ timeoutMs: 20_000, maxBytes: 10_000_000, maxRedirects: 5, perHostConcurrency: 2, retries: 2 }),
+    topics: z.array(topicSchema).default([]),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type TopicEntry = z.infer<typeof topicSchema>;
+export type FetchSettings = z.infer<typeof fetchSchema>;

@@ -1,0 +1,100 @@
+/**
+ * The storage port. Everything the pipeline and the bot keep goes through these
+ * interfaces, so that SQLite (the default) can be joined later by PostgreSQL without any
+ * stage changing. Methods are async for that reason, even though SQLite answers at once.
+ */
+import type { Article, Brief, IsoTime, SourceHealth } from '../core/types.ts';
+
+/** Conditional-GET validators and health of one source. */
+export interface SourceState extends SourceHealth {
+  readonly etag?: string;
+  readonly lastModified?: string;
+}
+
+export interface SourceRepo {
+  get(sourceId: string): Promise<SourceState | undefined>;
+  /** A successful collection; stores validators for the next conditional GET. */
+  recordSuccess(
+    sourceId: string,
+    url: string,
+    at: IsoTime,
+    validators: { etag?: string | undefined; lastModified?: string | undefined },
+  ): Promise<void>;
+  /** A failed collection: bumps the failure streak, keeps validators. */
+  recordFailure(sourceId: string, url: string, at: IsoTime, error: string): Promise<void>;
+  /** Health of the given sources (unknown ones are left out). */
+  health(sourceIds: readonly string[]): Promise<SourceHealth[]>;
+}
+
+/** An article to insert, with its near-duplicate signature bands (see pipeline/dedupe). */
+export interface NewArticle {
+  readonly article: Article;
+  /** LSH band keys of the article's MinHash signature; used to find syndicated copies. */
+  readonly bands: readonly string[];
+  /** Topics this article belongs to. */
+  readonly topicIds: readonly string[];
+}
+
+export interface ArticleQuery {
+  readonly topicId: string;
+  /** Inclusive lower bound on the article's effective time (published, else first seen). */
+  readonly since?: IsoTime;
+  /** Exclusive upper bound. */
+  readonly until?: IsoTime;
+  /** Include articles that are duplicates of another (default false: originals only). */
+  readonly includeDuplicates?: boolean;
+}
+
+export interface ArticleRepo {
+  byId(id: string): Promise<Article | undefined>;
+  byIds(ids: readonly string[]): Promise<Article[]>;
+  byCanonicalUrl(canonicalUrl: string): Promise<Article | undefined>;
+  byContentHash(contentHash: string): Promise<Article | undefined>;
+  /** Ids of stored articles sharing at least one band with the given ones. */
+  candidatesByBands(bands: readonly string[]): Promise<string[]>;
+  /**
+   * Inserts the article unless its canonical URL is already stored; in both cases links it
+   * to the given topics. Returns false when it was already there.
+   */
+  insert(entry: NewArticle): Promise<boolean>;
+  /** Links an already stored article to more topics (idempotent). */
+  addTopics(articleId: string, topicIds: readonly string[]): Promise<void>;
+  /** Articles of a topic in a window, oldest first. */
+  list(query: ArticleQuery): Promise<Article[]>;
+  /** Copies of an article (articles whose duplicateOf is this id). */
+  duplicatesOf(articleId: string): Promise<Article[]>;
+  count(): Promise<number>;
+}
+
+/** A stored brief plus what it was built from. */
+export interface StoredBrief {
+  readonly id: string;
+  readonly topicId: string;
+  readonly brief: Brief;
+  /** Brief-local article id ("a1") → store article id. */
+  readonly articleMap: Readonly<Record<string, string>>;
+  /** Hash of (article ids, summarizer, window): the same request reuses the brief. */
+  readonly contentKey: string;
+  readonly createdAt: IsoTime;
+}
+
+export interface BriefRepo {
+  save(brief: StoredBrief): Promise<void>;
+  byId(id: string): Promise<StoredBrief | undefined>;
+  byContentKey(topicId: string, contentKey: string): Promise<StoredBrief | undefined>;
+  latest(topicId: string): Promise<StoredBrief | undefined>;
+}
+
+/** Generic key/value cache with expiry (LLM responses, rendered output …). */
+export interface CacheRepo {
+  get(namespace: string, key: string): Promise<string | undefined>;
+  set(namespace: string, key: string, value: string, ttlSeconds?: number): Promise<void>;
+}
+
+export interface Store {
+  readonly sources: SourceRepo;
+  readonly articles: ArticleRepo;
+  readonly briefs: BriefRepo;
+  readonly cache: CacheRepo;
+  close(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+/**
+ * Versioned schema migrations, applied in order and recorded in `schema_migrations`.
+ * A released migration is never edited: a change is a new file with the next number.
+ */
+import { sql as core } from './001-core.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'core', sql: core }];

@@ -1,0 +1,85 @@
+import type { IsoTime, SourceHealth } from '../../core/types.ts';
+import type { SourceRepo, SourceState } from '../port.ts';
+import type { Db } from './database.ts';
+
+interface SourceRow {
+  id: string;
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_success_at: string | null;
+  last_error_at: string | null;
+  last_error: string | null;
+  failure_streak: number;
+  failing_since: string | null;
+}
+
+function toState(row: SourceRow): SourceState {
+  return {
+    sourceId: row.id,
+    url: row.url,
+    failureStreak: row.failure_streak,
+    ...(row.etag !== null && { etag: row.etag }),
+    ...(row.last_modified !== null && { lastModified: row.last_modified }),
+    ...(row.last_success_at !== null && { lastSuccessAt: row.last_success_at }),
+    ...(row.last_error_at !== null && { lastErrorAt: row.last_error_at }),
+    ...(row.last_error !== null && { lastError: row.last_error }),
+    ...(row.failing_since !== null && { failingSince: row.failing_since }),
+  };
+}
+
+export class SqliteSourceRepo implements SourceRepo {
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      get: db.prepare('SELECT * FROM sources WHERE id = ?'),
+      success: db.prepare(`INSERT INTO sources (id, url, etag, last_modified, last_success_at, failure_streak)
+        VALUES (@id, @url, @etag, @lastModified, @at, 0)
+        ON CONFLICT(id) DO UPDATE SET url = excluded.url, etag = excluded.etag,
+          last_modified = excluded.last_modified, last_success_at = excluded.last_success_at,
+          failure_streak = 0, failing_since = NULL`),
+      failure: db.prepare(`INSERT INTO sources (id, url, last_error_at, last_error, failure_streak, failing_since)
+        VALUES (@id, @url, @at, @error, 1, @at)
+        ON CONFLICT(id) DO UPDATE SET url = excluded.url, last_error_at = excluded.last_error_at,
+          last_error = excluded.last_error, failure_streak = sources.failure_streak + 1,
+          failing_since = COALESCE(sources.failing_since, excluded.failing_since)`),
+    };
+  }
+
+  async get(sourceId: string): Promise<SourceState | undefined> {
+    const row = this.statements.get.get(sourceId) as SourceRow | undefined;
+    return row && toState(row);
+  }
+
+  async recordSuccess(
+    sourceId: string,
+    url: string,
+    at: IsoTime,
+    validators: { etag?: string | undefined; lastModified?: string | undefined },
+  ): Promise<void> {
+    this.statements.success.run({
+      id: sourceId,
+      url,
+      at,
+      etag: validators.etag ?? null,
+      lastModified: validators.lastModified ?? null,
+    });
+  }
+
+  async recordFailure(sourceId: string, url: string, at: IsoTime, error: string): Promise<void> {
+    this.statements.failure.run({ id: sourceId, url, at, error });
+  }
+
+  async health(sourceIds: readonly string[]): Promise<SourceHealth[]> {
+    const states: SourceHealth[] = [];
+    for (const id of sourceIds) {
+      const row = this.statements.get.get(id) as SourceRow | undefined;
+      if (row) {
+        const { etag: _etag, lastModified: _lastModified, ...health } = toState(row);
+        states.push(health);
+      }
+    }
+    return states;
+  }
+}
