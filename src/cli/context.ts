@@ -1,0 +1,19 @@
+/**
+ * What every CLI command gets from the composition root (cli/main.ts): settings parsed once,
+ * the open store, the brief service, a logger and the output streams.
+ */
+import type { BriefService } from '../app/service.ts';
+import type { Settings } from '../config/load.ts';
+import type { Logger } from '../core/log.ts';
+import type { SqliteStore } from '../store/sqlite/index.ts';
+
+export interface CliContext {
+  readonly settings: Settings;
+  readonly store: SqliteStore;
+  readonly service: BriefService;
+  readonly logger: Logger;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Aborted on SIGINT/SIGTERM. */
+  readonly signal: AbortSignal;
+}
