@@ -1,0 +1,83 @@
+/**
+ * A platform-neutral view of a brief: sources numbered in order of first citation, so every
+ * renderer (terminal, Markdown, Slack, Discord) shows the same [n] for the same article.
+ */
+import type { Brief, BriefArticle } from '../core/types.ts';
+
+export interface NumberedSource {
+  readonly n: number;
+  readonly article: BriefArticle;
+}
+
+export interface BriefView {
+  readonly brief: Brief;
+  /** Brief-local article id → its number in the sources list. */
+  readonly numberOf: ReadonlyMap<string, number>;
+  readonly sources: readonly NumberedSource[];
+}
+
+/** Numbers the brief's articles: cited ones first, in story order, then the rest. */
+export function viewOf(brief: Brief): BriefView {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const add = (id: string): void => {
+    if (!seen.has(id)) {
+      seen.add(id);
+      order.push(id);
+    }
+  };
+  for (const story of brief.stories) {
+    for (const id of story.articleIds) add(id);
+  }
+  for (const article of brief.articles) add(article.id);
+  const byId = new Map(brief.articles.map((a) => [a.id, a]));
+  const sources = order.flatMap((id, i) => {
+    const article = byId.get(id);
+    return article ? [{ n: i + 1, article }] : [];
+  });
+  return { brief, numberOf: new Map(sources.map((s) => [s.article.id, s.n])), sources };
+}
+
+/** "[1][3]" for a list of brief-local ids. */
+export function citeMarks(view: BriefView, articleIds: readonly string[]): string {
+  const numbers = [...new Set(articleIds.map((id) => view.numberOf.get(id)).filter((n): n is number => n !== undefined))];
+  return numbers
+    .sort((a, b) => a - b)
+    .map((n) => `[${n}]`)
+    .join('');
+}
+
+/** "Mon 23 Nov 2026, 09:00 UTC" — short, unambiguous, for headers and footers. */
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
+}
+
+/** The publisher, else the URL's host, else "local file". */
+export function sourceLabel(article: BriefArticle): string {
+  if (article.publisher) return article.publisher;
+  try {
+    const url = new URL(article.url);
+    return url.protocol === 'file:' ? 'local file' : url.host;
+  } catch {
+    return 'unknown source';
+  }
+}
+
+/** One line telling the reader there was nothing to brief. */
+export function emptyBriefLine(brief: Brief): string {
+  const since = new Date(brief.window.since).getTime() <= 0 ? 'yet' : `since ${formatTime(brief.window.since)}`;
+  return `No new articles on ${brief.topic} ${since}.`;
+}
+
+/** Footer line about failing sources, or undefined when all are healthy. */
+export function failingSourcesLine(brief: Brief): string | undefined {
+  const failing = brief.failingSources ?? [];
+  if (failing.length === 0) return undefined;
+  const parts = failing.map((s) => {
+    const since = s.failingSince ? ` since ${s.failingSince.slice(0, 10)}` : '';
+    return `${s.url}${since}${s.lastError ? ` (${s.lastError})` : ''}`;
+  });
+  return `${failing.length} source${failing.length === 1 ? '' : 's'} failing: ${parts.join('; ')}`;
+}
