@@ -16,7 +16,8 @@ export interface EnvSettings {
   readonly configPath?: string;
   readonly databasePath?: string;
   readonly allowHosts: readonly string[];
-  readonly logLevel: string;
+  /** LOG_LEVEL when set; each command picks its own default (CLI: warn, serve: info). */
+  readonly logLevel?: string;
   readonly openai?: { readonly apiKey: string; readonly baseURL?: string; readonly model: string };
   readonly slack: {
     readonly botToken?: string;
@@ -75,12 +76,12 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvSettings {
     ...defined({
       configPath: nonEmpty(env['BRIEFBOT_CONFIG']),
       databasePath: nonEmpty(env['BRIEFBOT_DB']),
+      logLevel: nonEmpty(env['LOG_LEVEL']),
     }),
     allowHosts: (nonEmpty(env['BRIEFBOT_ALLOW_HOSTS']) ?? '')
       .split(',')
       .map((h) => h.trim())
       .filter(Boolean),
-    logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
     ...(apiKey !== undefined && {
       openai: {
         apiKey,
