@@ -5,6 +5,7 @@
 import type { BriefService } from '../app/service.ts';
 import type { Settings } from '../config/load.ts';
 import type { Logger } from '../core/log.ts';
+import type { HttpClient } from '../sources/fetch.ts';
 import type { SqliteStore } from '../store/sqlite/index.ts';
 
 export interface CliContext {
@@ -12,6 +13,8 @@ export interface CliContext {
   readonly store: SqliteStore;
   readonly service: BriefService;
   readonly logger: Logger;
+  /** The guarded HTTP client; absent when the command runs --offline. */
+  readonly http?: HttpClient;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   /** Aborted on SIGINT/SIGTERM. */

@@ -1,0 +1,215 @@
+/**
+ * The composition root: parses the command line, reads settings once, wires the store, the
+ * HTTP client and the brief service, runs one command, and maps errors to exit codes
+ * (0 ok, 1 failure, 2 bad usage or config — one line on stderr, no stack trace).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { loadSettings, resolveSource, type Settings } from '../config/load.ts';
+import { BriefbotError, isUserError, oneLine, UsageError } from '../core/errors.ts';
+import { createLogger, type Logger } from '../core/log.ts';
+import type { Topic } from '../core/types.ts';
+import { createBriefService } from '../app/briefs.ts';
+import { HttpClient } from '../sources/fetch.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.ts';
+import type { CliContext } from './context.ts';
+import { runAsk, runBrief, runCollect, runTopics } from './commands.ts';
+import { runServe } from './serve.ts';
+
+export interface MainIo {
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly signal?: AbortSignal;
+}
+
+interface CommonOptions {
+  config?: string;
+  source?: string[];
+  offline?: boolean;
+}
+
+const collectSources = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A topic for this run: the configured one plus `--source`s, or an ad-hoc one made of them. */
+function topicWithSources(settings: Settings, id: string, sources: readonly string[], cwd: string): Topic | undefined {
+  const configured = settings.topics.find((t) => t.id === id);
+  if (sources.length === 0) return configured;
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}_.-]{0,62}$/u.test(id)) {
+    throw new UsageError(`topic name "${id}" must be letters, digits, ".", "-" or "_" (e.g. china-ai)`);
+  }
+  const extra = sources.map((s) => {
+    try {
+      return resolveSource(s, cwd);
+    } catch (error) {
+      throw new UsageError(`--source ${s}: ${oneLine(error)}`);
+    }
+  });
+  if (configured) return { ...configured, sources: [...configured.sources, ...extra] };
+  return {
+    id,
+    title: id,
+    sources: extra,
+    include: [],
+    exclude: [],
+    // An ad-hoc topic is "these sources": everything they hold, unless --since narrows it.
+    window: 'all',
+    channels: [],
+    summarizer: { kind: 'auto', maxStories: 8 },
+    adHoc: true,
+  };
+}
+
+async function withContext<T>(
+  io: Required<Omit<MainIo, 'signal'>> & { signal: AbortSignal },
+  options: CommonOptions,
+  defaultLogLevel: string,
+  run: (ctx: CliContext, extras: { addTopic: (t: Topic) => void }) => Promise<T>,
+): Promise<T> {
+  const settings = loadSettings({ cwd: io.cwd, env: io.env, ...(options.config !== undefined && { configPath: options.config }) });
+  const logger: Logger = createLogger({ level: settings.env.logLevel ?? defaultLogLevel, destination: io.stderr });
+  const store = openSqliteStore(settings.databasePath);
+  const http = options.offline
+    ? undefined
+    : new HttpClient({ ...settings.fetch, allowHosts: settings.allowHosts, logger });
+  try {
+    const service = createBriefService({
+      topics: settings.topics,
+      env: settings.env,
+      store,
+      logger,
+      ...(http && { http }),
+    });
+    const ctx: CliContext = {
+      settings,
+      store,
+      service,
+      logger,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      signal: io.signal,
+      ...(http && { http }),
+    };
+    return await run(ctx, { addTopic: (t) => service.addTopic(t) });
+  } finally {
+    await http?.close();
+    await store.close();
+  }
+}
+
+function buildProgram(io: Required<Omit<MainIo, 'signal'>> & { signal: AbortSignal }, setExit: (code: number) => void): Command {
+  const program = new Command('briefbot')
+    .description('Briefs on the news topics your team watches, with every claim cited.')
+    .showHelpAfterError('(run briefbot --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  const sourceOption = () =>
+    new Option('--source <url|path>', 'add a feed URL, page URL, feed file or folder of articles (repeatable)').argParser(
+      collectSources,
+    );
+
+  program
+    .command('brief')
+    .description('build a brief of a topic and print it')
+    .argument('<topic>', 'topic id from the config, or a new name with --source')
+    .option('--since <window>', 'look-back: 24h, 7d, 2w, all, or an ISO date (default: the topic\'s window)')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .addOption(sourceOption())
+    .option('--config <file>', 'config file (default: ./briefbot.config.yaml or BRIEFBOT_CONFIG)')
+    .option('--offline', 'use only stored articles and local paths; fetch nothing')
+    .action(async (topicId: string, options: CommonOptions & { since?: string; format: OutputFormat }) => {
+      setExit(
+        await withContext(io, options, 'warn', (ctx, extras) => {
+          const topic = topicWithSources(ctx.settings, topicId, options.source ?? [], io.cwd);
+          if (topic) extras.addTopic(topic);
+          return runBrief(ctx, topicId, { format: options.format, ...(options.since !== undefined && { since: options.since }) });
+        }),
+      );
+    });
+
+  program
+    .command('collect')
+    .description('collect new articles for one topic, or for every configured topic')
+    .argument('[topic]', 'topic id (default: all topics)')
+    .addOption(sourceOption())
+    .option('--config <file>', 'config file')
+    .option('--offline', 'read local paths only')
+    .action(async (topicId: string | undefined, options: CommonOptions) => {
+      setExit(
+        await withContext(io, options, 'warn', (ctx, extras) => {
+          if ((options.source ?? []).length > 0 && topicId === undefined) {
+            throw new UsageError('collect --source needs a topic name: briefbot collect <topic> --source …');
+          }
+          const topic = topicId !== undefined ? topicWithSources(ctx.settings, topicId, options.source ?? [], io.cwd) : undefined;
+          if (topic) extras.addTopic(topic);
+          return runCollect(ctx, topicId, { progress: (io.stderr as NodeJS.WriteStream).isTTY === true });
+        }),
+      );
+    });
+
+  program
+    .command('ask')
+    .description("answer a question from the sources of a topic's latest brief")
+    .argument('<topic>', 'topic id')
+    .argument('<question>', 'the question, quoted')
+    .option('--config <file>', 'config file')
+    .option('--offline', 'do not fetch; answer from stored articles')
+    .action(async (topicId: string, question: string, options: CommonOptions) => {
+      setExit(await withContext(io, options, 'warn', (ctx) => runAsk(ctx, topicId, question)));
+    });
+
+  program
+    .command('topics')
+    .description('list the configured topics, their sources, schedules and next runs')
+    .option('--config <file>', 'config file')
+    .action(async (options: CommonOptions) => {
+      setExit(await withContext(io, { ...options, offline: true }, 'warn', (ctx) => runTopics(ctx)));
+    });
+
+  program
+    .command('serve')
+    .description('run the bot: scheduled briefs, /brief, and follow-ups in Slack and Discord')
+    .option('--config <file>', 'config file')
+    .action(async (options: CommonOptions) => {
+      setExit(await withContext(io, options, 'info', (ctx) => runServe(ctx)));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], ioIn: MainIo = {}): Promise<number> {
+  const controller = new AbortController();
+  const io = {
+    stdout: ioIn.stdout ?? process.stdout,
+    stderr: ioIn.stderr ?? process.stderr,
+    env: ioIn.env ?? process.env,
+    cwd: ioIn.cwd ?? process.cwd(),
+    signal: ioIn.signal ?? controller.signal,
+  };
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    io.stderr.write(`briefbot: ${oneLine(error)}\n`);
+    if (isUserError(error)) return 2;
+    if (!(error instanceof BriefbotError) && io.env['BRIEFBOT_DEBUG']) io.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}
