@@ -13,7 +13,9 @@ export function escapeMarkdown(text: string): string {
     .trim()
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
-    .replace(/([\\`*_{}[\]()#+\-.!|~>])/g, '\\$1')
+    .replace(/([\\`*_[\]|~>])/g, '\\$1')
+    // A leading "#", "-", "+" or "1." would start a heading or a list item.
+    .replace(/^([#+-]|\d+\.)/, '\\$1')
     .replace(/@/g, '@\u200b');
 }
 
