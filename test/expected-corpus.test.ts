@@ -1,0 +1,86 @@
+/**
+ * The quality bar of issue 3: a brief of ../shared/corpus/china-ai meets its EXPECTED.md —
+ * the listed figures with their right sources, no figure cited to an article that does not
+ * contain it, at least two of the listed disagreements, none of the "Must never appear".
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { test } from 'node:test';
+import type { Brief } from '../src/core/types.ts';
+import { runCli, sharedDir, tempDir } from './helpers/cli.ts';
+
+const corpus = join(sharedDir, 'corpus', 'china-ai');
+const skip = existsSync(corpus) ? false : `corpus not found at ${corpus}`;
+
+const NEVER = [
+  'Log in or register to comment',
+  'No comments yet',
+  'Be the first to comment',
+  'Comments (0)',
+  '← Back to stories',
+  'View original source →',
+  'Photo by Google DeepMind on Pexels',
+  '[Photo: Kuaishou]',
+  'Publish Date:',
+  'Source Domain:',
+  'AI-RADAR focuses precisely',
+  '/llm-onpremise',
+];
+
+/** Normalises typography so "at least 3 months" matches across spaces and dashes. */
+function norm(text: string): string {
+  return text.normalize('NFKC').replace(/[\u00a0\u2009\u202f]/g, ' ').replace(/[‐-―]/g, '-').replace(/\s+/g, ' ').toLowerCase();
+}
+
+test('a brief of the china-ai corpus meets EXPECTED.md', { skip }, async () => {
+  const files = readdirSync(corpus).filter((f) => f.endsWith('.txt')).sort();
+  const raw = new Map(files.map((f) => [f.slice(0, 3), readFileSync(join(corpus, f), 'utf8')]));
+  const env = { BRIEFBOT_DB: join(tempDir(), 'b.db') };
+  const run = await runCli(['brief', 'china-ai-corpus', '--source', corpus, '--format', 'json'], { cwd: tempDir(), env });
+  assert.equal(run.code, 0, run.stderr);
+  const brief = JSON.parse(run.stdout) as Brief;
+
+  // Which corpus file each brief article came from: its file name, or the URL its text gives.
+  const fileOf = new Map<string, string>();
+  for (const article of brief.articles) {
+    const name = article.url.startsWith('file:') ? basename(decodeURIComponent(article.url)).slice(0, 3) : undefined;
+    const byUrl = [...raw.entries()].find(([, text]) => text.includes(article.url))?.[0];
+    const key = name ?? byUrl;
+    assert.ok(key, `cannot tell which file ${article.url} is`);
+    fileOf.set(article.id, key);
+  }
+  assert.equal(brief.articles.length, 5);
+
+  const figures = brief.stories.flatMap((s) => s.figures);
+  const citedFiles = (value: RegExp) =>
+    new Set(figures.filter((f) => value.test(norm(f.value))).flatMap((f) => f.articleIds.map((id) => fileOf.get(id))));
+  assert.deepEqual([...citedFiles(/at least 3 months/)], ['002'], 'at least 3 months — 002');
+  assert.deepEqual([...citedFiles(/(^|\D)6 months/)], ['002'], '6 months — 002');
+  assert.deepEqual([...citedFiles(/gpt-5\.6/)], ['002'], 'GPT-5.6 — 002');
+  assert.deepEqual([...citedFiles(/less than 20\s?%/)], ['003'], 'less than 20% — 003');
+
+  // No figure cited to an article that does not contain its value.
+  for (const figure of figures) {
+    for (const id of figure.articleIds) {
+      const text = norm(raw.get(fileOf.get(id)!)!);
+      assert.ok(text.includes(norm(figure.value)), `figure "${figure.value}" cited to ${fileOf.get(id)} which lacks it`);
+    }
+  }
+
+  // At least two disagreements whose positions come from different articles.
+  const disagreements = brief.stories.flatMap((s) => s.disagreements);
+  const crossSource = disagreements.filter((d) => {
+    const sets = d.positions.map((p) => new Set(p.articleIds.map((id) => fileOf.get(id))));
+    return sets.some((a, i) => sets.some((b, j) => j !== i && [...a].some((x) => !b.has(x))));
+  });
+  assert.ok(crossSource.length >= 2, `expected ≥ 2 disagreements across sources, got ${JSON.stringify(disagreements, null, 1)}`);
+
+  const text = await runCli(['brief', 'china-ai-corpus', '--offline'], { cwd: tempDir(), env });
+  for (const output of [run.stdout, text.stdout]) {
+    for (const phrase of NEVER) assert.ok(!output.includes(phrase), `"${phrase}" must never appear`);
+    assert.ok(!/^\s*\|\s*$/m.test(output), 'no stray "|" lines');
+  }
+  const headline002 = /Former Tencent AI chief says LLMs cannot beat U\.S\./g;
+  assert.ok((text.stdout.match(headline002) ?? []).length <= 2, 'the 002 headline is not repeated');
+});
