@@ -34,3 +34,27 @@ export async function measure<T>(fn: () => Promise<T> | T): Promise<{ result: T;
     clearInterval(timer);
   }
 }
+
+/** B-cubed precision, recall and F1 of predicted clusters against gold labels. */
+export function bcubed(predicted: ReadonlyMap<string, string>, gold: ReadonlyMap<string, string>): { p: number; r: number; f1: number } {
+  const byPred = new Map<string, string[]>();
+  const byGold = new Map<string, string[]>();
+  for (const [id, c] of predicted) byPred.set(c, [...(byPred.get(c) ?? []), id]);
+  for (const [id, c] of gold) byGold.set(c, [...(byGold.get(c) ?? []), id]);
+  let p = 0;
+  let r = 0;
+  let n = 0;
+  for (const [id, goldLabel] of gold) {
+    const predLabel = predicted.get(id);
+    if (predLabel === undefined) continue;
+    const sameP = byPred.get(predLabel)!;
+    const sameG = byGold.get(goldLabel)!;
+    const both = sameP.filter((x) => gold.get(x) === goldLabel).length;
+    p += both / sameP.length;
+    r += both / sameG.length;
+    n += 1;
+  }
+  p /= n;
+  r /= n;
+  return { p, r, f1: (2 * p * r) / (p + r) };
+}
