@@ -48,6 +48,20 @@ export interface ChatHandlers {
   /** Called after the adapter has acknowledged the command within the platform's limit. */
   onCommand(request: CommandRequest): Promise<CommandReply>;
   onThreadMessage(message: ThreadMessage): Promise<Answer | undefined>;
+  /**
+   * Called by the adapter after it posted a command's brief, so replies in that thread are
+   * answered from it. Optional for compatibility; the serving core always provides it.
+   */
+  onBriefPosted?(brief: StoredBrief, posted: PostedBrief): Promise<void>;
+}
+
+/** Options of one brief post. */
+export interface PostBriefOptions {
+  /**
+   * The outbox key of this delivery. Adapters that can should attach it to the message
+   * (Slack: message metadata) so `findPostedBrief` can find the post after a crash.
+   */
+  readonly deliveryKey?: string;
 }
 
 export interface ChatAdapter {
@@ -56,7 +70,13 @@ export interface ChatAdapter {
   start(handlers: ChatHandlers): Promise<void>;
   stop(): Promise<void>;
   /** Posts a brief to a channel (continuing in its thread when it exceeds limits). */
-  postBrief(channel: ChannelRef, brief: StoredBrief): Promise<PostedBrief>;
+  postBrief(channel: ChannelRef, brief: StoredBrief, options?: PostBriefOptions): Promise<PostedBrief>;
+  /**
+   * Looks in the channel's recent history for a brief posted with this delivery key. The
+   * outbox calls it on recovery for a delivery whose outcome a crash left unknown; adapters
+   * without it get the delivery re-posted (at-least-once for that crash window).
+   */
+  findPostedBrief?(channel: ChannelRef, deliveryKey: string): Promise<PostedBrief | undefined>;
   /** Replies in a thread with an answer. */
   replyInThread(thread: ThreadRef, answer: Answer): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * A released migration is never edited: a change is a new file with the next number.
  */
 import { sql as core } from './001-core.ts';
+import { sql as chat } from './002-chat.ts';
 
 export interface Migration {
   readonly version: number;
@@ -10,4 +11,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'core', sql: core }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'core', sql: core },
+  { version: 2, name: 'chat', sql: chat },
+];

@@ -1,0 +1,220 @@
+/**
+ * Scheduled briefs: one node-cron task per scheduled topic (cron + time zone from config).
+ * Each run delivers the topic's brief once to every channel that follows it (config
+ * `channels` plus `/brief follow`), through the outbox. Runs never overlap: one in-memory
+ * guard per topic, and a (topic, scheduled time) row that makes a run happen once even
+ * across restarts. A run missed while the bot was down is caught up once at start when it
+ * falls within the catch-up window.
+ */
+import { createTask, parse, validate, type ScheduledTask, type TaskContext } from 'node-cron';
+import type { BriefService } from '../app/service.ts';
+import { ConfigError, oneLine } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+import type { ScheduleSpec, Topic } from '../core/types.ts';
+import type { ChatRepo } from '../store/chat-port.ts';
+import type { Outbox } from './outbox.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** nextRun looks this far ahead at most (a yearly schedule still fits). */
+const HORIZON_MS = 367 * 24 * HOUR;
+
+const localParts = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timezone: string): Intl.DateTimeFormat {
+  let format = localParts.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', month: 'numeric', hour: 'numeric' });
+    localParts.set(timezone, format);
+  }
+  return format;
+}
+
+function localMonthHour(date: Date, timezone: string): [number, number] {
+  let month = 0;
+  let hour = 0;
+  for (const part of formatterFor(timezone).formatToParts(date)) {
+    if (part.type === 'month') month = Number(part.value);
+    if (part.type === 'hour') hour = Number(part.value);
+  }
+  return [month, hour];
+}
+
+/** Throws ConfigError when the cron expression or the time zone is not valid. */
+export function checkSchedule(schedule: ScheduleSpec, key = 'schedule'): void {
+  if (!validate(schedule.cron)) throw new ConfigError(`${key}.cron: "${schedule.cron}" is not a valid cron expression`, `${key}.cron`);
+  try {
+    formatterFor(schedule.timezone);
+  } catch {
+    throw new ConfigError(`${key}.timezone: "${schedule.timezone}" is not an IANA time zone`, `${key}.timezone`);
+  }
+}
+
+/**
+ * Scans minute by minute over [from, to) in the given direction, skipping whole UTC hours
+ * whose local month and hour cannot match (so a daily schedule costs ~60 checks a day).
+ */
+function scan(schedule: ScheduleSpec, from: number, to: number, step: 1 | -1): Date | undefined {
+  const fields = parse(schedule.cron);
+  const hours = new Set(fields.hour);
+  const months = new Set(fields.month);
+  const second = (fields.second[0] ?? 0) * 1000;
+  const task = createTask(schedule.cron, () => undefined, { timezone: schedule.timezone });
+  try {
+    let minute = Math.floor(from / MINUTE) * MINUTE;
+    while (step === 1 ? minute < to : minute >= to) {
+      const hourStart = Math.floor(minute / HOUR) * HOUR;
+      // A zone with a :30 or :45 offset splits a UTC hour across two local hours: check both ends.
+      const possible = [hourStart, hourStart + HOUR - MINUTE].some((t) => {
+        const [month, hour] = localMonthHour(new Date(t), schedule.timezone);
+        return months.has(month) && hours.has(hour);
+      });
+      if (!possible) {
+        minute = step === 1 ? hourStart + HOUR : hourStart - MINUTE;
+        continue;
+      }
+      const candidate = new Date(minute + second);
+      if (task.match(candidate)) return candidate;
+      minute += step * MINUTE;
+    }
+    return undefined;
+  } finally {
+    void task.destroy();
+  }
+}
+
+/** The first time strictly after `after` the schedule fires, or undefined within a year. */
+export function nextRun(schedule: ScheduleSpec, after: Date): Date | undefined {
+  const start = Math.floor(after.getTime() / MINUTE) * MINUTE + MINUTE;
+  const found = scan(schedule, start - MINUTE, start + HORIZON_MS, 1);
+  if (found && found.getTime() > after.getTime()) return found;
+  return scan(schedule, start, start + HORIZON_MS, 1);
+}
+
+/** The latest time at or before `atOrBefore`, and not before `notBefore`, the schedule fired. */
+export function previousRun(schedule: ScheduleSpec, atOrBefore: Date, notBefore: Date): Date | undefined {
+  const found = scan(schedule, atOrBefore.getTime(), notBefore.getTime(), -1);
+  return found && found.getTime() <= atOrBefore.getTime() ? found : found && scan(schedule, found.getTime() - MINUTE, notBefore.getTime(), -1);
+}
+
+export interface SchedulerOptions {
+  readonly service: BriefService;
+  readonly chat: ChatRepo;
+  readonly outbox: Outbox;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  /** A run missed while down is caught up at start if it was due at most this long ago (default 6 h). */
+  readonly catchUpWindowMs?: number;
+}
+
+export type RunOutcome = 'delivered' | 'no-channels' | 'already-ran' | 'overlap' | 'failed';
+
+export class Scheduler {
+  private readonly tasks = new Map<string, ScheduledTask>();
+  private readonly running = new Map<string, Promise<RunOutcome>>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Topics with a schedule. */
+  scheduledTopics(): Topic[] {
+    return this.options.service.topics().filter((t) => t.schedule !== undefined);
+  }
+
+  /** Validates every schedule, catches up missed runs, then starts the cron tasks. */
+  async start(): Promise<void> {
+    const topics = this.scheduledTopics();
+    topics.forEach((t) => checkSchedule(t.schedule!, `topic ${t.id}: schedule`));
+    await this.catchUp();
+    for (const topic of topics) {
+      const schedule = topic.schedule!;
+      const task = createTask(schedule.cron, this.jobFor(topic.id), {
+        timezone: schedule.timezone,
+        name: `brief:${topic.id}`,
+        noOverlap: true,
+      });
+      this.tasks.set(topic.id, task);
+      await task.start();
+      this.options.logger.info({ topic: topic.id, cron: schedule.cron, timezone: schedule.timezone, next: nextRun(schedule, this.now())?.toISOString() }, 'schedule started');
+    }
+  }
+
+  /**
+   * The function node-cron calls for a topic: runs the brief for the minute it fired. Tests
+   * call it (or the task's `execute()`) to trigger a scheduled run.
+   */
+  jobFor(topicId: string): (context: Pick<TaskContext, 'date'>) => Promise<RunOutcome> {
+    return (context) => this.run(topicId, new Date(Math.floor(context.date.getTime() / MINUTE) * MINUTE));
+  }
+
+  /** The node-cron task of a topic (after start). */
+  task(topicId: string): ScheduledTask | undefined {
+    return this.tasks.get(topicId);
+  }
+
+  /** Runs the scheduled brief of `topicId` for the run at `scheduledFor`, once. */
+  async run(topicId: string, scheduledFor: Date): Promise<RunOutcome> {
+    const current = this.running.get(topicId);
+    if (current) {
+      this.options.logger.warn({ topic: topicId, scheduledFor: scheduledFor.toISOString() }, 'previous run still going; this run is skipped');
+      return 'overlap';
+    }
+    const run = this.runOnce(topicId, scheduledFor).finally(() => this.running.delete(topicId));
+    this.running.set(topicId, run);
+    return run;
+  }
+
+  private async runOnce(topicId: string, scheduledFor: Date): Promise<RunOutcome> {
+    const { chat, service, outbox, logger } = this.options;
+    const runId = scheduledFor.toISOString();
+    const at = (): string => this.now().toISOString();
+    if (!(await chat.beginRun(topicId, runId, at()))) {
+      logger.info({ topic: topicId, run: runId }, 'run already happened; nothing to do');
+      return 'already-ran';
+    }
+    try {
+      const topic = service.topic(topicId);
+      const channels = [...new Set([...topic.channels, ...(await chat.followers(topicId))])];
+      if (channels.length === 0) {
+        await chat.finishRun(topicId, runId, at());
+        logger.info({ topic: topicId, run: runId }, 'no channel follows this topic');
+        return 'no-channels';
+      }
+      // Written before the brief is built: a crash from here on leaves work the outbox finishes.
+      await outbox.enqueue(channels.map((channel) => ({ topicId, runId, channel })));
+      const brief = await service.brief(topicId);
+      await chat.attachBrief(topicId, runId, brief.id, at());
+      const report = await outbox.flush();
+      await chat.finishRun(topicId, runId, at());
+      logger.info({ topic: topicId, run: runId, channels: channels.length, ...report }, 'scheduled run finished');
+      return 'delivered';
+    } catch (error) {
+      logger.error({ topic: topicId, run: runId, err: oneLine(error) }, 'scheduled run failed; queued deliveries are retried');
+      await chat.finishRun(topicId, runId, at(), oneLine(error));
+      return 'failed';
+    }
+  }
+
+  /** Runs, once, the latest scheduled time of each topic missed within the catch-up window. */
+  async catchUp(): Promise<void> {
+    const now = this.now();
+    const window = this.options.catchUpWindowMs ?? 6 * HOUR;
+    for (const topic of this.scheduledTopics()) {
+      const missed = previousRun(topic.schedule!, now, new Date(now.getTime() - window));
+      if (!missed) continue;
+      const last = await this.options.chat.lastRun(topic.id);
+      if (last && Date.parse(last.scheduledFor) >= missed.getTime()) continue;
+      this.options.logger.info({ topic: topic.id, missed: missed.toISOString() }, 'catching up a missed scheduled run');
+      await this.run(topic.id, missed);
+    }
+  }
+
+  /** Stops the cron tasks and waits for runs in progress. */
+  async stop(): Promise<void> {
+    for (const task of this.tasks.values()) await task.destroy();
+    this.tasks.clear();
+    await Promise.allSettled([...this.running.values()]);
+  }
+}
