@@ -132,9 +132,9 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 
 /**
  * A `dns.lookup`-compatible function for socket options (`net.connect({ lookup })`, undici's
- * `connect.lookup`): resolves ALL addresses of the host, refuses the whole host if any one is
- * refused (so a round-robin answer cannot mix a private address in), then answers the socket
- * with exactly the checked addresses.
+ * `connect.lookup`): resolves ALL addresses of the host, drops every refused one, and answers
+ * the socket with only the permitted addresses — or with a {@link BlockedAddressError} when
+ * none is left.
  */
 export function guardedLookup(allow: AllowList) {
   return function lookup(hostname: string, options: unknown, callback: LookupCallback): void {
@@ -147,14 +147,25 @@ export function guardedLookup(allow: AllowList) {
         callback(error, opts.all ? [] : '', 0);
         return;
       }
-      try {
-        for (const entry of addresses) assertAddressAllowed(hostname, entry.address, allow);
-      } catch (blocked) {
-        callback(blocked as NodeJS.ErrnoException, opts.all ? [] : '', 0);
+      // Keep only the addresses that pass; the socket is handed nothing else, so whatever it
+      // connects to was checked. (`localhost` → [::1, 127.0.0.1] with only 127.0.0.1 allowed
+      // connects to 127.0.0.1.)
+      let refused: BlockedAddressError | undefined;
+      const permitted = addresses.filter((entry) => {
+        try {
+          assertAddressAllowed(hostname, entry.address, allow);
+          return true;
+        } catch (error) {
+          refused ??= error as BlockedAddressError;
+          return false;
+        }
+      });
+      if (permitted.length === 0 && refused) {
+        callback(refused as unknown as NodeJS.ErrnoException, opts.all ? [] : '', 0);
         return;
       }
-      const first = addresses[0];
-      if (opts.all) callback(null, addresses);
+      const first = permitted[0];
+      if (opts.all) callback(null, permitted);
       else if (first) callback(null, first.address, first.family);
       else callback(Object.assign(new Error(`no addresses for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
     });

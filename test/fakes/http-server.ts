@@ -28,7 +28,7 @@ export interface RecordedRequest {
 }
 
 /** Handles one request; may be async. Unhandled errors answer 500. */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, hit: { count: number; server: FakeHttpServer }) => void | Promise<void>;
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, hit: { count: number; server: FakeHttpServer }) => unknown;
 
 export interface FakeHttpServer {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
