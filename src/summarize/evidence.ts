@@ -109,6 +109,8 @@ function dedupe(candidates: readonly Candidate[]): { kept: Candidate[]; duplicat
       for (const other of index.get(t) ?? []) {
         if (seen.has(other)) continue;
         seen.add(other);
+        // Same words around a different number are different facts ("counted 100" / "counted 101").
+        if (c.figures.some((v) => !other.figures.includes(v))) continue;
         let shared = 0;
         for (const term of c.terms) if (other.terms.has(term)) shared++;
         const jaccard = shared / (c.terms.size + other.terms.size - shared || 1);
