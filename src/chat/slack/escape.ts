@@ -1,0 +1,67 @@
+/**
+ * Escaping for Slack mrkdwn. Article titles and text are untrusted: without escaping, a
+ * title like "<!channel> read this" pings everyone and "<https://evil|bank.com>" disguises a
+ * link. Slack's rule is that only &, < and > need escaping; with them escaped no mention,
+ * channel ping or link can appear in text we did not write ourselves.
+ */
+
+/** Escapes &, < and > so the text renders literally. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The URL as it may stand inside `<url|label>`: http(s) only, with the characters that would
+ * end or split the link token percent-encoded. Undefined for anything else (javascript:,
+ * file: …), which is then shown as plain text.
+ */
+export function linkTarget(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  return parsed.href.replace(/[<>|\s]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
+}
+
+/** `<url|label>` with the label escaped (the `|` too, which would otherwise end the label early in some clients). */
+export function mrkdwnLink(url: string, label: string): string {
+  const target = linkTarget(url);
+  const safeLabel = escapeMrkdwn(label).replace(/\|/g, '¦');
+  return target === undefined ? safeLabel : `<${target}|${safeLabel}>`;
+}
+
+/** Shortens to `max` characters with an ellipsis (for fields Slack caps, like the header). */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * Splits text into pieces of at most `max` characters, at line ends where possible, so long
+ * content continues in a further block instead of being cut. Escaped entities are not split.
+ */
+export function splitText(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const candidate = current === '' ? line : `${current}\n${line}`;
+    if (candidate.length <= max) {
+      current = candidate;
+      continue;
+    }
+    if (current !== '') pieces.push(current);
+    current = line;
+    while (current.length > max) {
+      let cut = current.lastIndexOf(' ', max);
+      if (cut < max / 2) cut = max;
+      const amp = current.lastIndexOf('&', cut);
+      if (amp > cut - 6 && amp > 0 && !current.slice(amp, cut).includes(';')) cut = amp;
+      pieces.push(current.slice(0, cut));
+      current = current.slice(cut).trimStart();
+    }
+  }
+  if (current !== '') pieces.push(current);
+  return pieces;
+}
