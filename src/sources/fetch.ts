@@ -254,8 +254,9 @@ export class HttpClient {
       }
       const declared = Number(header(h, 'content-length'));
       const encoding = header(h, 'content-encoding');
-      // An uncompressed body that says it is over the cap is refused before reading a byte.
-      if (Number.isFinite(declared) && declared > this.options.maxBytes && (encoding === undefined || encoding === 'identity')) {
+      // A body that says it is over the cap is refused before reading a byte (a compressed one
+      // too: decoding only makes it bigger).
+      if (Number.isFinite(declared) && declared > this.options.maxBytes) {
         response.body.destroy();
         return { error: fail(url, 'too-large', `body of ${declared} bytes exceeds the ${this.options.maxBytes}-byte cap`, { status }), retryable: false };
       }
