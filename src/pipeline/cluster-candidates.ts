@@ -1,0 +1,97 @@
+/**
+ * Candidate search: which pairs of documents are worth an exact cosine. Each document is
+ * indexed under its few most distinctive terms; a document is compared only with documents
+ * sharing one of those terms, and only with its best-scoring few. Cost grows with
+ * documents × terms kept × posting cap, not with documents squared.
+ */
+import type { SparseVector } from './cluster-vectors.ts';
+
+export interface CandidateOptions {
+  /** Distinctive terms indexed per document. */
+  topTerms: number;
+  /** Posting lists longer than this are only scanned in a window around the document. */
+  postingCap: number;
+  /** Candidates kept per document, best partial scores first. */
+  perDoc: number;
+  /** Partial score (dot product over shared top terms) below which a pair is not worth a cosine. */
+  minScore: number;
+}
+
+export const DEFAULT_CANDIDATE_OPTIONS = { topTerms: 16, postingCap: 120, perDoc: 30, minScore: 0.01 } as const satisfies CandidateOptions;
+
+/** Index pairs [i, j] with i < j, each once, in ascending order. */
+export function candidatePairs(vectors: readonly SparseVector[], df: Int32Array, options: CandidateOptions = DEFAULT_CANDIDATE_OPTIONS): Array<[number, number]> {
+  const n = vectors.length;
+  // Top terms per document, skipping terms only this document has (they cannot link anything).
+  const tops: Array<Array<[number, number]>> = vectors.map((v) => {
+    const items: Array<[number, number]> = [];
+    for (let i = 0; i < v.terms.length; i += 1) if (df[v.terms[i]!]! >= 2) items.push([v.terms[i]!, v.weights[i]!]);
+    items.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return items.slice(0, options.topTerms);
+  });
+  const postings = new Map<number, { docs: number[]; weights: number[] }>();
+  tops.forEach((items, doc) => {
+    for (const [term, w] of items) {
+      let p = postings.get(term);
+      if (!p) {
+        p = { docs: [], weights: [] };
+        postings.set(term, p);
+      }
+      p.docs.push(doc);
+      p.weights.push(w);
+    }
+  });
+
+  const score = new Float64Array(n);
+  const touched: number[] = [];
+  const kept: number[] = [];
+  const seen = new Set<number>();
+  const pairs: Array<[number, number]> = [];
+  const half = Math.floor(options.postingCap / 2);
+  for (let d = 0; d < n; d += 1) {
+    for (const [term, w] of tops[d]!) {
+      const p = postings.get(term)!;
+      let from = 0;
+      let to = p.docs.length;
+      if (to > options.postingCap) {
+        // A term this common links everything; keep only the documents next to this one.
+        const at = lowerBound(p.docs, d);
+        from = Math.max(0, at - half);
+        to = Math.min(p.docs.length, at + half + 1);
+      }
+      for (let k = from; k < to; k += 1) {
+        const e = p.docs[k]!;
+        if (e === d) continue;
+        if (score[e] === 0) touched.push(e);
+        score[e]! += w * p.weights[k]!;
+      }
+    }
+    for (const e of touched) if (score[e]! >= options.minScore) kept.push(e);
+    kept.sort((a, b) => score[b]! - score[a]! || a - b);
+    for (let k = 0; k < kept.length && k < options.perDoc; k += 1) {
+      const e = kept[k]!;
+      const [i, j] = d < e ? [d, e] : [e, d];
+      const key = i * n + j;
+      if (!seen.has(key)) {
+        seen.add(key);
+        pairs.push([i, j]);
+      }
+    }
+    for (const e of touched) score[e] = 0;
+    touched.length = 0;
+    kept.length = 0;
+  }
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return pairs;
+}
+
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,114 @@
+/**
+ * Average-link agglomeration over a sparse similarity graph. Two groups merge while the mean
+ * similarity over all their member pairs — pairs never compared count as 0 — is at least the
+ * threshold. Unlike single link, one strong pair cannot chain two stories together.
+ */
+
+/** A similarity between documents i and j. */
+export interface Edge {
+  i: number;
+  j: number;
+  sim: number;
+}
+
+interface Entry {
+  link: number;
+  a: number;
+  b: number;
+  stamp: number;
+}
+
+/** Groups of document indices (each ascending), merged by average link down to `threshold`. */
+export function averageLink(n: number, edges: readonly Edge[], threshold: number): number[][] {
+  const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
+  const sums: Array<Map<number, number>> = Array.from({ length: n }, () => new Map());
+  const stamp = new Int32Array(n);
+  const alive = new Uint8Array(n).fill(1);
+  for (const { i, j, sim } of edges) {
+    if (sim <= 0) continue;
+    sums[i]!.set(j, (sums[i]!.get(j) ?? 0) + sim);
+    sums[j]!.set(i, (sums[j]!.get(i) ?? 0) + sim);
+  }
+  const heap = new Heap();
+  const pushPair = (a: number, b: number, sum: number): void => {
+    const link = sum / (members[a]!.length * members[b]!.length);
+    if (link >= threshold) heap.push({ link, a: Math.min(a, b), b: Math.max(a, b), stamp: stamp[a]! + stamp[b]! });
+  };
+  for (let a = 0; a < n; a += 1) for (const [b, sum] of sums[a]!) if (a < b) pushPair(a, b, sum);
+
+  for (let top = heap.pop(); top; top = heap.pop()) {
+    const { a, b } = top;
+    if (!alive[a] || !alive[b] || top.stamp !== stamp[a]! + stamp[b]!) continue;
+    // Merge b into a (a < b keeps ids stable and the result deterministic).
+    alive[b] = 0;
+    members[a] = mergeSorted(members[a]!, members[b]!);
+    members[b] = [];
+    stamp[a]! += 1 + stamp[b]!;
+    const sa = sums[a]!;
+    sa.delete(b);
+    for (const [c, sum] of sums[b]!) {
+      if (c === a) continue;
+      const merged = (sa.get(c) ?? 0) + sum;
+      sa.set(c, merged);
+      const sc = sums[c]!;
+      sc.delete(b);
+      sc.set(a, merged);
+    }
+    sums[b] = new Map();
+    for (const [c, sum] of sa) pushPair(a, c, sum);
+  }
+  return members.filter((m, i) => alive[i] && m.length > 0);
+}
+
+function mergeSorted(x: readonly number[], y: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    if (j >= y.length || (i < x.length && x[i]! < y[j]!)) out.push(x[i++]!);
+    else out.push(y[j++]!);
+  }
+  return out;
+}
+
+/** A binary max-heap on link, ties broken by lower ids (deterministic merge order). */
+class Heap {
+  private readonly items: Entry[] = [];
+
+  push(e: Entry): void {
+    const items = this.items;
+    items.push(e);
+    let k = items.length - 1;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!before(items[k]!, items[parent]!)) break;
+      [items[k], items[parent]] = [items[parent]!, items[k]!];
+      k = parent;
+    }
+  }
+
+  pop(): Entry | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last) {
+      items[0] = last;
+      let k = 0;
+      for (;;) {
+        const l = 2 * k + 1;
+        const r = l + 1;
+        let best = k;
+        if (l < items.length && before(items[l]!, items[best]!)) best = l;
+        if (r < items.length && before(items[r]!, items[best]!)) best = r;
+        if (best === k) break;
+        [items[k], items[best]] = [items[best]!, items[k]!];
+        k = best;
+      }
+    }
+    return top;
+  }
+}
+
+function before(x: Entry, y: Entry): boolean {
+  return x.link > y.link || (x.link === y.link && (x.a < y.a || (x.a === y.a && x.b < y.b)));
+}
