@@ -49,7 +49,7 @@ const PATTERNS: Pattern[] = [
   { kind: 'ratio', re: new RegExp(String.raw`\b(?:(?:${WORD_NUM}|\d+) (?:in|out of) (?:${WORD_NUM}|\d+)\b|\d+:\d+\b(?!\s?(?:am|pm|a\.m|p\.m)))`, 'gi') },
   { kind: 'version', re: /\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-[A-Za-z]?\d+(?:\.\d+)*[a-z]?\b|\b[A-Z][a-zA-Z]+ \d+\.\d+\b|\bv\d+(?:\.\d+)*\b/g },
   { kind: 'duration', re: new RegExp(String.raw`${QUALIFIER}\b(?:${NUM}|${WORD_NUM}|a few|several)[\s-]${TIME_UNIT}\b`, 'gi') },
-  { kind: 'count', re: new RegExp(String.raw`${QUALIFIER}(?:${NUM})(?:\s${SCALE})?\s(?:[a-z][a-z-]+)`, 'g') },
+  { kind: 'count', re: new RegExp(String.raw`(?:${QUALIFIER.replace('(?:(?:at least', '(?:(?:[Aa]t least|[Mm]ore than|[Nn]early|[Aa]lmost|[Aa]bout|[Oo]ver|[Uu]p to|[Aa]round|[Rr]oughly')})(?:${NUM})(?:\s${SCALE})?\s(?:[a-z][a-z-]+)`, 'g') },
   { kind: 'date', re: /\b(?:19|20)\d{2}\b/g },
   { kind: 'money', re: /\d+(?:\.\d+)?(?:万|亿)?(?:元|美元|欧元|日元)/g },
   { kind: 'count', re: /\d+(?:\.\d+)?(?:万|亿)?(?:人|个|家|名|篇|项|次|台)/g },

@@ -1,0 +1,299 @@
+/**
+ * Disagreements — where sources differ, shown side by side, never averaged:
+ * (a) the same quantity given different values by different articles;
+ * (b) opposite assessments of the same question (polarity cues on sentences that share
+ *     topic terms: widening/narrowing, can/cannot win, likely/unlikely, rise/fall);
+ * (c) conflicting credit for who reported the story ("reported by AFP" vs "according to
+ *     the South China Morning Post");
+ * (d) within one article, a contrast between two named speakers ("A suggests X, but B says Y").
+ * Agreement written differently ("3 months" / "three months") is not a disagreement.
+ */
+import type { Disagreement, Position } from '../core/types.ts';
+import { speakerOf } from './claims.ts';
+import type { FigureMention } from './figures.ts';
+import { contentTokens, isStopword } from './normalize.ts';
+import { jaccard, type PreparedStory, type StorySentence } from './story-text.ts';
+
+/** A figure as found in the story: the mention and the articles that state that sentence. */
+export interface LocatedFigure {
+  readonly mention: FigureMention;
+  readonly sentence: StorySentence;
+}
+
+const MAX_DISAGREEMENTS = 4;
+const MAX_POSITION_CHARS = 240;
+
+function clip(text: string): string {
+  if (text.length <= MAX_POSITION_CHARS) return text;
+  const cut = text.slice(0, MAX_POSITION_CHARS);
+  return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// ---- (a) one quantity, different values ------------------------------------------------
+
+const QUANTITY_NOISE = new Set(['said', 'says', 'put', 'estimated', 'reported', 'according', 'currently', 'worth']);
+
+const CASUALTY = /\b(?:kill\w*|dead|died|deaths?|death toll|fatalit\w*|lives|perished)\b/i;
+
+function quantityWords(f: FigureMention): Set<string> {
+  const words = new Set(
+    (f.quantity ?? '')
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w.length > 2 && !isStopword(w) && !QUANTITY_NOISE.has(w)),
+  );
+  // Casualty figures are named many ways ("death toll rose to 15", "killed 12 people"):
+  // they all measure deaths.
+  if (f.kind === 'count' || f.kind === 'number') {
+    const at = f.sentence.indexOf(f.value);
+    if (at >= 0 && CASUALTY.test(f.sentence.slice(Math.max(0, at - 70), at + f.value.length + 25))) {
+      words.clear();
+      words.add('deaths');
+    }
+  }
+  return words;
+}
+
+/** Units that can be compared: percent with percent, money in one currency, time with time. */
+function comparable(a: FigureMention, b: FigureMention): boolean {
+  const cls = (f: FigureMention): string =>
+    f.kind === 'count' || f.kind === 'number' ? 'n' : f.kind === 'duration' ? 'time' : `${f.kind}:${f.unit ?? ''}`;
+  if (cls(a) !== cls(b)) return false;
+  if (a.kind === 'duration' && a.unit !== b.unit) return false;
+  if (a.kind === 'count' && b.kind === 'count' && a.unit !== b.unit) return false;
+  return a.normalized !== undefined && b.normalized !== undefined;
+}
+
+interface FigureConflict {
+  readonly values: string;
+  readonly about: string;
+  readonly byValue: Map<number, LocatedFigure[]>;
+  readonly ids: Map<number, Set<string>>;
+}
+
+function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
+  const usable = figures.filter((f) => f.mention.normalized !== undefined && quantityWords(f.mention).size > 0);
+  const out: FigureConflict[] = [];
+  const used = new Set<LocatedFigure>();
+  for (let i = 0; i < usable.length && out.length < MAX_DISAGREEMENTS; i++) {
+    const base = usable[i]!;
+    if (used.has(base)) continue;
+    const words = quantityWords(base.mention);
+    const group = usable.filter((o) => {
+      if (used.has(o) || !comparable(base.mention, o.mention)) return false;
+      const ow = quantityWords(o.mention);
+      return [...words].some((w) => ow.has(w));
+    });
+    // Positions by value; an article may hold one value only per quantity to count.
+    const byValue = new Map<number, LocatedFigure[]>();
+    for (const f of group) {
+      const list = byValue.get(f.mention.normalized!) ?? [];
+      list.push(f);
+      byValue.set(f.mention.normalized!, list);
+    }
+    if (byValue.size < 2) continue;
+    const sets = [...byValue.values()].map((fs) => new Set(fs.flatMap((f) => f.sentence.articleIds)));
+    // Only values from different articles disagree; one article's "3 then 6 months" is a forecast.
+    const distinct = sets.some((a, x) => sets.some((b, y) => y !== x && [...a].some((id) => !b.has(id))));
+    if (!distinct) continue;
+    group.forEach((f) => used.add(f));
+    const values = [...byValue.keys()].sort((x, y) => x - y).join('|');
+    const earlier = out.find((o) => o.values === values);
+    if (earlier) {
+      // The same two numbers under another name ("death toll" / "people killed"): one conflict.
+      for (const [value, fs] of byValue) {
+        const ids = earlier.ids.get(value)!;
+        fs.flatMap((f) => f.sentence.articleIds).forEach((id) => ids.add(id));
+      }
+      continue;
+    }
+    out.push({
+      values,
+      about: words.has('deaths') ? 'Number of deaths' : capitalize(`${[...words].join(' ')}: different figures`),
+      byValue,
+      ids: new Map([...byValue].map(([v, fs]) => [v, new Set(fs.flatMap((f) => f.sentence.articleIds))])),
+    });
+  }
+  const order = new Map(story.articles.map((a, i) => [a.id, i]));
+  return out.map((o) => ({
+    about: o.about,
+    positions: [...o.byValue].map(([value, fs]): Position => ({
+      text: clip(fs[0]!.sentence.text),
+      articleIds: [...o.ids.get(value)!].sort((x, y) => order.get(x)! - order.get(y)!),
+    })),
+  }));
+}
+
+// ---- (b) opposite assessments -----------------------------------------------------------
+
+interface Axis {
+  readonly label: string;
+  readonly up: RegExp;
+  readonly down: RegExp;
+}
+
+const AXES: Axis[] = [
+  { label: 'widening or narrowing', up: /\b(?:widen\w*|grow\w*|larger|expand\w*|deepen\w*)\b/, down: /\b(?:narrow\w*|clos(?:e|es|ing)|shrink\w*|smaller|catch(?:ing)? up)\b/ },
+  { label: 'can win or cannot', up: /\b(?:win|wins|winning|beat|beats|surpass\w*|overtake\w*|lead|leads|leading|compete|ahead)\b/, down: /\b(?:los(?:e|es|ing)|lag\w*|trail\w*|behind|fall\w* behind|disadvantage)\b/ },
+  { label: 'likely or unlikely', up: /\b(?:likely|probable|expected|confident)\b/, down: /\b(?:unlikely|improbable|doubt\w*|skeptic\w*|sceptic\w*)\b/ },
+  { label: 'rising or falling', up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/, down: /\b(?:(?:fall|falls|falling|fell)(?! behind| short)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/ },
+  { label: 'safe or unsafe', up: /\b(?:safe|secure|harmless)\b/, down: /\b(?:unsafe|dangerous|risky|harmful)\b/ },
+];
+
+const NEGATION = /\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable|fail\w*)\b|\bless than \d+%? chance\b/;
+const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
+
+/**
+ * Polarity of a sentence on an axis: +1, −1 or 0. A cue right after a negation flips; the
+ * clause after "but" outweighs the one before ("losing the race but can still win" → win).
+ */
+export function polarity(sentence: string, axis: Axis): number {
+  const lower = sentence.toLowerCase();
+  const parts = lower.split(CONTRAST);
+  let total = 0;
+  parts.forEach((part, i) => {
+    const weight = i === parts.length - 1 && parts.length > 1 ? 2 : 1;
+    for (const [re, sign] of [[axis.up, 1], [axis.down, -1]] as const) {
+      for (const m of part.matchAll(new RegExp(re.source, 'g'))) {
+        const before = part.slice(Math.max(0, m.index - 24), m.index);
+        total += (NEGATION.test(before) ? -sign : sign) * weight;
+      }
+    }
+  });
+  return Math.sign(total);
+}
+
+function axisTokens(s: StorySentence, axis: Axis): Set<string> {
+  return new Set([...s.tokenSet].filter((t) => !axis.up.test(t) && !axis.down.test(t) && !/^\d/.test(t)));
+}
+
+function assessmentConflicts(story: PreparedStory): Disagreement[] {
+  const out: Disagreement[] = [];
+  // Candidates: the most central sentences, titles included, so the pass stays bounded.
+  const titleSentences: StorySentence[] = [...story.titles].map(([id, text], i) => {
+    const set = new Set(contentTokens(text));
+    return { text, tokens: [...set], tokenSet: set, articleIds: [id], articleId: id, position: -1 - i, heading: true, score: 1 };
+  });
+  const pool = [...story.sentences].sort((a, b) => b.score - a.score).slice(0, 200);
+  const candidates = [...titleSentences, ...pool];
+  // Terms in a third or more of the story's sentences are its general topic ("China", "AI"):
+  // sharing only those does not make two sentences about the same question.
+  const df = new Map<string, number>();
+  for (const s of story.sentences) for (const t of s.tokenSet) df.set(t, (df.get(t) ?? 0) + 1);
+  const specific = (t: string): boolean => (df.get(t) ?? 0) < Math.max(2, story.sentences.length * 0.3);
+  for (const axis of AXES) {
+    const signed = candidates
+      .map((s) => ({ s, p: polarity(s.text, axis), terms: axisTokens(s, axis) }))
+      .filter((x) => x.p !== 0);
+    let best: { a: (typeof signed)[number]; b: (typeof signed)[number]; shared: string[]; weight: number } | undefined;
+    for (const a of signed) {
+      if (a.p <= 0) continue;
+      for (const b of signed) {
+        if (b.p >= 0) continue;
+        const sameSource = a.s.articleIds.every((id) => b.s.articleIds.includes(id)) && b.s.articleIds.every((id) => a.s.articleIds.includes(id));
+        if (sameSource) continue;
+        const shared = [...a.terms].filter((t) => b.terms.has(t) && !isStopword(t) && t.length > 2);
+        const nSpecific = shared.filter(specific).length;
+        const rare = shared.length === 1 && (df.get(shared[0]!) ?? 0) <= 3;
+        if ((shared.length < 2 && !rare) || (nSpecific === 0 && shared.length < 4)) continue;
+        const weight = shared.length + nSpecific + jaccard(a.terms, b.terms);
+        if (!best || weight > best.weight) best = { a, b, shared: [...shared.filter(specific), ...shared.filter((t) => !specific(t))], weight };
+      }
+    }
+    if (!best) continue;
+    const about = `${capitalize(best.shared.slice(0, 3).join(', '))}: ${axis.label}`;
+    out.push({
+      about,
+      positions: [
+        { text: clip(best.a.s.text), articleIds: [...best.a.s.articleIds] },
+        { text: clip(best.b.s.text), articleIds: [...best.b.s.articleIds] },
+      ],
+    });
+  }
+  return out;
+}
+
+// ---- (c) who reported it ----------------------------------------------------------------
+
+const MEDIA_WORD = /\b(?:Post|Times|News|Journal|Herald|Tribune|Guardian|Telegraph|Agency|Press|Reuters|Bloomberg|Xinhua|Daily|Gazette|Observer|Economist|Wire|Broadcasting|Television|Radio)\b/;
+const CREDIT = [
+  /\b[Rr]eported by (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
+  /\b[Aa]ccording to (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
+  /\b(?:[Ii]nterviews?) with (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
+  /\b(?:told|reports?|reported in) (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
+  /(?:^|\.\s)((?:\p{Lu}[\p{L}&.'-]*\s?){1,6}) reported\b/u,
+];
+
+function outletKey(name: string): string {
+  const words = name.replace(/^The\s/, '').split(/\s+/).filter(Boolean);
+  return words.length === 1 ? words[0]!.toUpperCase() : words.map((w) => w[0]).join('').toUpperCase();
+}
+
+function reportingConflicts(story: PreparedStory): Disagreement[] {
+  const credits = new Map<string, { name: string; text: string; ids: Set<string> }>();
+  for (const s of story.sentences) {
+    for (const re of CREDIT) {
+      const m = re.exec(s.text);
+      let name = m?.[1]?.replace(/\*/g, '').replace(/\s+(?:on|in|at|that|and|said|reported)$/i, '').trim();
+      if (!name) continue;
+      name = name.replace(/\s(?:On|In|At|Thursday|Monday|Tuesday|Wednesday|Friday|Saturday|Sunday)\b.*$/, '').trim();
+      const acronym = /^[A-Z]{2,6}$/.test(name);
+      if (!acronym && !MEDIA_WORD.test(name)) continue;
+      const key = outletKey(name);
+      const entry = credits.get(key) ?? { name: name.replace(/^The\s/, 'the '), text: s.text, ids: new Set<string>() };
+      s.articleIds.forEach((id) => entry.ids.add(id));
+      credits.set(key, entry);
+      break;
+    }
+  }
+  if (credits.size < 2) return [];
+  const entries = [...credits.values()];
+  const distinct = entries.some((a) => entries.some((b) => b !== a && [...a.ids].some((id) => !b.ids.has(id))));
+  if (!distinct) return [];
+  return [
+    {
+      about: 'Who reported it',
+      positions: entries.map((e) => ({ text: clip(e.text), articleIds: story.articles.map((a) => a.id).filter((id) => e.ids.has(id)) })),
+    },
+  ];
+}
+
+// ---- (d) two speakers, one article ------------------------------------------------------
+
+function speakerContrasts(story: PreparedStory): Disagreement[] {
+  const out: Disagreement[] = [];
+  for (const s of story.sentences) {
+    const m = /^(.{20,}?),?\s+but\s+(.{20,})$/i.exec(s.text);
+    if (!m) continue;
+    const left = speakerOf(m[1]!);
+    const right = speakerOf(m[2]!);
+    if (!left || !right || left === right) continue;
+    out.push({
+      about: `${left} vs ${right}`,
+      positions: [
+        { text: clip(m[1]!.trim()), articleIds: [...s.articleIds] },
+        { text: clip(m[2]!.trim()), articleIds: [...s.articleIds] },
+      ],
+    });
+    if (out.length >= 1) break;
+  }
+  return out;
+}
+
+/** All disagreements of a story, most telling first, at most four. */
+export function findDisagreements(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
+  const all = [...figureConflicts(story, figures), ...reportingConflicts(story), ...assessmentConflicts(story), ...speakerContrasts(story)];
+  const seen = new Set<string>();
+  return all
+    .filter((d) => {
+      const key = d.positions.map((p) => p.text).sort().join('|');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, MAX_DISAGREEMENTS);
+}

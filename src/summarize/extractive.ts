@@ -1,0 +1,110 @@
+/**
+ * The extractive summarizer: offline, deterministic, no keys. It picks the story's own
+ * sentences — the most central title as headline, 1–3 central sentences as summary, key
+ * claims, figures with their context and sources, and disagreements — every item citing the
+ * articles that state it. Verification (pipeline/verify.ts) still runs after it.
+ */
+import { ZERO_USAGE, type Figure, type StoryDraft, type StoryInput, type SummarizeResult, type Summarizer } from '../core/types.ts';
+import { pickClaims } from './claims.ts';
+import { findDisagreements, type LocatedFigure } from './disagreements.ts';
+import { findFigures, type FigureKind } from './figures.ts';
+import { containsNormalized, normalizeForMatch } from './normalize.ts';
+import { cosine, jaccard, prepareStory, vectorOf, type PreparedStory, type StorySentence } from './story-text.ts';
+
+const MAX_FIGURES = 8;
+const MAX_SUMMARY_CHARS = 480;
+
+/** How much a kind of figure tells a reader; bare numbers and dates the least. */
+const KIND_WEIGHT: Record<FigureKind, number> = {
+  percent: 1, money: 1, duration: 1, count: 0.9, ratio: 0.9, version: 0.8, date: 0.4, number: 0.35,
+};
+
+function pickHeadline(story: PreparedStory): string {
+  let best = '';
+  let bestScore = -1;
+  for (const a of story.articles) {
+    const title = story.titles.get(a.id) ?? '';
+    if (!title) continue;
+    const score = cosine(vectorOf(story, title), story.centroid);
+    if (score > bestScore + 1e-9) {
+      best = title;
+      bestScore = score;
+    }
+  }
+  if (best) return best;
+  const lead = story.sentences[0]?.text ?? '';
+  return lead.length > 120 ? `${lead.slice(0, lead.lastIndexOf(' ', 117))}…` : lead;
+}
+
+function pickSummary(story: PreparedStory): StorySentence[] {
+  const ranked = story.sentences
+    .filter((s) => !s.heading && !s.text.endsWith('?'))
+    .sort((a, b) => b.score - a.score || a.position - b.position);
+  const chosen: StorySentence[] = [];
+  let chars = 0;
+  for (const s of ranked) {
+    if (chosen.length >= 3) break;
+    if (chosen.some((c) => jaccard(c.tokenSet, s.tokenSet) >= 0.35)) continue;
+    if (chosen.length > 0 && chars + s.text.length > MAX_SUMMARY_CHARS) continue;
+    chosen.push(s);
+    chars += s.text.length + 1;
+    if (chars > MAX_SUMMARY_CHARS * 0.6) break;
+  }
+  if (chosen.length === 0 && story.sentences[0]) chosen.push(story.sentences[0]);
+  return chosen;
+}
+
+/** Every figure mention in the story's sentences, with where it was found. */
+function locateFigures(story: PreparedStory): LocatedFigure[] {
+  const out: LocatedFigure[] = [];
+  for (const sentence of story.sentences) {
+    for (const mention of findFigures(sentence.text)) out.push({ mention, sentence });
+  }
+  return out;
+}
+
+/** The figures worth listing: one per value, context from its most central sentence. */
+function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): Figure[] {
+  const byValue = new Map<string, { best: LocatedFigure; score: number }>();
+  for (const f of located) {
+    const key = normalizeForMatch(f.mention.value);
+    const score = KIND_WEIGHT[f.mention.kind] * (0.2 + f.sentence.score);
+    const current = byValue.get(key);
+    if (!current || score > current.score) byValue.set(key, { best: f, score: Math.max(score, current?.score ?? 0) });
+  }
+  const ranked = [...byValue.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, MAX_FIGURES);
+  // Keep the reading order of the story for figures of equal standing: sort chosen by first appearance.
+  const order = new Map(story.sentences.map((s, i) => [s, i]));
+  ranked.sort((a, b) => order.get(a[1].best.sentence)! - order.get(b[1].best.sentence)!);
+  return ranked.map(([key, { best }]) => ({
+    value: best.mention.value,
+    text: best.sentence.text,
+    // Cite every article whose text contains the value — and only those.
+    articleIds: story.articles.filter((a) => containsNormalized(story.normText.get(a.id)!, key)).map((a) => a.id),
+  }));
+}
+
+/** The synchronous, deterministic core: a story draft from the story's own sentences. */
+export function summarizeExtractive(input: StoryInput): StoryDraft {
+  const story = prepareStory(input.articles);
+  const summarySentences = pickSummary(story);
+  const located = locateFigures(story);
+  return {
+    id: input.id,
+    headline: pickHeadline(story),
+    summary: summarySentences.map((s) => s.text).join(' '),
+    articleIds: input.articles.map((a) => a.id),
+    claims: pickClaims(story, summarySentences),
+    figures: pickFigures(story, located),
+    disagreements: findDisagreements(story, located),
+  };
+}
+
+/** {@link Summarizer} over {@link summarizeExtractive}: no network, no tokens spent. */
+export class ExtractiveSummarizer implements Summarizer {
+  readonly name = 'extractive';
+
+  summarize(story: StoryInput): Promise<SummarizeResult> {
+    return Promise.resolve({ story: summarizeExtractive(story), usage: ZERO_USAGE });
+  }
+}
