@@ -1,0 +1,195 @@
+/**
+ * A brief (or a follow-up answer) as Discord messages of embeds: a header embed, then one
+ * embed per story with its claims, figures, disagreements and numbered sources. Messages
+ * are packed to stay within Discord's limits; whatever does not fit in the first message
+ * continues in further messages (posted in the brief's thread), so a long brief is never
+ * refused and never cut silently. Article text is escaped; links are shown in full.
+ */
+import type { APIEmbed } from 'discord.js';
+import type { Answer } from '../../app/service.ts';
+import type { Brief, Story } from '../../core/types.ts';
+import { clip, escapeText, showUrl } from './escape.ts';
+
+/** Discord's documented message and embed limits (characters are UTF-16 units). */
+export const DISCORD_LIMITS = {
+  embedsPerMessage: 10,
+  /** Sum of titles, descriptions, field names/values, footers and author names. */
+  embedCharsPerMessage: 6000,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  content: 2000,
+} as const;
+
+/** One message to send: plain content (may be empty) and up to ten embeds. */
+export interface DiscordMessage {
+  readonly content: string;
+  readonly embeds: readonly APIEmbed[];
+}
+
+const HEADER_COLOR = 0x2b6cb0;
+const STORY_COLOR = 0x718096;
+const ANSWER_COLOR = 0x2f855a;
+
+/** Characters of an embed that count towards the 6,000 a message. */
+export function embedLength(embed: APIEmbed): number {
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.author?.name.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, f) => sum + f.name.length + f.value.length, 0)
+  );
+}
+
+/** "[1]" style citations for brief-local article ids. */
+function cite(ids: readonly string[], numbers: ReadonlyMap<string, number>): string {
+  const marks = ids.flatMap((id) => {
+    const n = numbers.get(id);
+    return n === undefined ? [] : [`[${n}]`];
+  });
+  return marks.length > 0 ? ` ${marks.join('')}` : '';
+}
+
+/** "[n] Title — <url>" (the URL shown, never masked); a URL we won't show is left out. */
+function sourceLine(n: number, title: string, url: string, publisher?: string): string {
+  const shown = showUrl(url);
+  const who = publisher !== undefined && publisher !== '' ? ` (${escapeText(publisher)})` : '';
+  const line = `[${n}] ${escapeText(clip(title, 200))}${who}`;
+  return shown !== undefined ? `${line} — <${shown}>` : line;
+}
+
+function storyLines(story: Story, numbers: ReadonlyMap<string, number>, brief: Brief): string[] {
+  const lines: string[] = [];
+  if (story.summary.trim() !== '') lines.push(escapeText(story.summary));
+  if (story.claims.length > 0) {
+    lines.push('', '**Key claims**');
+    for (const claim of story.claims) lines.push(`• ${escapeText(claim.text)}${cite(claim.articleIds, numbers)}`);
+  }
+  if (story.figures.length > 0) {
+    lines.push('', '**Figures**');
+    for (const figure of story.figures) {
+      lines.push(`• **${escapeText(figure.value)}** — ${escapeText(figure.text)}${cite(figure.articleIds, numbers)}`);
+    }
+  }
+  if (story.disagreements.length > 0) {
+    lines.push('', '**Disagreements**');
+    for (const d of story.disagreements) {
+      lines.push(`• ${escapeText(d.about)}`);
+      for (const p of d.positions) lines.push(`  – ${escapeText(p.text)}${cite(p.articleIds, numbers)}`);
+    }
+  }
+  const articles = brief.articles.filter((a) => story.articleIds.includes(a.id));
+  if (articles.length > 0) {
+    lines.push('', '**Sources**');
+    for (const a of articles) lines.push(sourceLine(numbers.get(a.id) ?? 0, a.title, a.url, a.publisher));
+  }
+  return lines;
+}
+
+/** Splits lines into descriptions of at most `max` characters, clipping any single giant line. */
+function packLines(lines: readonly string[], max: number): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = clip(raw, max);
+    const next = current === '' ? line : `${current}\n${line}`;
+    if (next.length > max && current !== '') {
+      chunks.push(current);
+      current = line;
+    } else {
+      current = next;
+    }
+  }
+  if (current.trim() !== '') chunks.push(current);
+  return chunks;
+}
+
+function headerEmbed(brief: Brief, topicTitle: string | undefined): APIEmbed {
+  const storyCount = brief.stories.length;
+  const lines = [
+    `${storyCount} ${storyCount === 1 ? 'story' : 'stories'} from ${brief.articles.length} ${brief.articles.length === 1 ? 'article' : 'articles'}`,
+    `Window: ${brief.window.since} → ${brief.window.until}`,
+  ];
+  if (storyCount === 0) lines.push('', 'Nothing new in this window.');
+  for (const note of brief.notes ?? []) lines.push(`_${escapeText(note)}_`);
+  const failing = brief.failingSources ?? [];
+  if (failing.length > 0) {
+    lines.push('', `⚠️ ${failing.length} ${failing.length === 1 ? 'source' : 'sources'} failing:`);
+    for (const f of failing) {
+      const since = f.failingSince !== undefined ? ` since ${f.failingSince.slice(0, 10)}` : '';
+      const why = f.lastError !== undefined ? ` (${escapeText(clip(f.lastError, 120))})` : '';
+      lines.push(`• ${escapeText(clip(f.url, 200))}${since}${why}`);
+    }
+  }
+  return {
+    title: clip(`Brief: ${escapeText(topicTitle ?? brief.topic)}`, DISCORD_LIMITS.title),
+    description: packLines(lines, DISCORD_LIMITS.description)[0] ?? '',
+    color: HEADER_COLOR,
+    footer: { text: clip(`${brief.summarizer} · generated ${brief.generatedAt}`, DISCORD_LIMITS.footer) },
+  };
+}
+
+function storyEmbeds(story: Story, index: number, brief: Brief, numbers: ReadonlyMap<string, number>): APIEmbed[] {
+  const headline = escapeText(story.headline);
+  const parts = packLines(storyLines(story, numbers, brief), DISCORD_LIMITS.description);
+  if (parts.length === 0) parts.push('(no details)');
+  return parts.map((description, part) => ({
+    title: clip(`${index + 1}. ${headline}${part > 0 ? ' (continued)' : ''}`, DISCORD_LIMITS.title),
+    description,
+    color: STORY_COLOR,
+  }));
+}
+
+/**
+ * Packs embeds into messages of at most 10 embeds and `budget` characters each, in order.
+ * `budget` stays a little under 6,000 so that a platform counting differently still accepts.
+ */
+export function packEmbeds(embeds: readonly APIEmbed[], budget = DISCORD_LIMITS.embedCharsPerMessage - 100): APIEmbed[][] {
+  const messages: APIEmbed[][] = [];
+  let current: APIEmbed[] = [];
+  let used = 0;
+  for (const embed of embeds) {
+    const size = embedLength(embed);
+    if (current.length > 0 && (current.length >= DISCORD_LIMITS.embedsPerMessage || used + size > budget)) {
+      messages.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(embed);
+    used += size;
+  }
+  if (current.length > 0) messages.push(current);
+  return messages;
+}
+
+/**
+ * A brief as Discord messages: the first goes to the channel (or the command's reply), the
+ * rest continue in the brief's thread. Every message is within Discord's limits.
+ */
+export function briefMessages(brief: Brief, options: { readonly topicTitle?: string } = {}): DiscordMessage[] {
+  const numbers = new Map(brief.articles.map((a, i) => [a.id, i + 1]));
+  const embeds = [headerEmbed(brief, options.topicTitle), ...brief.stories.flatMap((s, i) => storyEmbeds(s, i, brief, numbers))];
+  const packed = packEmbeds(embeds);
+  return packed.map((group, i) => ({
+    content: i === 0 ? '' : `(continued, part ${i + 1} of ${packed.length})`,
+    embeds: group,
+  }));
+}
+
+/** A follow-up answer as one message: the cited text, then its numbered sources. */
+export function answerMessage(answer: Answer): DiscordMessage {
+  const lines = [escapeText(answer.text)];
+  if (answer.sources.length > 0) {
+    lines.push('', '**Sources**');
+    answer.sources.forEach((s, i) => lines.push(sourceLine(i + 1, s.title, s.url)));
+  }
+  const description = packLines(lines, DISCORD_LIMITS.description)[0] ?? '';
+  return {
+    content: '',
+    embeds: [{ title: answer.answered ? 'Answer' : 'Not in the sources', description, color: ANSWER_COLOR }],
+  };
+}
