@@ -1,0 +1,112 @@
+/**
+ * The little DOM this project needs (linkedom provides it; the project compiles without the
+ * DOM lib), and the walk from a DOM subtree to plain paragraphs.
+ */
+import { parseHTML } from 'linkedom';
+
+/** A DOM node as linkedom gives it; only what the extractors use. */
+export interface DomNode {
+  readonly nodeType: number;
+  readonly nodeName: string;
+  readonly textContent: string | null;
+  readonly childNodes: ArrayLike<DomNode>;
+  readonly parentNode: DomNode | null;
+}
+
+export interface DomElement extends DomNode {
+  readonly tagName: string;
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  querySelector(selector: string): DomElement | null;
+  remove(): void;
+}
+
+export interface DomDocument {
+  readonly documentElement: DomElement | null;
+  readonly body: DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  querySelector(selector: string): DomElement | null;
+}
+
+const ELEMENT = 1;
+const TEXT = 3;
+
+/** Parses an HTML document (or fragment, wrapped in a body) with linkedom. */
+export function parseDocument(html: string): DomDocument {
+  const wrapped = /<(html|body|head)[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
+  return parseHTML(wrapped).document as unknown as DomDocument;
+}
+
+/** Elements whose content is never article text. */
+export const NEVER_TEXT = new Set([
+  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'OBJECT', 'EMBED', 'CANVAS', 'FORM', 'BUTTON',
+  'INPUT', 'SELECT', 'TEXTAREA', 'LABEL', 'NAV', 'FOOTER', 'ASIDE', 'FIGCAPTION', 'IMG', 'PICTURE', 'VIDEO',
+  'AUDIO', 'SOURCE', 'MENU', 'DIALOG', 'HEAD', 'TITLE', 'META', 'LINK',
+]);
+
+/** Elements that start a new paragraph. */
+const BLOCK = new Set([
+  'P', 'DIV', 'SECTION', 'ARTICLE', 'MAIN', 'HEADER', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'UL', 'OL', 'DL',
+  'DT', 'DD', 'BLOCKQUOTE', 'PRE', 'TABLE', 'TR', 'FIGURE', 'HR', 'ADDRESS', 'DETAILS', 'SUMMARY', 'CENTER', 'BODY', 'HTML',
+]);
+
+/** Blocks that hold a whole page or article: never judged by their link density. */
+const CONTAINERS = new Set(['HTML', 'BODY', 'MAIN', 'ARTICLE']);
+
+function isElement(node: DomNode): node is DomElement {
+  return node.nodeType === ELEMENT;
+}
+
+/** Share of an element's text that sits inside links: menus and link lists are mostly links. */
+export function linkDensity(element: DomElement): number {
+  const total = (element.textContent ?? '').replace(/\s+/g, '').length;
+  if (total === 0) return 0;
+  let linked = 0;
+  const links = element.querySelectorAll('a');
+  for (let i = 0; i < links.length; i++) linked += (links[i]?.textContent ?? '').replace(/\s+/g, '').length;
+  return linked / total;
+}
+
+/**
+ * A DOM subtree → plain text: one paragraph per block element (separated by a blank line),
+ * `<br>` as a line break, inline whitespace collapsed, entities already decoded by the parser.
+ * Blocks made mostly of links (menus, related-story lists) are skipped.
+ */
+export function domToText(root: DomNode): string {
+  const paragraphs: string[] = [];
+  let current = '';
+  const flush = () => {
+    const text = current.replace(/[ \t\f\v\u00A0]+/g, ' ').replace(/ *\n */g, '\n').trim();
+    if (text !== '') paragraphs.push(text);
+    current = '';
+  };
+  const walk = (node: DomNode) => {
+    if (node.nodeType === TEXT) {
+      current += (node.textContent ?? '').replace(/\s+/g, ' ');
+      return;
+    }
+    if (!isElement(node)) return;
+    const tag = node.tagName.toUpperCase();
+    if (NEVER_TEXT.has(tag) || node.getAttribute('hidden') !== null || node.getAttribute('aria-hidden') === 'true') return;
+    if (tag === 'BR') {
+      current += '\n';
+      return;
+    }
+    const block = BLOCK.has(tag);
+    if (block) {
+      flush();
+      const text = (node.textContent ?? '').trim();
+      if (!CONTAINERS.has(tag) && text.length < 400 && node.querySelector('a') !== null && linkDensity(node) > 0.6) return;
+    }
+    if (tag === 'TD' || tag === 'TH') current += ' ';
+    const children = node.childNodes;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child !== undefined) walk(child);
+    }
+    if (block) flush();
+  };
+  walk(root);
+  flush();
+  return paragraphs.join('\n\n');
+}

@@ -1,0 +1,294 @@
+/**
+ * Page furniture: the navigation, subscribe boxes, cookie notices, comment footers, photo
+ * credits, metadata lines and repeated headlines that pages wrap around an article
+ * (DESIGN.md promise 2). Works on plain text, so every extractor (HTML, feed content, local
+ * text and Markdown files) ends here.
+ *
+ * The rules are deliberately narrow: a line is furniture when it is short and is *only*
+ * furniture. Sentences that merely mention a photo, a source or a newsletter are content.
+ */
+
+/** Leading icons and arrows that pages put before furniture ("💬 Comments (0)", "🔒 Log in…"). */
+const LEADING_SYMBOLS = /^[\s\p{Extended_Pictographic}\uFE0F\u200D←→«»‹›<>▶►▸•·|│\-–—*#]+/u;
+
+/** Whole-line patterns; tested against a trimmed line with leading icons removed. */
+const FURNITURE_LINES: readonly RegExp[] = [
+  // Navigation.
+  /^back to (stories|news|top|home|articles|the article|homepage|all\b.*|search results)\b.{0,120}$/i,
+  /^(view|see|read) (the )?original (source|article|story|post)\b.{0,20}$/i,
+  /^(read|see) more\b.{0,60}$/i,
+  /^(continue reading|keep reading|read the full (story|article)|full story)\b.{0,60}$/i,
+  /^(share|share this|share this (article|story|post)|share (on|via) .{1,40}|tweet|email|print)$/i,
+  /^(next|previous|prev)( (article|story|post|page))?\b.{0,100}$/i,
+  /^(related|more|recommended|popular|trending|latest) (stories|articles|news|reading|posts|from .{1,40})$/i,
+  /^(you (may|might) also like|most read|editor'?s picks|top stories|advertisement|sponsored|ad)$/i,
+  /^(home|menu|search|skip to (main )?content|log ?in|sign ?in|sign ?up|register|close|toggle navigation)$/i,
+  // Subscribe and newsletter boxes.
+  /^(subscribe|sign up|signup|join|get)\b.{0,80}\b(newsletter|updates|inbox|briefing|mailing list|alerts)\b.{0,60}$/i,
+  /^(subscribe( now| today| for free)?|newsletter|get our newsletter)[.!]?$/i,
+  /^(enter your email|your email address|we respect your privacy)\b.{0,100}$/i,
+  /^(already a subscriber|subscribers? only|become a (member|subscriber))\b.{0,80}$/i,
+  // Comment footers.
+  /^comments?(\s*\(\d+\))?$/i,
+  /^\d+\s+comments?$/i,
+  /^(log ?in|sign ?in|register)\b.{0,40}\bto (comment|reply|post)\b.{0,40}$/i,
+  /^no comments( yet)?\b.{0,80}$/i,
+  /^be the first to (comment|reply)\b.{0,20}$/i,
+  /^(leave|post|add|write) a (comment|reply)\b.{0,40}$/i,
+  /^(join the (conversation|discussion)|show comments|view comments|load comments)\b.{0,40}$/i,
+  /^(暂无评论|发表评论|评论\s*[（(]\d+[)）]|登录后(评论|发表评论).*|分享到.{0,20}|返回(首页|列表)?|责任编辑[:：].{0,20})$/,
+  // Photo and image credits.
+  /^(photo|photograph|picture|image|illustration|graphic|video|footage|cover image)s?\s*(by|credit|courtesy|source|:|\/)\s*.{0,100}$/i,
+  /^.{0,80}\bon (pexels|unsplash|pixabay|shutterstock|getty images|istock)\.?$/i,
+  /^[[(](photo|image|picture|graphic|illustration|credit|source)\s*[:=/][^\])]{0,80}[\])]$/i,
+  /^\((reuters|ap|afp|getty( images)?|xinhua|epa|bloomberg|ani|afp\/getty|ap photo)\b[^)]{0,60}\)$/i,
+  /^(图片来源|图源|图片|摄影|视觉中国|来源)\s*[:：].{0,40}$/,
+  // Metadata lines.
+  /^publish(ed)?( date| on| at)?\s*[:：]/i,
+  /^(updated|last updated|posted|posted on|date|dateline)\s*[:：]\s*.{0,60}$/i,
+  /^source domain\s*[:：]/i,
+  /^(source|sources|via|credit|from)\s*[:：]?\s*$/i,
+  /^(source|via)\s*[:：]\s*.{1,80}$/i,
+  /^(tags?|topics?|filed under|categories|category)\s*[:：].{0,200}$/i,
+  /^(this (article|story|post) (first|originally) (appeared|was published)|originally (published|appeared) (on|in|at|by)|republished (with permission|from))\b.{0,160}$/i,
+  /^(©|\(c\)|copyright\b).{0,120}$/i,
+  /^(all rights reserved|privacy policy|terms of (use|service)|cookie (policy|settings))\.?$/i,
+  /^(https?:\/\/|www\.)\S+$/i,
+  // A dateline on its own: "2026年5月20日 09:30 来源：晨光网", "2026-05-22 02:14".
+  /^(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)([ T]\d{1,2}:\d{2}(:\d{2})?)?(\s.{0,30})?$/,
+  // Separators.
+  /^[|│¦\-–—_=*•·~.]+$/,
+];
+
+/** A byline on its own line: "By Jane Doe", "By Jane Doe · 22 May 2026". Not "By contrast, …". */
+const BYLINE = /^[Bb][Yy]\s+(\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,3})(\s*(,|·|\||—|-|and)\s*.{0,60})?$/u;
+/** "SCMP 2026-05-22": an outlet and a date on their own line. */
+const OUTLET_DATE = /^([\p{Lu}\p{N}][\p{L}\p{N} .&'’-]{0,40}?)\s+(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)$/u;
+
+/** Cookie notices are recognised by their vocabulary, and only when short. */
+function isCookieNotice(line: string): boolean {
+  return line.length < 400 && /\bcookies?\b/i.test(line) && /\b(accept|consent|we use|this (site|website) uses|cookie (policy|settings|preferences)|by continuing)\b/i.test(line);
+}
+
+/** A breadcrumb or menu: "Home | AI | Chips", "Asia Markets Digest | Technology". */
+function isMenuLine(line: string): boolean {
+  const parts = line.split(/\s+[|·•»›>\/]\s+/);
+  if (parts.length < 2) return false;
+  return parts.every((p) => p.trim() !== '' && p.trim().split(/\s+/).length <= 4 && !/[.!?。！？,:]$/.test(p.trim()));
+}
+
+/**
+ * True when a single line, on its own, is page furniture. Exported for extractors that see
+ * lines before text is assembled.
+ */
+export function isFurnitureLine(rawLine: string): boolean {
+  const line = rawLine.trim();
+  if (line === '') return false;
+  const bare = line.replace(LEADING_SYMBOLS, '').replace(/[\s→»›>]+$/u, '').trim();
+  if (bare === '') return true; // only icons, arrows or separators
+  if (bare.length > 400) return false;
+  if (FURNITURE_LINES.some((re) => re.test(bare))) return true;
+  if (line.length < 120 && (BYLINE.test(bare) || OUTLET_DATE.test(bare))) return true;
+  if (isCookieNotice(bare)) return true;
+  if (line.length < 120 && isMenuLine(bare)) return true;
+  return false;
+}
+
+/** Lowercased words, for comparing headlines. */
+function words(text: string): string[] {
+  return text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+function sameText(a: string, b: string): boolean {
+  const wa = words(a).join(' ');
+  return wa !== '' && wa === words(b).join(' ');
+}
+
+/** A headline variant: a short line made mostly of the title's words ("China AI Leaders See…"). */
+function isHeadlineVariant(paragraph: string, title: string): boolean {
+  if (paragraph.length > 200 || /[.!?。]$/.test(paragraph.trim()) && paragraph.length > 120) return false;
+  const p = words(paragraph);
+  const t = new Set(words(title));
+  if (p.length < 4 || t.size < 4) return false;
+  const shared = p.filter((w) => t.has(w)).length;
+  return shared / p.length >= 0.75;
+}
+
+/** Inline credits inside a caption or paragraph: "[Photo: Kuaishou]", "(Photo: Reuters)". */
+const INLINE_CREDIT = /\s*[[(](photo|image|picture|graphic|illustration|credit)s?\s*[:=/][^\])]{0,80}[\])]/gi;
+
+/**
+ * Self-promotion of the outlet: a sentence that points readers to one of the site's own paths
+ * ("… offering analytical frameworks on /llm-onpremise …") or asks them to visit or follow it.
+ */
+const PROMO_SENTENCE =
+  /(\b(on|at|visit|see|via)\s+\/[a-z][\w-]*(\/[\w-]+)*\b)|(\b(visit|check out|explore|follow|download)\s+(us|our)\b)|(\b(subscribe|sign up)\s+(to|for)\s+(our|the)\b.{0,60}\b(newsletter|podcast|channel)\b)/i;
+
+function dropPromoSentences(paragraph: string): string {
+  if (!PROMO_SENTENCE.test(paragraph)) return paragraph;
+  const sentences = paragraph.match(/[^.!?。！？]+(?:[.!?。！？]+["”’)]?|$)\s*/g) ?? [paragraph];
+  return sentences.filter((s) => !PROMO_SENTENCE.test(s)).join('').trim();
+}
+
+/** Words a page writes in camel case on purpose; a heading glued to prose is never split inside them. */
+const CAMEL_WORDS = /^(DeepSeek|OpenAI|ByteDance|TikTok|YouTube|WeChat|WeChatPay|PayPal|LinkedIn|GitHub|GitLab|iPhone|iPad|iOS|macOS|MiniMax|SenseTime|MegVii|Megvii|JavaScript|TypeScript|PowerPoint|PlayStation|SoftBank|HarmonyOS|MediaTek|NetEase|AliExpress|iFlytek|ChatGPT|MoonShot|SambaNova|CoreWeave|HuggingFace|BlackRock|DoorDash|FedEx|McDonald|McKinsey|MacBook|RedNote|XPeng|NeurIPS|LangChain|PyTorch|TensorFlow|StepFun|ModelScope|CloudMatrix)/;
+
+/**
+ * Splits a Markdown heading that was glued into prose ("### Key Developments: the gapThe
+ * former lead said…") into the heading and the paragraph after it. The seam is the first
+ * lower→Upper letter pair that is not inside a word the text uses as one word elsewhere.
+ */
+function splitGluedHeading(heading: string, fullText: string): [string, string] | undefined {
+  const seam = /([\p{Ll})'’])(\p{Lu}\p{Ll})/gu;
+  for (const match of heading.matchAll(seam)) {
+    const at = (match.index ?? 0) + 1;
+    if (at > 160) break;
+    const before = heading.slice(0, at);
+    const after = heading.slice(at);
+    const left = /[\p{L}'’]*$/u.exec(before)?.[0] ?? '';
+    const right = /^[\p{L}]*/u.exec(after)?.[0] ?? '';
+    const word = left + right;
+    if (left.length < 2 || CAMEL_WORDS.test(word)) continue;
+    // The glued word also occurs elsewhere: it is a real word ("DeepSeek"), not a seam.
+    const escaped = word.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+    const occurrences = fullText.match(new RegExp(`(?<![\\p{L}])${escaped}(?![\\p{Ll}])`, 'gu'))?.length ?? 0;
+    if (occurrences >= 2) continue;
+    return [before.trim(), after.trim()];
+  }
+  return undefined;
+}
+
+/**
+ * Restores paragraph breaks that a scraper lost: Markdown headings glued into prose
+ * ("…innovation.### Key Developments…"), bold headlines glued to the first sentence
+ * ("**Headline**In an interview…") and sentences glued across a lost newline ("development.In").
+ */
+function unglue(text: string): string {
+  let out = text
+    .replace(/([^\n])[ \t]*(#{2,6})[ \t]*(?=\p{L})/gu, '$1\n\n$2 ')
+    .replace(/\*\*([^*\n]{3,200})\*\*(?=\p{Lu})/gu, '**$1**\n\n')
+    .replace(/(\p{Ll}{2}|\d%|[)”"’])([.!?])(["”’]?)(?=\p{Lu}\p{Ll})/gu, '$1$2$3\n\n');
+  // Headings: strip the marks and give each its own paragraph, splitting off glued prose.
+  out = out.replace(/^[ \t]*#{1,6}[ \t]+(.+)$/gmu, (_line, body: string) => {
+    const heading = body.replace(/\s+#+\s*$/, '').trim();
+    const split = splitGluedHeading(heading, text);
+    return split ? `\n${split[0]}\n\n${split[1]}\n` : `\n${heading}\n`;
+  });
+  return out;
+}
+
+/** Joins a block's lines into paragraphs: a line continues the previous one only when it was soft-wrapped. */
+function blockToParagraphs(lines: string[]): string[] {
+  const paragraphs: string[] = [];
+  for (const line of lines) {
+    const last = paragraphs.at(-1);
+    if (last !== undefined && !/[.!?:;"”’)\]。！？：」』|]$/u.test(last) && /^[\p{Ll}\d(“"‘'«]/u.test(line)) {
+      paragraphs[paragraphs.length - 1] = `${last} ${line}`;
+    } else {
+      paragraphs.push(line);
+    }
+  }
+  return paragraphs;
+}
+
+/** A last line that is a tag list ("AI", "AI · Chips · China"), not a sentence. */
+function isTagTail(paragraph: string): boolean {
+  if (paragraph.length > 60 || /[.!?。！？]$/.test(paragraph)) return false;
+  const parts = paragraph.split(/\s*[,|·•#\/]\s*/).filter((p) => p !== '');
+  return parts.length > 0 && parts.every((p) => p.split(/\s+/).length <= 2) && words(paragraph).length <= 6;
+}
+
+/** A last fragment cut off by the page ("Against this…"). */
+function isTruncatedTail(paragraph: string): boolean {
+  return paragraph.length < 160 && /(…|\.\.\.)\s*$/.test(paragraph) && !/[.!?。]["”’]?\s*(…|\.\.\.)$/.test(paragraph);
+}
+
+/** Normalises spaces and invisible characters without touching line structure. */
+export function normaliseSpaces(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u200B\u200C\u2060\uFEFF\u00AD]/g, '')
+    .replace(/[\u00A0\u2007\u202F\t\f\v]/g, ' ')
+    .replace(/ {2,}/g, ' ');
+}
+
+/**
+ * Drops page furniture lines and paragraphs from already-plain text and returns clean text:
+ * paragraphs separated by a blank line. When `title` is given, the headline repeated in the
+ * text (alone, as a close variant, or glued to the first sentence) is removed too.
+ */
+export function removeFurniture(text: string, title?: string): string {
+  const glued = unglue(normaliseSpaces(text));
+  const blocks = glued.split(/\n[ \t]*\n+/);
+  let paragraphs: string[] = [];
+  for (const block of blocks) {
+    const lines = block
+      .split('\n')
+      .map((l) => l.trim().replace(/\s+\|$/, '').replace(/^\|\s+/, '').trim())
+      .filter((l) => l !== '' && !isFurnitureLine(l));
+    paragraphs.push(...blockToParagraphs(lines));
+  }
+
+  paragraphs = paragraphs
+    .map((p) => {
+      // Emphasis marks left by scrapers; real Markdown was stripped before we got here.
+      let clean = p
+        .replace(/\*\*([^*]+)\*\*/g, '$1')
+        .replace(/(^|[\s(“"‘'])\*(?=\S)([^*\n]*?\S)\*(?=[\s.,;:!?)”"’']|$)/gu, '$1$2');
+      const credited = clean.replace(INLINE_CREDIT, '').trim();
+      // A caption whose credit was its point is dropped with it; one that names something stays.
+      if (credited !== clean && credited.split(/\s+/).length < 4) return '';
+      clean = dropPromoSentences(credited);
+      return clean.replace(/\s+\|$/, '').trim();
+    })
+    .filter((p) => p !== '' && !isFurnitureLine(p));
+
+  if (title !== undefined && title.trim() !== '') {
+    const t = title.trim();
+    paragraphs = paragraphs
+      .map((p, i) => {
+        if (sameText(p, t) || (i < 3 && isHeadlineVariant(p, t))) return '';
+        // The headline glued to the first sentence ("…bets on videoKuaishou released…"): keep the sentence.
+        const rest = i < 3 ? afterPrefix(p, t) : undefined;
+        if (rest !== undefined) return rest;
+        return p;
+      })
+      .filter((p) => p !== '');
+  }
+
+  // The tail: truncation marks, tag lists, stray metadata.
+  // A lone short paragraph (a feed teaser) is the article, not a tail.
+  while (paragraphs.length > 1) {
+    const last = paragraphs.at(-1) ?? '';
+    if (isTruncatedTail(last) || isTagTail(last)) paragraphs.pop();
+    else break;
+  }
+  return paragraphs.join('\n\n');
+}
+
+/** Letters and digits only, lowercased: how a headline is compared when glued to prose. */
+function compact(text: string): string {
+  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]/gu) ?? []).join('');
+}
+
+/**
+ * When a paragraph starts with the headline and goes on, returns what follows it; else
+ * undefined. Compares letters and digits only, so quotes, emphasis and a missing space at the
+ * seam do not matter.
+ */
+function afterPrefix(paragraph: string, title: string): string | undefined {
+  const want = compact(title);
+  if (want.length < 15) return undefined;
+  let matched = 0;
+  for (let i = 0; i < paragraph.length; i++) {
+    const ch = paragraph[i] ?? '';
+    if (!/[\p{L}\p{N}]/u.test(ch)) continue;
+    if (compact(ch) !== want[matched]) return undefined;
+    matched += 1;
+    if (matched === want.length) {
+      const rest = paragraph.slice(i + 1).replace(/^[\s"”’'*:.,|–—-]+/u, '').trim();
+      return rest.length >= 20 ? rest : undefined;
+    }
+  }
+  return undefined;
+}
