@@ -72,7 +72,6 @@ interface FigureConflict {
   readonly values: string;
   readonly about: string;
   readonly byValue: Map<number, LocatedFigure[]>;
-  readonly ids: Map<number, Set<string>>;
 }
 
 function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
@@ -105,26 +104,35 @@ function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]
     const earlier = out.find((o) => o.values === values);
     if (earlier) {
       // The same two numbers under another name ("death toll" / "people killed"): one conflict.
-      for (const [value, fs] of byValue) {
-        const ids = earlier.ids.get(value)!;
-        fs.flatMap((f) => f.sentence.articleIds).forEach((id) => ids.add(id));
-      }
+      for (const [value, fs] of byValue) earlier.byValue.get(value)!.push(...fs);
       continue;
     }
     out.push({
       values,
       about: words.has('deaths') ? 'Number of deaths' : capitalize(`${[...words].join(' ')}: different figures`),
       byValue,
-      ids: new Map([...byValue].map(([v, fs]) => [v, new Set(fs.flatMap((f) => f.sentence.articleIds))])),
     });
   }
-  const order = new Map(story.articles.map((a, i) => [a.id, i]));
+  // One position per value and wording: verification checks each position's text against the
+  // articles it cites, so an article that gives the same value in its own words gets its own line.
   return out.map((o) => ({
     about: o.about,
-    positions: [...o.byValue].map(([value, fs]): Position => ({
-      text: clip(fs[0]!.sentence.text),
-      articleIds: [...o.ids.get(value)!].sort((x, y) => order.get(x)! - order.get(y)!),
-    })),
+    positions: [...o.byValue].flatMap(([, fs]): Position[] => {
+      const bySentence = new Map<StorySentence, Set<string>>();
+      for (const f of fs) {
+        const ids = bySentence.get(f.sentence) ?? new Set<string>();
+        f.sentence.articleIds.forEach((id) => ids.add(id));
+        bySentence.set(f.sentence, ids);
+      }
+      const seen = new Set<string>();
+      return [...bySentence]
+        .map(([sentence, ids]) => ({ text: clip(sentence.text), articleIds: [...ids].filter((id) => !seen.has(id)) }))
+        .filter((p) => {
+          p.articleIds.forEach((id) => seen.add(id));
+          return p.articleIds.length > 0;
+        })
+        .slice(0, 2);
+    }),
   }));
 }
 
