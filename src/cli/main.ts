@@ -72,7 +72,16 @@ async function withContext<T>(
   const store = openSqliteStore(settings.databasePath);
   const http = options.offline
     ? undefined
-    : new HttpClient({ ...settings.fetch, allowHosts: settings.allowHosts, logger });
+    : new HttpClient({
+        timeoutMs: settings.fetch.timeoutMs,
+        maxBytes: settings.fetch.maxBytes,
+        maxRedirects: settings.fetch.maxRedirects,
+        perHostConcurrency: settings.fetch.perHostConcurrency,
+        retries: settings.fetch.retries,
+        ...(settings.fetch.userAgent !== undefined && { userAgent: settings.fetch.userAgent }),
+        allowHosts: settings.allowHosts,
+        logger,
+      });
   try {
     const service = createBriefService({
       topics: settings.topics,
