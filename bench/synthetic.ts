@@ -101,7 +101,16 @@ export function generateCorpus(n: number, seed: number): SyntheticCorpus {
         `${cap(t())} ${filler(4)} ${t()} ${filler(3)} ${t()}.`,
         `Critics of ${org} ${pick(VERBS_SAID)} that ${filler(4)} ${t()} ${filler(2)}.`,
       ].filter(() => rand() < 0.85);
-      const body = [sentences.slice(0, 3).join(' '), sentences.slice(3).join(' '), `${cap(filler(8))}. ${cap(filler(7))}.`].filter((p) => p !== '').join('\n\n');
+      const background = (): string => `${cap(filler(int(5, 9)))} ${t()} ${filler(int(3, 6))}. ${cap(filler(int(4, 8)))} ${t()} ${filler(3)}.`;
+      const body = [
+        sentences.slice(0, 3).join(' '),
+        sentences.slice(3).join(' '),
+        background(),
+        background(),
+        `${cap(filler(int(6, 10)))}. ${cap(filler(int(5, 9)))}.`,
+      ]
+        .filter((p) => p !== '')
+        .join('\n\n');
       const title = `${place} ${cap(t())} ${t()}: ${org} ${pick(['moves', 'plans', 'faces', 'backs', 'weighs'])} ${t()}`;
       storyArticles.push(
         add({ title, text: body, publisher: outlets[k]!, publishedAt: iso(when + (rand() - 0.3) * 36 * 3_600_000) }, story),
