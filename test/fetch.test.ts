@@ -5,6 +5,7 @@
  * Backoff waits go through an injected `sleep` that records them, so nothing sleeps for real.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
@@ -427,6 +428,39 @@ describe('address guard', () => {
     for (const url of ['file:///etc/passwd', 'ftp://files.example/x', 'gopher://x/', 'not a url']) {
       const error = await fetchError(guarded().get(url));
       assert.equal(error.reason, 'bad-url', url);
+    }
+  });
+});
+
+describe('HTTPS', () => {
+  // A self-signed certificate for localhost/127.0.0.1/::1, made for these tests only.
+  const tlsDir = new URL('./fakes/tls/', import.meta.url);
+  const key = readFileSync(new URL('localhost-key.pem', tlsDir));
+  const cert = readFileSync(new URL('localhost-cert.pem', tlsDir));
+
+  test('the guarded lookup pins TLS connections too: allowed by name works, refused otherwise', async () => {
+    const secure = await startHttpServer({ '/': (_req, res) => res.writeHead(200).end('over tls') }, { tls: { key, cert } });
+    try {
+      const ok = await client({ allowHosts: ['localhost'], ca: cert }).http.get(`https://localhost:${secure.port}/`);
+      assert.equal(ok.body.toString(), 'over tls');
+      const error = await fetchError(client({ allowHosts: [], ca: cert }).http.get(`https://localhost:${secure.port}/`));
+      assert.equal(error.code, 'BLOCKED_ADDRESS');
+      assert.equal(secure.requests.length, 1, 'the refused fetch never reached the server');
+    } finally {
+      await secure.close();
+    }
+  });
+
+  test('an untrusted certificate is a network error, not retried', async () => {
+    const secure = await startHttpServer({ '/': (_req, res) => res.writeHead(200).end('over tls') }, { tls: { key, cert } });
+    try {
+      const { http, waits } = client({ allowHosts: ['127.0.0.1'], retries: 1 });
+      const error = await fetchError(http.get(`${secure.url}/`));
+      assert.equal(error.reason, 'network');
+      assert.match(error.message, /SELF_SIGNED|CERT/);
+      assert.deepEqual(waits, []);
+    } finally {
+      await secure.close();
     }
   });
 });

@@ -5,6 +5,7 @@
  * and the address guard (see net-guard.ts) on the first URL and on every redirect hop.
  */
 import { STATUS_CODES } from 'node:http';
+import { rootCertificates } from 'node:tls';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, type Dispatcher } from 'undici';
 import { FetchError } from '../core/errors.ts';
@@ -34,6 +35,11 @@ export interface HttpClientOptions {
   /** Host names, IPs or CIDRs that may be reached although loopback/private ("127.0.0.1", "::1", "10.0.0.0/8", "localhost"). */
   allowHosts: readonly string[];
   logger?: Logger;
+  /**
+   * Extra trusted CA certificates (PEM), added to Node's bundled roots: for feeds behind a
+   * private CA, and for tests against a local HTTPS server.
+   */
+  ca?: string | Buffer | readonly (string | Buffer)[];
   /** Injectable for tests: how backoff waits. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -60,6 +66,9 @@ export interface GetOptions {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** OpenSSL/Node codes for a certificate that does not verify. */
+const TLS_CERT_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID/;
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
   const value = headers[name];
@@ -115,7 +124,11 @@ export class HttpClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.agent = new Agent({
       // The lookup performs the address check, so the socket connects to the address checked.
-      connect: { lookup: guardedLookup(this.allow), timeout: options.timeoutMs },
+      connect: {
+        lookup: guardedLookup(this.allow),
+        timeout: options.timeoutMs,
+        ...(options.ca !== undefined && { ca: [...rootCertificates, ...(Array.isArray(options.ca) ? options.ca : [options.ca])] }),
+      },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       connections: Math.max(1, options.perHostConcurrency),
@@ -261,6 +274,7 @@ export class HttpClient {
         return { error: fail(url, 'too-large', `body of ${declared} bytes exceeds the ${this.options.maxBytes}-byte cap`, { status }), retryable: false };
       }
       const body = await readCappedBody(response.body, encoding, this.options.maxBytes);
+      this.logger.debug({ url: displayUrl(url), status, bytes: body.length }, 'fetched');
       return this.result(url, status, body, h, false);
     } catch (error) {
       return this.classify(url, error, timeout.signal.aborted, options.signal?.aborted === true);
@@ -300,8 +314,9 @@ export class HttpClient {
       return { error: fail(url, 'timeout', `timed out after ${this.options.timeoutMs} ms`, { cause: error }), retryable: false };
     }
     const detail = code ?? (error instanceof Error ? error.message : String(error));
-    // A name that does not resolve will not resolve a second later either.
-    const retryable = code !== 'ENOTFOUND';
+    // A name that does not resolve, or a certificate that does not verify, will not be
+    // different a second later.
+    const retryable = code !== 'ENOTFOUND' && !(code !== undefined && TLS_CERT_ERROR.test(code));
     return { error: fail(url, 'network', `network error (${detail})`, { cause: error }), retryable };
   }
 }

@@ -12,7 +12,8 @@
  * await server.close();
  * ```
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** What the server received, in arrival order. */
@@ -31,7 +32,7 @@ export interface RecordedRequest {
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, hit: { count: number; server: FakeHttpServer }) => unknown;
 
 export interface FakeHttpServer {
-  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234` (`https://…` with `tls`). */
   readonly url: string;
   readonly port: number;
   readonly requests: RecordedRequest[];
@@ -47,7 +48,11 @@ export interface FakeHttpServer {
 /** Starts the server. Unknown paths answer 404 unless a `*` route is given. */
 export async function startHttpServer(
   routes: Record<string, RouteHandler> = {},
-  options: { host?: '127.0.0.1' | '::1' } = {},
+  options: {
+    host?: '127.0.0.1' | '::1';
+    /** Serve HTTPS with this key and certificate (PEM), e.g. test/fakes/tls/localhost-*.pem. */
+    tls?: { key: string | Buffer; cert: string | Buffer };
+  } = {},
 ): Promise<FakeHttpServer> {
   const table = new Map(Object.entries(routes));
   const requests: RecordedRequest[] = [];
@@ -56,7 +61,7 @@ export async function startHttpServer(
   let inFlight = 0;
   let maxInFlight = 0;
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?')[0]!;
     requests.push({ method: req.method ?? 'GET', path, url, headers: req.headers, at: Date.now() - started });
@@ -83,14 +88,15 @@ export async function startHttpServer(
         if (!res.headersSent) res.writeHead(500).end('handler failed');
         else res.destroy();
       });
-  });
+  };
+  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
 
   const fake: FakeHttpServer = {
-    url: host === '::1' ? `http://[::1]:${port}` : `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host === '::1' ? '[::1]' : '127.0.0.1'}:${port}`,
     port,
     requests,
     get maxInFlight() {
