@@ -30,6 +30,8 @@ export interface EnvSettings {
     readonly applicationId?: string;
     readonly guildId?: string;
     readonly apiUrl?: string;
+    /** DISCORD_MESSAGE_CONTENT=true: ask for the privileged MessageContent intent. */
+    readonly messageContent?: boolean;
   };
   readonly port: number;
 }
@@ -55,6 +57,15 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function defined<T extends object>(obj: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as never;
+}
+
+/** "true"/"1"/"yes" or "false"/"0"/"no"; undefined when unset; ConfigError otherwise. */
+function booleanFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = nonEmpty(env[name])?.toLowerCase();
+  if (value === undefined) return undefined;
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(`${name}: "${value}" is not true or false`, name);
 }
 
 /** Parses the environment. Throws ConfigError naming the variable on a bad value. */
@@ -100,6 +111,7 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvSettings {
       applicationId: nonEmpty(env['DISCORD_APPLICATION_ID']),
       guildId: nonEmpty(env['DISCORD_GUILD_ID']),
       apiUrl: nonEmpty(env['DISCORD_API_URL']),
+      messageContent: booleanFlag(env, 'DISCORD_MESSAGE_CONTENT'),
     }),
     port,
   };
