@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { FetchError } from '../src/core/errors.ts';
+import { createLogger } from '../src/core/log.ts';
 import { DEFAULT_USER_AGENT, HttpClient, type HttpClientOptions } from '../src/sources/fetch.ts';
 import { startHttpServer, type FakeHttpServer } from './fakes/http-server.ts';
 
@@ -330,6 +331,25 @@ describe('HTTP errors and retries', () => {
     assert.equal(error.reason, 'network');
     assert.match(error.message, /ECONNREFUSED/);
     assert.equal(waits.length, 1);
+  });
+
+  test('retries are logged with url, status and attempt, secrets masked', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const { http } = client({ retries: 1, logger: createLogger({ level: 'debug', destination }) });
+    await fetchError(http.get(`${server.url}/500?token=hunter2&page=1`));
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const retry = logged.find((l) => l['msg'] === 'fetch failed; retrying');
+    assert.ok(retry, lines.join(''));
+    assert.equal(retry['status'], 500);
+    assert.equal(retry['attempt'], 1);
+    assert.match(String(retry['url']), /\/500\?token=\*\*\*&page=1$/);
+    assert.ok(!lines.join('').includes('hunter2'));
   });
 
   test('secrets in a URL never reach the error message', async () => {
