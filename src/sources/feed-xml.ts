@@ -20,7 +20,7 @@ export function parseXmlFeedText(text: string, options: { url?: string; now?: Da
   const { xml, problems } = prepareXml(text);
   const feed = parseLeniently(xml, problems);
   const root = feed.meta.type.toLowerCase();
-  const format: ParsedFeed['format'] = root === 'feed' ? 'atom' : root === 'rdf' ? 'rdf' : 'rss';
+  const format: ParsedFeed['format'] = root === 'atom' || root === 'feed' ? 'atom' : root === 'rdf' ? 'rdf' : 'rss';
   const base = options.url;
   const items: FeedItem[] = [];
   for (const item of safeItems(feed, problems)) {
