@@ -192,7 +192,12 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
   // sharing only those does not make two sentences about the same question.
   const df = new Map<string, number>();
   for (const s of story.sentences) for (const t of s.tokenSet) df.set(t, (df.get(t) ?? 0) + 1);
+  const inArticles = new Map<string, Set<string>>();
+  for (const s of story.sentences) for (const t of s.tokenSet) for (const id of s.articleIds) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
+  const nArticles = story.articles.length;
   const specific = (t: string): boolean => (df.get(t) ?? 0) < Math.max(2, story.sentences.length * 0.3);
+  // For the label: a term nearly every article uses ("Tencent" in a Tencent story) names nothing.
+  const distinctive = (t: string): boolean => specific(t) && (nArticles < 3 || (inArticles.get(t)?.size ?? 0) < nArticles * 0.8);
   for (const axis of AXES) {
     const signed = candidates
       .map((s) => ({ s, p: polarity(s.text, axis), terms: axisTokens(s, axis) }))
@@ -213,7 +218,8 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
       }
     }
     if (!best) continue;
-    const about = `${capitalize(best.shared.slice(0, 3).join(', '))}: ${axis.label}`;
+    const terms = best.shared.filter(distinctive).slice(0, 3);
+    const about = terms.length ? `${capitalize(terms.join(', '))}: ${axis.label}` : capitalize(axis.label);
     out.push({
       about,
       positions: [
@@ -242,7 +248,7 @@ function outletKey(name: string): string {
 }
 
 function reportingConflicts(story: PreparedStory): Disagreement[] {
-  const credits = new Map<string, { name: string; text: string; ids: Set<string> }>();
+  const credits = new Map<string, { name: string; sentences: StorySentence[]; ids: Set<string> }>();
   for (const s of story.sentences) {
     for (const re of CREDIT) {
       const m = re.exec(s.text);
@@ -252,7 +258,8 @@ function reportingConflicts(story: PreparedStory): Disagreement[] {
       const acronym = /^[A-Z]{2,6}$/.test(name);
       if (!acronym && !MEDIA_WORD.test(name)) continue;
       const key = outletKey(name);
-      const entry = credits.get(key) ?? { name: name.replace(/^The\s/, 'the '), text: s.text, ids: new Set<string>() };
+      const entry = credits.get(key) ?? { name: name.replace(/^The\s/, 'the '), sentences: [], ids: new Set<string>() };
+      if (s.articleIds.some((id) => !entry.ids.has(id))) entry.sentences.push(s);
       s.articleIds.forEach((id) => entry.ids.add(id));
       credits.set(key, entry);
       break;
@@ -265,7 +272,8 @@ function reportingConflicts(story: PreparedStory): Disagreement[] {
   return [
     {
       about: 'Who reported it',
-      positions: entries.map((e) => ({ text: clip(e.text), articleIds: story.articles.map((a) => a.id).filter((id) => e.ids.has(id)) })),
+      // One line per wording: each position's text must be what its cited articles say.
+      positions: entries.flatMap((e) => e.sentences.slice(0, 3).map((s) => ({ text: clip(s.text), articleIds: [...s.articleIds] }))),
     },
   ];
 }
