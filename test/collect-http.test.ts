@@ -31,7 +31,7 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
 <item><title>Port strike ends after 9 days (again)</title><link>${base}/news/strike/#comments</link>
 <guid>strike-1b</guid><description>Same story, other link.</description></item>
 <item><title>Ferry fares rise 12%</title><link>${base}/news/ferry</link><guid>ferry-1</guid>
-<description><![CDATA[<p>The ferry operator raised fares by 12% from December, citing fuel costs of €40 million a year. Commuters' groups said the rise would hit the islands hardest, and the regional council promised to review its subsidy of €8 million before the spring. The operator said the increase was the first in four years and that timetables would not change. Island mayors called for a freeze until the review is done, saying 3,000 daily commuters depend on the route.</p>]]></description></item>
+<description><![CDATA[<p>The ferry operator raised fares by 12% from December, citing fuel costs of €40 million a year. Commuters' groups said the rise would hit the islands hardest, and the regional council promised to review its subsidy of €8 million before the spring. The operator said the increase was the first in four years and that timetables would not change. Island mayors called for a freeze until the review is done, saying 3,000 daily commuters depend on the route. The council's transport committee will meet on 4 December to hear from the operator, the unions and the commuters' groups, and a decision on the subsidy is expected in January. Fuel makes up about a third of the operator's costs, a spokesperson said.</p>]]></description></item>
 </channel></rss>`);
     return;
   }

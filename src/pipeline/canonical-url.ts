@@ -74,3 +74,20 @@ function canonicalPath(pathname: string): string {
   if (path.length > 1) path = path.replace(/\/+$/, '');
   return path === '' ? '/' : path;
 }
+
+/**
+ * The URL to show readers: the article's own URL without its fragment and tracking
+ * parameters, otherwise as given (host and path untouched, unlike the canonical form).
+ */
+export function displayUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return url.trim();
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return parsed.href;
+  parsed.hash = '';
+  for (const name of [...parsed.searchParams.keys()]) if (isTracking(name)) parsed.searchParams.delete(name);
+  return parsed.href;
+}

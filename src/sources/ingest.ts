@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Article, ArticleDraft, IsoTime, Topic } from '../core/types.ts';
-import { canonicalizeUrl } from '../pipeline/canonical-url.ts';
+import { canonicalizeUrl, displayUrl } from '../pipeline/canonical-url.ts';
 import { contentHash, isNearDuplicate, signature } from '../pipeline/dedupe.ts';
 import type { Store } from '../store/port.ts';
 
@@ -71,6 +71,7 @@ export async function ingestDraft(
   const { publishedAt: _drop, ...rest } = draft;
   const article: Article = {
     ...rest,
+    url: displayUrl(draft.url),
     ...(publishedAt !== undefined && { publishedAt }),
     id: articleIdFor(canonicalUrl),
     canonicalUrl,
