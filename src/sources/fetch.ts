@@ -143,8 +143,13 @@ export class HttpClient {
       if (!('error' in outcome)) return outcome;
       const { error, retryable } = outcome;
       if (!retryable || attempt >= retries || options.signal?.aborted) {
-        if (error.status === 429) throw fail(url, 'rate-limited', `rate limited (HTTP 429) after ${attempt + 1} attempts`, { status: 429, ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }), cause: error });
-        throw error;
+        if (error.status !== 429) throw error;
+        const tries = attempt + 1 === 1 ? '1 attempt' : `${attempt + 1} attempts`;
+        throw fail(url, 'rate-limited', `rate limited (HTTP 429) after ${tries}`, {
+          status: 429,
+          ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+          cause: error,
+        });
       }
       let delay = backoffDelay(attempt);
       if (error.retryAfterMs !== undefined) {
