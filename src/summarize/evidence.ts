@@ -60,6 +60,7 @@ interface Candidate {
 const ATTRIBUTION = /\b(said|says|told|according to|argued|argues|estimated|estimates|warned|warns|claimed|claims|reported|believes|stated|noted|wrote)\b|["“”]/i;
 const MIN_TERMS = 4;
 const NEAR_DUPLICATE = 0.7;
+const MAX_BUCKET_SCAN = 48;
 
 function normalizeValue(value: string): string {
   return value.toLowerCase().replace(/\s+/g, '');
@@ -99,14 +100,19 @@ function dedupe(candidates: readonly Candidate[]): { kept: Candidate[]; duplicat
   // Only sentences sharing one of their three rarest terms are compared: near-identical
   // sentences share them, and the comparisons stay near-linear.
   const index = new Map<string, Candidate[]>();
+  const exact = new Map<string, Candidate>();
   const kept: Candidate[] = [];
   let duplicates = 0;
   for (const c of candidates) {
+    const key = `${[...c.terms].sort().join(' ')}|${c.figures.join('|')}`;
     const rare = [...c.terms].sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0) || (a < b ? -1 : 1)).slice(0, 3);
-    let original: Candidate | undefined;
+    let original: Candidate | undefined = exact.get(key);
     const seen = new Set<Candidate>();
-    for (const t of rare) {
-      for (const other of index.get(t) ?? []) {
+    for (const t of original ? [] : rare) {
+      // Bounded scan of the most recent sentences sharing the term: exact copies were caught
+      // by key above, and a small vocabulary must not make this quadratic.
+      const bucket = index.get(t) ?? [];
+      for (const other of bucket.slice(-MAX_BUCKET_SCAN)) {
         if (seen.has(other)) continue;
         seen.add(other);
         // Same words around a different number are different facts ("counted 100" / "counted 101").
@@ -127,6 +133,7 @@ function dedupe(candidates: readonly Candidate[]): { kept: Candidate[]; duplicat
       continue;
     }
     kept.push(c);
+    exact.set(key, c);
     for (const t of rare) {
       const list = index.get(t) ?? [];
       list.push(c);

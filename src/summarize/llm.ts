@@ -294,7 +294,7 @@ export class LlmSummarizer implements Summarizer {
     } catch (error) {
       const failure = classify(error);
       this.logger.warn(
-        { story: story.id, model: this.options.model, reason: failure.reason, error: failure.message },
+        { story: story.id, model: this.options.model, reason: failure.reason, error: failure.message, cause: causeOf(failure) },
         'LLM summary failed; the story falls back',
       );
       const fallback = await this.options.fallback.summarize(story, options);
@@ -375,6 +375,17 @@ export class LlmSummarizer implements Summarizer {
       this.budget.settle(reserve, used);
     }
   }
+}
+
+/** The innermost cause's message (e.g. ECONNRESET under "Connection error."), for the log. */
+function causeOf(error: Error): string | undefined {
+  let cause: unknown = error.cause;
+  let last: string | undefined;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+    last = oneLine(cause);
+    cause = cause.cause;
+  }
+  return last;
 }
 
 function safeJson(text: string): unknown {

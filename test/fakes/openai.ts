@@ -205,6 +205,10 @@ export async function startFakeOpenAi(options: { respond?: Responder; mode?: Fak
     })();
   });
 
+  // Client and server share one event loop in tests and benches: a long synchronous step
+  // (evidence selection over hundreds of articles) must not let the server drop a pooled socket
+  // just as the client reuses it.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
