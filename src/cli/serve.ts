@@ -7,6 +7,7 @@ import { SlackAdapter } from '../chat/slack/adapter.ts';
 import type { EnvSettings } from '../config/load.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
+import type { Topic } from '../core/types.ts';
 import { startServe, type HttpRoute } from '../serve/serve.ts';
 import type { CliContext } from './context.ts';
 
@@ -14,7 +15,11 @@ export const NO_PLATFORM_MESSAGE =
   'serve: no chat platform configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, or DISCORD_TOKEN';
 
 /** A platform's adapter factory; Discord registers one here when its adapter exists. */
-export type AdapterFactory = (env: EnvSettings, logger: Logger) => Promise<ChatAdapter | undefined>;
+export type AdapterFactory = (
+  env: EnvSettings,
+  logger: Logger,
+  topics?: () => readonly Topic[],
+) => Promise<ChatAdapter | undefined>;
 
 /** The Slack adapter when the environment asks for it; ConfigError naming what is missing. */
 export function slackFromEnv(env: EnvSettings, logger: Logger): SlackAdapter | undefined {
@@ -35,8 +40,16 @@ export function slackFromEnv(env: EnvSettings, logger: Logger): SlackAdapter | u
   });
 }
 
+/** Discord when DISCORD_* is set; loaded lazily so other runs never load discord.js. */
+async function discordFactory(env: EnvSettings, logger: Logger, topics?: () => readonly Topic[]): Promise<ChatAdapter | undefined> {
+  const { token, applicationId, guildId } = env.discord;
+  if (token === undefined && applicationId === undefined && guildId === undefined) return undefined;
+  const { discordFromEnv } = await import('../chat/discord/from-env.ts');
+  return discordFromEnv(env, logger, topics ?? (() => []));
+}
+
 /** Extra platforms (Discord) plug in here without this file importing their SDK. */
-export const adapterFactories: AdapterFactory[] = [];
+export const adapterFactories: AdapterFactory[] = [discordFactory];
 
 export async function runServe(ctx: CliContext, factories: readonly AdapterFactory[] = adapterFactories): Promise<number> {
   const { settings, logger } = ctx;
@@ -48,7 +61,7 @@ export async function runServe(ctx: CliContext, factories: readonly AdapterFacto
     if (slack.requestListener) routes.push({ path: slack.endpoint, listener: slack.requestListener });
   }
   for (const factory of factories) {
-    const adapter = await factory(settings.env, logger);
+    const adapter = await factory(settings.env, logger, () => ctx.service.topics());
     if (adapter) adapters.push(adapter);
   }
   if (adapters.length === 0) throw new ConfigError(NO_PLATFORM_MESSAGE, 'SLACK_BOT_TOKEN');
