@@ -78,18 +78,21 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
   async function brief(topicId: string, request: BriefRequest & { collect?: boolean } = {}): Promise<StoredBrief> {
     const t = topic(topicId);
     const windowText = request.window ?? t.window;
-    const at = now();
-    const since = parseSince(windowText, at, request.window !== undefined ? 'window' : `topic ${t.id} window`);
+    // Validate the window before any work, so a typo fails fast.
+    parseSince(windowText, now(), request.window !== undefined ? 'window' : `topic ${t.id} window`);
     const latestKey = `${t.id}\u0000${windowText}`;
     if (request.maxAgeMs !== undefined) {
       const latestId = await store.cache.get('latest-brief', latestKey);
       const latest = latestId !== undefined ? await store.briefs.byId(latestId) : undefined;
-      if (latest && at.getTime() - Date.parse(latest.createdAt) < request.maxAgeMs) return latest;
+      if (latest && now().getTime() - Date.parse(latest.createdAt) < request.maxAgeMs) return latest;
     }
     if (request.collect !== false) {
       const report = await collectTopics([t], { store, logger, now, ...(options.http && { http: options.http }) });
       options.onCollect?.(report);
     }
+    // The window ends after the collect, so what it just stored is inside.
+    const at = now();
+    const since = parseSince(windowText, at);
     const until = new Date(at.getTime() + 1);
     const articles = await store.articles.list({ topicId: t.id, since: since.toISOString(), until: until.toISOString() });
     const summarizer = summarizerFor(t, env, store, logger);
