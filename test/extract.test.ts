@@ -244,7 +244,7 @@ describe('htmlToText (feed content)', () => {
     const text = htmlToText(html);
     assert.ok(text.startsWith('Kuaishou’s Kling passed 45 million creators & counting.'), text);
     assert.ok(text.includes('Prices start at 66 yuan.'));
-    assert.ok(!/<|Read more|Unsplash|&amp;|&rsquo;/.test(text), text);
+    assert.ok(!/<|Read more|Unsplash|&amp;|&rsquo;|appeared first/.test(text), text);
   });
 
   test('plain text and empty input', () => {
@@ -257,6 +257,21 @@ describe('removeFurniture', () => {
   test('keeps sentences that merely mention photos, sources or comments', () => {
     const text = 'Sources close to the company said the photo was staged.\n\nThe comments from Liu drew attention across the industry.\n\nSource';
     assert.equal(removeFurniture(text), 'Sources close to the company said the photo was staged.\n\nThe comments from Liu drew attention across the industry.');
+  });
+
+  test('keeps content that starts like furniture', () => {
+    const lines = [
+      'Next year, the company plans to double its spending on chips.',
+      'By Monday, the company had reversed course.',
+      'See more details in the filing, the regulator said.',
+      'Copyright lawsuits against AI labs multiplied this year.',
+      'Get ready for updates to the export rules, officials warned.',
+      'Photographs of the new data centre circulated on Weibo.',
+      'Home prices in Shenzhen rose 3% in May.',
+      'Share prices of Kuaishou rose 5% after the launch.',
+    ];
+    const text = lines.join('\n\n');
+    assert.equal(removeFurniture(text), text);
   });
 
   test('drops a short truncated last fragment and a tag line, but not a lone teaser', () => {

@@ -75,6 +75,11 @@ export function linkDensity(element: DomElement): number {
 export function domToText(root: DomNode): string {
   const paragraphs: string[] = [];
   let current = '';
+  // Characters seen so far, and how many of them were inside links: a block's share of link
+  // text is measured by the difference across it, in the same single walk.
+  let chars = 0;
+  let linkChars = 0;
+  let inLink = 0;
   const flush = () => {
     const text = current.replace(/[ \t\f\v\u00A0]+/g, ' ').replace(/ *\n */g, '\n').trim();
     if (text !== '') paragraphs.push(text);
@@ -82,7 +87,11 @@ export function domToText(root: DomNode): string {
   };
   const walk = (node: DomNode) => {
     if (node.nodeType === TEXT) {
-      current += (node.textContent ?? '').replace(/\s+/g, ' ');
+      const text = (node.textContent ?? '').replace(/\s+/g, ' ');
+      current += text;
+      const visible = text.replace(/\s+/g, '').length;
+      chars += visible;
+      if (inLink > 0) linkChars += visible;
       return;
     }
     if (!isElement(node)) return;
@@ -93,18 +102,22 @@ export function domToText(root: DomNode): string {
       return;
     }
     const block = BLOCK.has(tag);
-    if (block) {
-      flush();
-      const text = (node.textContent ?? '').trim();
-      if (!CONTAINERS.has(tag) && text.length < 400 && node.querySelector('a') !== null && linkDensity(node) > 0.6) return;
-    }
+    if (block) flush();
+    const start = { paragraphs: paragraphs.length, chars, linkChars };
+    if (tag === 'A') inLink += 1;
     if (tag === 'TD' || tag === 'TH') current += ' ';
     const children = node.childNodes;
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
       if (child !== undefined) walk(child);
     }
-    if (block) flush();
+    if (tag === 'A') inLink -= 1;
+    if (!block) return;
+    flush();
+    const total = chars - start.chars;
+    if (!CONTAINERS.has(tag) && total > 0 && total < 400 && (linkChars - start.linkChars) / total > 0.6) {
+      paragraphs.length = start.paragraphs; // a menu or link list: drop what it produced
+    }
   };
   walk(root);
   flush();

@@ -6,7 +6,7 @@
  */
 import type { ExtractedArticle } from './extract.ts';
 import { toIsoDate } from './extract-dates.ts';
-import { isFurnitureLine, normaliseSpaces, removeFurniture } from './furniture.ts';
+import { isByline, isFurnitureLine, normaliseSpaces, removeFurniture } from './furniture.ts';
 
 /** What the metadata lines of a file said. */
 interface TextMeta {
@@ -74,7 +74,7 @@ function readSegment(segment: string, meta: TextMeta, head: boolean): boolean {
   if ((m = AUTHOR_KEY.exec(s))) return setOnce(meta, 'author', m[2]?.trim()), true;
   if ((m = TITLE_KEY.exec(s))) return setOnce(meta, 'title', m[2]?.trim()), true;
   if ((m = LANG_KEY.exec(s))) return setOnce(meta, 'lang', m[2]?.replace('_', '-')), true;
-  if ((m = BYLINE.exec(s))) {
+  if (isByline(s) && (m = BYLINE.exec(s))) {
     setOnce(meta, 'author', m[1]);
     const rest = m[2]?.trim();
     const date = toIsoDate(rest);

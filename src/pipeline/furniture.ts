@@ -16,15 +16,15 @@ const FURNITURE_LINES: readonly RegExp[] = [
   // Navigation.
   /^back to (stories|news|top|home|articles|the article|homepage|all\b.*|search results)\b.{0,120}$/i,
   /^(view|see|read) (the )?original (source|article|story|post)\b.{0,20}$/i,
-  /^(read|see) more\b.{0,60}$/i,
+  /^(read|see|view|load|show) more( (stories|articles|news|posts|videos|(about|from|on|in) .{1,50}))?[\s.:…]*$/i,
   /^(continue reading|keep reading|read the full (story|article)|full story)\b.{0,60}$/i,
   /^(share|share this|share this (article|story|post)|share (on|via) .{1,40}|tweet|email|print)$/i,
-  /^(next|previous|prev)( (article|story|post|page))?\b.{0,100}$/i,
+  /^(next|previous|prev)( (article|story|post|page)\b.{0,100}|\s*[:›»→>]?)$/i,
   /^(related|more|recommended|popular|trending|latest) (stories|articles|news|reading|posts|from .{1,40})$/i,
   /^(you (may|might) also like|most read|editor'?s picks|top stories|advertisement|sponsored|ad)$/i,
   /^(home|menu|search|skip to (main )?content|log ?in|sign ?in|sign ?up|register|close|toggle navigation)$/i,
   // Subscribe and newsletter boxes.
-  /^(subscribe|sign up|signup|join|get)\b.{0,80}\b(newsletter|updates|inbox|briefing|mailing list|alerts)\b.{0,60}$/i,
+  /^(subscribe|sign up|signup|get our|get the|join our)\b.{0,80}\b(newsletter|updates|inbox|briefing|mailing list|alerts)\b.{0,60}$/i,
   /^(subscribe( now| today| for free)?|newsletter|get our newsletter)[.!]?$/i,
   /^(enter your email|your email address|we respect your privacy)\b.{0,100}$/i,
   /^(already a subscriber|subscribers? only|become a (member|subscriber))\b.{0,80}$/i,
@@ -51,7 +51,8 @@ const FURNITURE_LINES: readonly RegExp[] = [
   /^(source|via)\s*[:：]\s*.{1,80}$/i,
   /^(tags?|topics?|filed under|categories|category)\s*[:：].{0,200}$/i,
   /^(this (article|story|post) (first|originally) (appeared|was published)|originally (published|appeared) (on|in|at|by)|republished (with permission|from))\b.{0,160}$/i,
-  /^(©|\(c\)|copyright\b).{0,120}$/i,
+  /^the (post|article) .{1,200} appeared first on .{1,80}$/i,
+  /^(©|\(c\)|copyright\s*(©|\(c\)|\d{4})).{0,120}$/i,
   /^(all rights reserved|privacy policy|terms of (use|service)|cookie (policy|settings))\.?$/i,
   /^(https?:\/\/|www\.)\S+$/i,
   // A dateline on its own: "2026年5月20日 09:30 来源：晨光网", "2026-05-22 02:14".
@@ -62,6 +63,15 @@ const FURNITURE_LINES: readonly RegExp[] = [
 
 /** A byline on its own line: "By Jane Doe", "By Jane Doe · 22 May 2026". Not "By contrast, …". */
 const BYLINE = /^[Bb][Yy]\s+(\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,3})(\s*(,|·|\||—|-|and)\s*.{0,60})?$/u;
+/** Words that follow "By" in a sentence rather than in a byline ("By Monday, …"). */
+const NOT_A_NAME = /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Then|Now|Contrast|Comparison|Law|Design|Default|Far|Early|Late|Mid|The|That|This|These|Those|Its|Their|Some|Most|Many)\b/;
+
+/** A byline on its own line; a sentence that starts with "By" is not one. */
+export function isByline(line: string): boolean {
+  const m = BYLINE.exec(line);
+  return m !== null && !NOT_A_NAME.test(m[1] ?? '') && !/[.!?。"”]$/.test(line);
+}
+
 /** "SCMP 2026-05-22": an outlet and a date on their own line. */
 const OUTLET_DATE = /^([\p{Lu}\p{N}][\p{L}\p{N} .&'’-]{0,40}?)\s+(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)$/u;
 
@@ -88,7 +98,7 @@ export function isFurnitureLine(rawLine: string): boolean {
   if (bare === '') return true; // only icons, arrows or separators
   if (bare.length > 400) return false;
   if (FURNITURE_LINES.some((re) => re.test(bare))) return true;
-  if (line.length < 120 && (BYLINE.test(bare) || OUTLET_DATE.test(bare))) return true;
+  if (line.length < 120 && (isByline(bare) || OUTLET_DATE.test(bare))) return true;
   if (isCookieNotice(bare)) return true;
   if (line.length < 120 && isMenuLine(bare)) return true;
   return false;
@@ -106,7 +116,8 @@ function sameText(a: string, b: string): boolean {
 
 /** A headline variant: a short line made mostly of the title's words ("China AI Leaders See…"). */
 function isHeadlineVariant(paragraph: string, title: string): boolean {
-  if (paragraph.length > 200 || /[.!?。]$/.test(paragraph.trim()) && paragraph.length > 120) return false;
+  // Headlines do not end with a full stop; a lede that repeats the headline's words does.
+  if (paragraph.length > 200 || /[.!?。]$/.test(paragraph.trim())) return false;
   const p = words(paragraph);
   const t = new Set(words(title));
   if (p.length < 4 || t.size < 4) return false;
