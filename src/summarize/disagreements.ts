@@ -74,9 +74,22 @@ interface FigureConflict {
   readonly byValue: Map<number, LocatedFigure[]>;
 }
 
+function classKey(f: FigureMention, value: number): string {
+  const cls = f.kind === 'count' || f.kind === 'number' ? 'n' : f.kind === 'duration' ? `time:${f.unit ?? ''}` : `${f.kind}:${f.unit ?? ''}`;
+  return `${cls}=${value}`;
+}
+
 function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
   const usable = figures.filter((f) => f.mention.normalized !== undefined && quantityWords(f.mention).size > 0);
   const out: FigureConflict[] = [];
+  // Every value each article states, by unit class, whatever it is said to measure.
+  const valuesOf = new Map<string, Set<string>>();
+  for (const f of figures) {
+    if (f.mention.normalized === undefined) continue;
+    for (const id of f.sentence.articleIds) {
+      (valuesOf.get(id) ?? valuesOf.set(id, new Set()).get(id)!).add(classKey(f.mention, f.mention.normalized));
+    }
+  }
   const used = new Set<LocatedFigure>();
   for (let i = 0; i < usable.length && out.length < MAX_DISAGREEMENTS; i++) {
     const base = usable[i]!;
@@ -95,20 +108,25 @@ function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]
       byValue.set(f.mention.normalized!, list);
     }
     if (byValue.size < 2) continue;
-    const sets = [...byValue.values()].map((fs) => new Set(fs.flatMap((f) => f.sentence.articleIds)));
-    // Only values from different articles disagree; one article's "3 then 6 months" is a forecast.
-    const distinct = sets.some((a, x) => sets.some((b, y) => y !== x && [...a].some((id) => !b.has(id))));
+    // Only values from different articles disagree, and only when each side lacks the other's
+    // value: one article giving "3 then 6 months" states a forecast, not a conflict.
+    const values = [...byValue.keys()];
+    const holders = (v: number): Set<string> => new Set(byValue.get(v)!.flatMap((f) => f.sentence.articleIds));
+    const states = (id: string, v: number): boolean => (valuesOf.get(id) ?? new Set()).has(classKey(base.mention, v));
+    const distinct = values.some((v1) =>
+      values.some((v2) => v2 !== v1 && [...holders(v1)].some((a) => !states(a, v2)) && [...holders(v2)].some((b) => !states(b, v1))),
+    );
     if (!distinct) continue;
     group.forEach((f) => used.add(f));
-    const values = [...byValue.keys()].sort((x, y) => x - y).join('|');
-    const earlier = out.find((o) => o.values === values);
+    const valueKey = [...byValue.keys()].sort((x, y) => x - y).join('|');
+    const earlier = out.find((o) => o.values === valueKey);
     if (earlier) {
       // The same two numbers under another name ("death toll" / "people killed"): one conflict.
       for (const [value, fs] of byValue) earlier.byValue.get(value)!.push(...fs);
       continue;
     }
     out.push({
-      values,
+      values: valueKey,
       about: words.has('deaths') ? 'Number of deaths' : capitalize(`${[...words].join(' ')}: different figures`),
       byValue,
     });

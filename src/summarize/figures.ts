@@ -95,7 +95,7 @@ function words(text: string): string[] {
 }
 
 /** Verbs and glue that sit between a quantity's name and its value ("toll rose to 15"). */
-const GLUE = /^(?:rose|rise|rises|risen|fell|fall|falls|stood|stands|reached|reach|reaches|hit|hits|climbed|climb|dropped|drop|put|puts|estimated|estimates|was|were|is|are|be|been|at|to|of|by|about|around|some|nearly|almost|than|more|less|least|most|over|under|just|could|would|will|may|might|widen|narrow|grew|grow|increase|increased|decrease|decreased|now|currently|up|down|the|a|an|its|their|his|her)$/;
+const GLUE = /^(?:said|says|warned|warns|told|added|estimated|noted|expects|expected|forecast|predicted|rose|rise|rises|risen|fell|fall|falls|stood|stands|reached|reach|reaches|hit|hits|climbed|climb|dropped|drop|put|puts|estimated|estimates|was|were|is|are|be|been|at|to|of|by|about|around|some|nearly|almost|than|more|less|least|most|over|under|just|could|would|will|may|might|widen|narrow|grew|grow|increase|increased|decrease|decreased|now|currently|up|down|the|a|an|its|their|his|her)$/;
 
 /** The name of what a figure measures: the nearest content words before it. */
 function quantityBefore(before: string): string | undefined {
