@@ -67,6 +67,7 @@ describe('allowHosts', () => {
   test('names match case-insensitively, whatever they resolve to', () => {
     assert.ok(isAllowed('localhost', '127.0.0.5', allow));
     assert.ok(isAllowed('LOCALHOST', undefined, allow));
+    assert.ok(isAllowed('localhost.', undefined, allow), 'the fully qualified form too');
     assert.ok(!isAllowed('intranet', '192.168.1.1', allow));
   });
 

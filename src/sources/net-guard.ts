@@ -40,9 +40,12 @@ export class BlockedAddressError extends Error {
   }
 }
 
-/** Strips IPv6 brackets and lower-cases, so `[::1]` and `::1`, `LocalHost` and `localhost` match. */
+/**
+ * Strips IPv6 brackets, a trailing root dot and case, so `[::1]` and `::1`, `LocalHost.` and
+ * `localhost` match.
+ */
 function normalizeHost(host: string): string {
-  const h = host.trim().toLowerCase();
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
   return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }
 
