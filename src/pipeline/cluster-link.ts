@@ -18,8 +18,29 @@ interface Entry {
   stamp: number;
 }
 
-/** Groups of document indices (each ascending), merged by average link down to `threshold`. */
-export function averageLink(n: number, edges: readonly Edge[], threshold: number): number[][] {
+/**
+ * Groups of document indices (each ascending), merged by average link down to `threshold`.
+ * With `labels` (an outlet per document, or undefined), the link of two groups is multiplied
+ * by `sharedLabelPenalty` for every outlet both groups already contain.
+ */
+export function averageLink(
+  n: number,
+  edges: readonly Edge[],
+  threshold: number,
+  labels?: ReadonlyArray<string | undefined>,
+  sharedLabelPenalty = 1,
+): number[][] {
+  const labelSets: Array<Set<string>> = Array.from({ length: n }, (_, i) => {
+    const label = labels?.[i];
+    return new Set(label === undefined ? [] : [label]);
+  });
+  const penalty = (a: number, b: number): number => {
+    if (sharedLabelPenalty === 1) return 1;
+    const [x, y] = labelSets[a]!.size <= labelSets[b]!.size ? [labelSets[a]!, labelSets[b]!] : [labelSets[b]!, labelSets[a]!];
+    let shared = 0;
+    for (const l of x) if (y.has(l)) shared += 1;
+    return shared === 0 ? 1 : sharedLabelPenalty ** shared;
+  };
   const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
   const sums: Array<Map<number, number>> = Array.from({ length: n }, () => new Map());
   const stamp = new Int32Array(n);
@@ -31,7 +52,7 @@ export function averageLink(n: number, edges: readonly Edge[], threshold: number
   }
   const heap = new Heap();
   const pushPair = (a: number, b: number, sum: number): void => {
-    const link = sum / (members[a]!.length * members[b]!.length);
+    const link = (sum / (members[a]!.length * members[b]!.length)) * penalty(a, b);
     if (link >= threshold) heap.push({ link, a: Math.min(a, b), b: Math.max(a, b), stamp: stamp[a]! + stamp[b]! });
   };
   for (let a = 0; a < n; a += 1) for (const [b, sum] of sums[a]!) if (a < b) pushPair(a, b, sum);
@@ -43,6 +64,8 @@ export function averageLink(n: number, edges: readonly Edge[], threshold: number
     alive[b] = 0;
     members[a] = mergeSorted(members[a]!, members[b]!);
     members[b] = [];
+    for (const l of labelSets[b]!) labelSets[a]!.add(l);
+    labelSets[b] = new Set();
     stamp[a]! += 1 + stamp[b]!;
     const sa = sums[a]!;
     sa.delete(b);

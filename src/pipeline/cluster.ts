@@ -6,7 +6,7 @@
  */
 import { candidatePairs } from './cluster-candidates.ts';
 import { averageLink, type Edge } from './cluster-link.ts';
-import { buildVectors, cosine } from './cluster-vectors.ts';
+import { buildVectors, cosine, type VectorWeights } from './cluster-vectors.ts';
 
 /** One article as clustering sees it. */
 export interface ClusterDoc {
@@ -29,6 +29,16 @@ export interface ClusterOptions {
   useDates?: boolean;
   /** Average-link threshold on (date-damped) cosine; higher splits more. */
   threshold?: number;
+  /** Term weighting (for tuning; defaults to DEFAULT_VECTOR_WEIGHTS). */
+  weights?: VectorWeights;
+  /** Multiplier on the link of two groups per outlet they share (for tuning). */
+  sharedOutletPenalty?: number;
+  /** Share of the local background similarity subtracted from each pair (for tuning). */
+  contrast?: number;
+  /** Which neighbour's similarity is a document's background level (for tuning). */
+  backgroundRank?: number;
+  /** Multiplier on the similarity of two articles of one outlet (for tuning). */
+  samePublisherDamping?: number;
 }
 
 /**
@@ -45,6 +55,16 @@ const DATE_HALF_LIFE_DAYS = 0.5;
 
 /** Edges weaker than this share of the threshold are ignored. */
 const WEAK_EDGE_SHARE = 0.25;
+/**
+ * Share of the background similarity subtracted (0 turns local contrast off). Off by default:
+ * it lifts text-only F1 on the 3-article AllSides stories (0.79 → 0.81) but splits large
+ * stories, which are the ones a brief leads with (synthetic F1 0.99 → 0.85).
+ */
+const CONTRAST = 0;
+/** The neighbour whose similarity sets the background. */
+const BACKGROUND_RANK = 8;
+/** Multiplier on the link of two groups for each outlet both already contain. */
+const SHARED_OUTLET_PENALTY = 0.5;
 /** Multiplier on the similarity of two articles from the same outlet. */
 const SAME_PUBLISHER_DAMPING = 0.5;
 
@@ -61,12 +81,12 @@ export function dateDamping(gapDays: number): number {
 export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOptions = {}): StoryCluster[] {
   if (docs.length === 0) return [];
   const useDates = options.useDates ?? true;
-  const { vectors, df } = buildVectors(docs);
+  const { vectors, df } = options.weights ? buildVectors(docs, options.weights) : buildVectors(docs);
   const times = docs.map((d) => (d.publishedAt === undefined ? Number.NaN : Date.parse(d.publishedAt)));
   const dated = useDates && times.filter((t) => !Number.isNaN(t)).length * 2 >= docs.length;
   const threshold = options.threshold ?? (dated ? DEFAULT_CLUSTER_THRESHOLD.dated : DEFAULT_CLUSTER_THRESHOLD.undated);
 
-  const edges: Edge[] = [];
+  const scored: Edge[] = [];
   for (const [i, j] of candidatePairs(vectors, df)) {
     let sim = cosine(vectors[i]!, vectors[j]!);
     if (useDates && !Number.isNaN(times[i]!) && !Number.isNaN(times[j]!)) {
@@ -74,12 +94,21 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
     }
     // An outlet rarely runs two reports of one event; two of its pieces on a topic are
     // more often separate developments.
-    if (samePublisher(docs[i]!, docs[j]!)) sim *= SAME_PUBLISHER_DAMPING;
+    if (samePublisher(docs[i]!, docs[j]!)) sim *= options.samePublisherDamping ?? SAME_PUBLISHER_DAMPING;
+    scored.push({ i, j, sim });
+  }
+  const contrast = options.contrast ?? CONTRAST;
+  const rank = options.backgroundRank ?? BACKGROUND_RANK;
+  const background = contrast > 0 ? backgroundLevels(docs.length, scored, rank) : undefined;
+  const edges: Edge[] = [];
+  for (const e of scored) {
+    const sim = background ? e.sim - contrast * Math.sqrt(background[e.i]! * background[e.j]!) : e.sim;
     // Pairs this weak cannot lift a group's average to the threshold; dropping them keeps
     // the agglomeration small.
-    if (sim >= threshold * WEAK_EDGE_SHARE) edges.push({ i, j, sim });
+    if (sim >= threshold * WEAK_EDGE_SHARE) edges.push({ i: e.i, j: e.j, sim });
   }
-  const groups = averageLink(docs.length, edges, threshold);
+  const outlets = docs.map((d) => d.publisher?.trim().toLowerCase() || undefined);
+  const groups = averageLink(docs.length, edges, threshold, outlets, options.sharedOutletPenalty ?? SHARED_OUTLET_PENALTY);
 
   // Centrality: summed similarity to the other members of the group.
   const centrality = new Float64Array(docs.length);
@@ -106,6 +135,25 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
       compare(a.articleIds[0]!, b.articleIds[0]!),
   );
   return stories.map(({ articleIds, distinctPublishers }) => ({ articleIds, distinctPublishers }));
+}
+
+/**
+ * Each document's background similarity: its similarity to its `rank`-th nearest candidate.
+ * In a dense topic (many pandemic stories) every pair looks alike; what marks the same event
+ * is standing out from that background, not the raw level.
+ */
+function backgroundLevels(n: number, edges: readonly Edge[], rank: number): Float64Array {
+  const near: number[][] = Array.from({ length: n }, () => []);
+  for (const { i, j, sim } of edges) {
+    near[i]!.push(sim);
+    near[j]!.push(sim);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const sims = near[i]!.sort((a, b) => b - a);
+    out[i] = sims[rank - 1] ?? 0;
+  }
+  return out;
 }
 
 function samePublisher(a: ClusterDoc, b: ClusterDoc): boolean {
