@@ -11,13 +11,14 @@ import { SIGNING_SECRET, startHarness, testTopics, type Harness } from './helper
 
 const FORM = 'application/x-www-form-urlencoded';
 
+/** The real service, with building china-ai made slower than Slack's 3 s ack limit. */
 function slowBuild(ms: number): (service: BriefService) => BriefService {
   return (service) => ({
     ...service,
     topics: () => service.topics(),
     topic: (id) => service.topic(id),
     async brief(topicId, request) {
-      await new Promise((r) => setTimeout(r, ms));
+      if (topicId === 'china-ai') await new Promise((r) => setTimeout(r, ms));
       return service.brief(topicId, request);
     },
   });

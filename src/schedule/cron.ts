@@ -19,25 +19,42 @@ const HOUR = 60 * MINUTE;
 /** nextRun looks this far ahead at most (a yearly schedule still fits). */
 const HORIZON_MS = 367 * 24 * HOUR;
 
-const localParts = new Map<string, Intl.DateTimeFormat>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let format = localParts.get(timezone);
+  let format = formatters.get(timezone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', month: 'numeric', hour: 'numeric' });
-    localParts.set(timezone, format);
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'short',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(timezone, format);
   }
   return format;
 }
 
-function localMonthHour(date: Date, timezone: string): [number, number] {
-  let month = 0;
-  let hour = 0;
+const WEEKDAY: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+interface LocalTime {
+  month: number;
+  day: number;
+  weekday: number;
+  hour: number;
+  minute: number;
+}
+
+function localTime(date: Date, timezone: string): LocalTime {
+  const t: LocalTime = { month: 0, day: 0, weekday: 0, hour: 0, minute: 0 };
   for (const part of formatterFor(timezone).formatToParts(date)) {
-    if (part.type === 'month') month = Number(part.value);
-    if (part.type === 'hour') hour = Number(part.value);
+    if (part.type === 'weekday') t.weekday = WEEKDAY[part.value] ?? 0;
+    else if (part.type === 'month' || part.type === 'day' || part.type === 'hour' || part.type === 'minute') t[part.type] = Number(part.value);
   }
-  return [month, hour];
+  return t;
 }
 
 /** Throws ConfigError when the cron expression or the time zone is not valid. */
@@ -50,37 +67,51 @@ export function checkSchedule(schedule: ScheduleSpec, key = 'schedule'): void {
   }
 }
 
+/** A matcher over node-cron's parsed fields, at minute resolution, in the schedule's zone. */
+function matcherFor(schedule: ScheduleSpec): { hourPossible(date: Date): boolean; matches(date: Date): boolean; second: number } {
+  const fields = parse(schedule.cron);
+  const set = (values: readonly (number | string)[]): Set<number> => new Set(values.map(Number).filter((n) => !Number.isNaN(n)));
+  const minutes = set(fields.minute);
+  const hours = set(fields.hour);
+  const days = set(fields.dayOfMonth);
+  const months = set(fields.month);
+  const weekdays = new Set([...set(fields.dayOfWeek)].map((d) => d % 7));
+  // Classic cron: when both day fields are restricted, either may match.
+  const anyDay = days.size >= 31;
+  const anyWeekday = weekdays.size >= 7;
+  const dayMatches = (t: LocalTime): boolean =>
+    anyDay && anyWeekday ? true : anyDay ? weekdays.has(t.weekday) : anyWeekday ? days.has(t.day) : days.has(t.day) || weekdays.has(t.weekday);
+  return {
+    second: Number(fields.second[0] ?? 0),
+    hourPossible(date) {
+      const t = localTime(date, schedule.timezone);
+      return months.has(t.month) && hours.has(t.hour) && dayMatches(t);
+    },
+    matches(date) {
+      const t = localTime(date, schedule.timezone);
+      return months.has(t.month) && hours.has(t.hour) && minutes.has(t.minute) && dayMatches(t);
+    },
+  };
+}
+
 /**
  * Scans minute by minute over [from, to) in the given direction, skipping whole UTC hours
- * whose local month and hour cannot match (so a daily schedule costs ~60 checks a day).
+ * whose local day and hour cannot match (so a daily schedule costs ~60 checks a day).
  */
 function scan(schedule: ScheduleSpec, from: number, to: number, step: 1 | -1): Date | undefined {
-  const fields = parse(schedule.cron);
-  const hours = new Set(fields.hour);
-  const months = new Set(fields.month);
-  const second = (fields.second[0] ?? 0) * 1000;
-  const task = createTask(schedule.cron, () => undefined, { timezone: schedule.timezone });
-  try {
-    let minute = Math.floor(from / MINUTE) * MINUTE;
-    while (step === 1 ? minute < to : minute >= to) {
-      const hourStart = Math.floor(minute / HOUR) * HOUR;
-      // A zone with a :30 or :45 offset splits a UTC hour across two local hours: check both ends.
-      const possible = [hourStart, hourStart + HOUR - MINUTE].some((t) => {
-        const [month, hour] = localMonthHour(new Date(t), schedule.timezone);
-        return months.has(month) && hours.has(hour);
-      });
-      if (!possible) {
-        minute = step === 1 ? hourStart + HOUR : hourStart - MINUTE;
-        continue;
-      }
-      const candidate = new Date(minute + second);
-      if (task.match(candidate)) return candidate;
-      minute += step * MINUTE;
+  const matcher = matcherFor(schedule);
+  let minute = Math.floor(from / MINUTE) * MINUTE;
+  while (step === 1 ? minute < to : minute >= to) {
+    const hourStart = Math.floor(minute / HOUR) * HOUR;
+    // A zone with a :30 or :45 offset splits a UTC hour across two local hours: check both ends.
+    if (![hourStart, hourStart + HOUR - MINUTE].some((t) => matcher.hourPossible(new Date(t)))) {
+      minute = step === 1 ? hourStart + HOUR : hourStart - MINUTE;
+      continue;
     }
-    return undefined;
-  } finally {
-    void task.destroy();
+    if (matcher.matches(new Date(minute))) return new Date(minute + matcher.second * 1000);
+    minute += step * MINUTE;
   }
+  return undefined;
 }
 
 /** The first time strictly after `after` the schedule fires, or undefined within a year. */
