@@ -117,7 +117,8 @@ describe('answers with an LLM (fake server)', () => {
 
   test('a broken server degrades to quoted passages, no throw', async () => {
     fake.mode = '500';
-    const answer = await answerQuestion(question, SOURCES, { llm: { ...llm(), timeoutMs: 2_000 } });
+    const answer = await answerQuestion(question, SOURCES, { llm: { ...llm(), maxRetries: 1 } });
+    assert.equal(fake.requests.length, 2, 'the SDK retried once');
     assert.equal(answer.answered, true);
     assert.match(answer.text, /^“/);
   });

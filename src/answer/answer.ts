@@ -24,7 +24,14 @@ export interface AnswerSource {
 }
 
 export interface AnswerOptions {
-  readonly llm?: { readonly apiKey: string; readonly baseURL?: string; readonly model: string; readonly timeoutMs?: number };
+  readonly llm?: {
+    readonly apiKey: string;
+    readonly baseURL?: string;
+    readonly model: string;
+    readonly timeoutMs?: number;
+    /** SDK retries (429, 5xx, timeouts); default 2. */
+    readonly maxRetries?: number;
+  };
   readonly cache?: CacheRepo;
   readonly logger?: Logger;
   /** Tests and the bench inject a client; otherwise one is made from `llm`. */
