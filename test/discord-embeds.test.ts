@@ -75,3 +75,15 @@ test('links are shown in full, only http(s) and file, with link-breaking charact
   });
   assert.match(rendered.embeds[0]?.description ?? '', /\[1\] \\\*\\\*Harbor\\\*\\\* Ledger — <https:\/\/harbor\.example\/t>/);
 });
+
+test('answer citations stay readable as [n] but never become a masked link', () => {
+  const rendered = answerMessage({
+    text: 'It cost $4.2 million [1]. See [2](https://evil.example/x) @everyone',
+    sources: [{ id: 'a1', title: 'Harbor', url: 'https://harbor.example/t' }],
+    answered: true,
+  });
+  const description = rendered.embeds[0]?.description ?? '';
+  assert.match(description, /million \[1\]\./);
+  assert.match(description, /\\\[2\\\]\(https/);
+  assert.doesNotMatch(description, /@everyone/);
+});

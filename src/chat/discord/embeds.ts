@@ -108,11 +108,27 @@ function packLines(lines: readonly string[], max: number): string[] {
   return chunks;
 }
 
+/** "2026-11-23 09:00 UTC"; the epoch (window "all") reads "the beginning". */
+function when(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return escapeText(iso);
+  if (ms <= 0) return 'the beginning';
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * Escaped text whose citation marks stay readable: "\\[2\\]" back to "[2]", except where a
+ * "(" follows, since "[2](…)" would be a masked link.
+ */
+function escapeCited(text: string): string {
+  return escapeText(text).replace(/\\\[(\d{1,3})\\\](?!\()/g, '[$1]');
+}
+
 function headerEmbed(brief: Brief, topicTitle: string | undefined): APIEmbed {
   const storyCount = brief.stories.length;
   const lines = [
     `${storyCount} ${storyCount === 1 ? 'story' : 'stories'} from ${brief.articles.length} ${brief.articles.length === 1 ? 'article' : 'articles'}`,
-    `Window: ${brief.window.since} → ${brief.window.until}`,
+    `Window: ${when(brief.window.since)} → ${when(brief.window.until)}`,
   ];
   if (storyCount === 0) lines.push('', 'Nothing new in this window.');
   for (const note of brief.notes ?? []) lines.push(`_${escapeText(note)}_`);
@@ -182,7 +198,7 @@ export function briefMessages(brief: Brief, options: { readonly topicTitle?: str
 
 /** A follow-up answer as one message: the cited text, then its numbered sources. */
 export function answerMessage(answer: Answer): DiscordMessage {
-  const lines = [escapeText(answer.text)];
+  const lines = [escapeCited(answer.text)];
   if (answer.sources.length > 0) {
     lines.push('', '**Sources**');
     answer.sources.forEach((s, i) => lines.push(sourceLine(i + 1, s.title, s.url)));
