@@ -105,6 +105,9 @@ const guarded: number[] = [];
 const bare: number[] = [];
 const gzip: number[] = [];
 const bombs: { ms: number; rssMb: number; reason: string }[] = [];
+// One discarded round first, so JIT warm-up does not count against whichever runs first.
+await bareThroughput();
+await guardedThroughput();
 for (let i = 0; i < RUNS; i++) {
   bare.push(await bareThroughput());
   guarded.push(await guardedThroughput());
@@ -117,7 +120,7 @@ const g = median(guarded);
 const b = median(bare);
 console.log(`## Fetch client (bench/fetch.bench.ts)
 
-Local server on 127.0.0.1, same process; medians of ${RUNS} runs.
+Local server on 127.0.0.1, same process; medians of ${RUNS} runs after a warm-up round.
 
 | Measure | Value |
 |---|---|
