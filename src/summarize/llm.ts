@@ -281,6 +281,14 @@ export class LlmSummarizer implements Summarizer {
     this.logger = options.logger ?? silentLogger;
   }
 
+  /** The prompt versions this summarizer writes with ("story-summary.v1", …), for records. */
+  get promptVersions(): readonly string[] {
+    return ['story-summary', 'cluster-merge'].map((task) => {
+      const t = this.prompts.get(task);
+      return `${t.task}.v${t.version}`;
+    });
+  }
+
   /** Tokens spent so far by this summarizer (this brief). */
   get tokensUsed(): number {
     return this.budget.used;
@@ -363,6 +371,10 @@ export class LlmSummarizer implements Summarizer {
       );
       used = result.usage.promptTokens + result.usage.completionTokens;
       spent.usage = addUsage(spent.usage, result.usage);
+      this.logger.debug(
+        { prompt: prompt.version, model: this.options.model, mode: this.chat.outputMode, ...result.usage },
+        'LLM call',
+      );
       await this.options.cache?.set(CACHE_NAMESPACE, key, JSON.stringify(result.value), CACHE_TTL_SECONDS);
       return result.value;
     } catch (error) {
