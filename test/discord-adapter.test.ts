@@ -268,6 +268,7 @@ describe('discord adapter against the fake Discord', () => {
     const deadline = Date.now() + 15_000;
     while (fake.identifies + fake.resumes === sessions && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.ok(fake.identifies + fake.resumes > sessions, 'the client came back');
+    assert.equal(fake.resumes, 1, 'it resumed its session rather than starting over');
     await new Promise((r) => setTimeout(r, 100));
     const { id, token } = fake.command('brief-follow', { topic: 'china-ai' }, { channelId: channelA });
     await fake.waitFor((c) => c.path === `/interactions/${id}/${token}/callback`);
