@@ -352,6 +352,14 @@ describe('HTTP errors and retries', () => {
     assert.ok(!lines.join('').includes('hunter2'));
   });
 
+  test("the caller's signal cuts a backoff wait short", async () => {
+    const http = client({ sleep: () => new Promise<void>(() => undefined) }).http;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await fetchError(http.get(`${server.url}/429-always`, { signal: controller.signal }));
+    assert.equal(error.reason, 'aborted');
+  });
+
   test('secrets in a URL never reach the error message', async () => {
     const { http } = client();
     const error = await fetchError(http.get(`${server.url}/404?api_key=s3cr3t-value&q=port`));

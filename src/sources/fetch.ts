@@ -166,7 +166,26 @@ export class HttpClient {
         { url: displayUrl(url), status: error.status, reason: error.reason, attempt: attempt + 1, delayMs: delay },
         'fetch failed; retrying',
       );
-      await this.sleep(delay);
+      await this.wait(url, delay, options.signal);
+    }
+  }
+
+  /** Backoff sleep that a caller's abort cuts short. */
+  private async wait(url: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) {
+      await this.sleep(ms);
+      return;
+    }
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(fail(url, 'aborted', 'aborted by the caller'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.sleep(ms), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
     }
   }
 
