@@ -27,6 +27,8 @@ const CONTAINERS = new Set(['HTML', 'BODY', 'MAIN', 'ARTICLE']);
 
 /** Readability gives up below this many characters; short news items are still articles. */
 const CHAR_THRESHOLD = 200;
+/** A marked <article> with less prose than this goes through Readability like any page. */
+const MIN_MARKED_ARTICLE_CHARS = 500;
 
 function textLength(element: DomElement | null): number {
   return (element?.textContent ?? '').replace(/\s+/g, ' ').length;
@@ -87,6 +89,29 @@ interface ReadabilityResult {
   lang?: string;
 }
 
+/** Text inside <p> elements under `root`: the measure of where a page's prose is. */
+function paragraphChars(root: DomElement): number {
+  let n = 0;
+  const ps = root.querySelectorAll('p');
+  for (let i = 0; i < ps.length; i++) n += textLength(ps[i] ?? null);
+  return n;
+}
+
+/**
+ * The page's one explicitly marked article, when it holds nearly all of the page's prose.
+ * Such pages need no Readability scoring (which costs most of the time on long pages); the
+ * furniture inside was already removed by markup and is removed again line by line.
+ */
+function markedArticle(doc: DomDocument): DomElement | undefined {
+  const marked = doc.querySelectorAll('[itemprop="articleBody"]');
+  const articles = marked.length === 1 ? marked : doc.querySelectorAll('article');
+  if (articles.length !== 1 || !doc.body) return undefined;
+  const article = articles[0];
+  if (article === undefined) return undefined;
+  const inside = paragraphChars(article);
+  return inside >= MIN_MARKED_ARTICLE_CHARS && inside >= 0.8 * paragraphChars(doc.body) ? article : undefined;
+}
+
 function runReadability(doc: DomDocument): ReadabilityResult | undefined {
   try {
     // linkedom's document is DOM-compatible enough for Readability; the types come from different libs.
@@ -125,9 +150,10 @@ export function extractFromHtml(html: string, pageUrl: string): ExtractedArticle
   const docTitle = cleanTitle(doc.querySelector('title')?.textContent);
 
   removeMarkedFurniture(doc);
-  const read = runReadability(doc);
-  let raw = read?.text ?? '';
-  if (read === undefined) {
+  const article = markedArticle(doc);
+  const read = article === undefined ? runReadability(doc) : undefined;
+  let raw = article !== undefined ? domToText(article) : (read?.text ?? '');
+  if (article === undefined && read === undefined) {
     // Readability found nothing it trusts: read the cleaned body of a fresh copy instead.
     const fresh = parseDocument(html);
     removeMarkedFurniture(fresh);
