@@ -69,6 +69,9 @@ describe('slack serve (HTTP mode)', () => {
     assert.ok(blocks.length <= 50);
     for (const b of blocks) assert.ok((b.text?.text.length ?? 0) <= 3000);
     assert.ok(first!.text.length > 0, 'plain-text fallback');
+    // What does not fit Slack's limits continues in the brief's thread.
+    await waitFor(() => JSON.stringify(h.slack.messagesIn('C0100')).includes('*Sources*'), 5000, 'sources');
+    for (const m of h.slack.messagesIn('C0100').slice(1)) assert.equal(m.thread_ts, first!.ts);
     const all = JSON.stringify(h.slack.messagesIn('C0100'));
     assert.match(all, /<https?:\/\/[^|>]+\|\[1\] /, 'sources as numbered links');
   });
@@ -90,11 +93,12 @@ describe('slack serve (HTTP mode)', () => {
   it('escapes article text: a title "<!channel> read this" pings nobody', async () => {
     const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'harbor 7d', channel: 'C0200', responseUrl: h.slack.responseUrl() }), { contentType: FORM });
     assert.equal(res.status, 200);
-    await waitFor(() => h.slack.messagesIn('C0200').length > 0, 15_000, 'harbor brief');
+    await waitFor(() => JSON.stringify(h.slack.messagesIn('C0200')).includes('*Sources*'), 15_000, 'harbor brief');
     const posted = JSON.stringify(h.slack.messagesIn('C0200').map((m) => [m.text, m.blocks]));
     assert.doesNotMatch(posted, /<!channel>/);
     assert.doesNotMatch(posted, /<@U999>/);
     assert.match(posted, /&lt;!channel&gt; read this/);
+    assert.match(posted, /<https:\/\/(news|blog)\.example\.(com|org)\/[a-z-]+\|\[1\] /, 'sources as numbered links');
   });
 
   it('answers a question in a brief’s thread with citations, once per message even when Slack retries', async () => {

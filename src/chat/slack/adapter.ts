@@ -65,6 +65,7 @@ export class SlackAdapter implements ChatAdapter {
     this.endpoint = options.endpoint ?? '/slack/events';
     const logger = boltLogger(options.logger) as never;
     const apiUrl = options.apiUrl === undefined ? undefined : options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
+    // deferInitialization: Bolt verifies the token in its constructor otherwise; start() does it instead.
     const clientOptions = {
       ...(apiUrl !== undefined && { slackApiUrl: apiUrl }),
       // 429s surface as errors so the outbox's per-channel queue honours Retry-After.
@@ -75,11 +76,11 @@ export class SlackAdapter implements ChatAdapter {
       this.mode = 'socket';
       this.requestListener = undefined;
       const receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
-      this.app = new App({ token: options.botToken, receiver, logger, clientOptions });
+      this.app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
     } else if (options.signingSecret !== undefined) {
       this.mode = 'http';
       const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: this.endpoint, logger });
-      this.app = new App({ token: options.botToken, receiver, logger, clientOptions });
+      this.app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
       this.requestListener = receiver.requestListener;
     } else {
       throw new ConfigError('slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET');
@@ -154,6 +155,8 @@ export class SlackAdapter implements ChatAdapter {
       throw new ConfigError(`SLACK_BOT_TOKEN: Slack refused the token (${code ?? oneLine(error)})`, 'SLACK_BOT_TOKEN');
     }
     this.botUserId = auth.user_id;
+    // Deferred so that constructing the adapter makes no network call (Bolt would verify the token at once).
+    await this.app.init();
     if (this.mode === 'socket') await this.app.start();
     this.logger.info({ mode: this.mode, botUserId: this.botUserId, team: auth.team }, 'slack connected');
   }
