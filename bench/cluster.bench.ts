@@ -5,6 +5,7 @@
  * Also near-duplicate detection rates. Run: node --import tsx --expose-gc bench/cluster.bench.ts
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { clusterArticles, type ClusterDoc } from '../src/pipeline/cluster.ts';
 import { isNearDuplicate } from '../src/pipeline/dedupe.ts';
 import { tokenize } from '../src/text/tokenize.ts';
@@ -129,17 +130,27 @@ if (existsSync(EVAL)) {
 }
 
 out.push('### Synthetic corpora (planted stories, paraphrase, syndicated copies, noise; dates on)\n');
-out.push('| articles | clustering (median of 3) | peak RSS | peak heap | tokenization floor (median of 3) | clustering / floor | B-cubed F1 | ARI | stories | copies detected as near-dups |');
-out.push('|---|---|---|---|---|---|---|---|---|---|');
+out.push('| articles | clustering (median of 3) | CPU time (median) | peak RSS | peak heap | tokenization floor (median of 3, wall / CPU) | clustering / floor (wall / CPU) | B-cubed F1 | ARI | stories | copies detected as near-dups |');
+out.push('|---|---|---|---|---|---|---|---|---|---|---|');
 const times = new Map<number, number>();
+const cpuTimes = new Map<number, number>();
+/** CPU milliseconds (user + system) of this process since `since`: robust to a busy machine. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
 for (const n of [1_000, 10_000]) {
   const corpus = generateCorpus(n, 42);
   const runs: number[] = [];
+  const cpuRuns: number[] = [];
+  const floorCpuRuns: number[] = [];
   let peakRss = 0;
   let peakHeap = 0;
   let stories: ReturnType<typeof clusterArticles> = [];
   for (let i = 0; i < 3; i += 1) {
+    const cpu = process.cpuUsage();
     const m = await measure(() => clusterArticles(corpus.articles));
+    cpuRuns.push(cpuMs(cpu));
     runs.push(m.ms);
     peakRss = Math.max(peakRss, m.peakRssMb);
     peakHeap = Math.max(peakHeap, m.peakHeapMb);
@@ -147,12 +158,14 @@ for (const n of [1_000, 10_000]) {
   }
   const floorRuns: number[] = [];
   for (let i = 0; i < 3; i += 1) {
+    const cpu = process.cpuUsage();
     const m = await measure(() => {
       let count = 0;
       for (const a of corpus.articles) count += tokenize(`${a.title}\n${a.text}`).length;
       return count;
     });
     floorRuns.push(m.ms);
+    floorCpuRuns.push(cpuMs(cpu));
   }
   const byId = new Map(corpus.articles.map((a) => [a.id, a]));
   let detected = 0;
@@ -161,11 +174,15 @@ for (const n of [1_000, 10_000]) {
   const q = bcubed(predicted, corpus.goldStory);
   const t = median(runs);
   const floor = median(floorRuns);
+  const tCpu = median(cpuRuns);
+  const floorCpu = median(floorCpuRuns);
   times.set(n, t);
+  cpuTimes.set(n, tCpu);
   out.push(
-    `| ${n.toLocaleString('en')} | ${t.toFixed(0)} ms | ${peakRss.toFixed(0)} MB | ${peakHeap.toFixed(0)} MB | ${floor.toFixed(0)} ms | ${(t / floor).toFixed(1)}× | ${q.f1.toFixed(3)} (P ${q.p.toFixed(3)}, R ${q.r.toFixed(3)}) | ${ari(predicted, corpus.goldStory).toFixed(3)} | ${stories.length} | ${detected}/${corpus.duplicateOf.size} |`,
+    `| ${n.toLocaleString('en')} | ${t.toFixed(0)} ms | ${tCpu.toFixed(0)} ms | ${peakRss.toFixed(0)} MB | ${peakHeap.toFixed(0)} MB | ${floor.toFixed(0)} / ${floorCpu.toFixed(0)} ms | ${(t / floor).toFixed(1)}× / ${(tCpu / floorCpu).toFixed(1)}× | ${q.f1.toFixed(3)} (P ${q.p.toFixed(3)}, R ${q.r.toFixed(3)}) | ${ari(predicted, corpus.goldStory).toFixed(3)} | ${stories.length} | ${detected}/${corpus.duplicateOf.size} |`,
   );
 }
 const growth = times.get(10_000)! / times.get(1_000)!;
-out.push(`\nTime growth 1k → 10k: ${growth.toFixed(1)}× for 10× the articles (target ≤ 12×, i.e. ≤ 1.2× linear). Peak memory is the RSS high-water mark of the process during the run.`);
+const cpuGrowth = cpuTimes.get(10_000)! / cpuTimes.get(1_000)!;
+out.push(`\nTime growth 1k → 10k: ${growth.toFixed(1)}× wall, ${cpuGrowth.toFixed(1)}× CPU, for 10× the articles (target ≤ 12×, i.e. ≤ 1.2× linear). Peak memory is the RSS high-water mark of the process during the run. CPU time is shown because wall time on a shared machine includes waiting for the CPU (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the end of this run).`);
 console.log(out.join('\n'));

@@ -23,15 +23,12 @@ export const DEFAULT_CANDIDATE_OPTIONS = { topTerms: 16, postingCap: 120, perDoc
 export function candidatePairs(vectors: readonly SparseVector[], df: Int32Array, options: CandidateOptions = DEFAULT_CANDIDATE_OPTIONS): Array<[number, number]> {
   const n = vectors.length;
   // Top terms per document, skipping terms only this document has (they cannot link anything).
-  const tops: Array<Array<[number, number]>> = vectors.map((v) => {
-    const items: Array<[number, number]> = [];
-    for (let i = 0; i < v.terms.length; i += 1) if (df[v.terms[i]!]! >= 2) items.push([v.terms[i]!, v.weights[i]!]);
-    items.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return items.slice(0, options.topTerms);
-  });
+  const tops = vectors.map((v) => topTerms(v, df, options.topTerms));
   const postings = new Map<number, { docs: number[]; weights: number[] }>();
   tops.forEach((items, doc) => {
-    for (const [term, w] of items) {
+    for (let k = 0; k < items.terms.length; k += 1) {
+      const term = items.terms[k]!;
+      const w = items.weights[k]!;
       let p = postings.get(term);
       if (!p) {
         p = { docs: [], weights: [] };
@@ -49,8 +46,10 @@ export function candidatePairs(vectors: readonly SparseVector[], df: Int32Array,
   const pairs: Array<[number, number]> = [];
   const half = Math.floor(options.postingCap / 2);
   for (let d = 0; d < n; d += 1) {
-    for (const [term, w] of tops[d]!) {
-      const p = postings.get(term)!;
+    const top = tops[d]!;
+    for (let t = 0; t < top.terms.length; t += 1) {
+      const w = top.weights[t]!;
+      const p = postings.get(top.terms[t]!)!;
       let from = 0;
       let to = p.docs.length;
       if (to > options.postingCap) {
@@ -83,6 +82,27 @@ export function candidatePairs(vectors: readonly SparseVector[], df: Int32Array,
   }
   pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return pairs;
+}
+
+/** The k heaviest terms of a vector with document frequency ≥ 2, heaviest first. */
+function topTerms(v: SparseVector, df: Int32Array, k: number): { terms: number[]; weights: number[] } {
+  const terms: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < v.terms.length; i += 1) {
+    const term = v.terms[i]!;
+    const w = v.weights[i]!;
+    if (df[term]! < 2 || (weights.length === k && w <= weights[k - 1]!)) continue;
+    // Insertion into a short sorted list: k is small, so this beats sorting every term.
+    let at = weights.length;
+    while (at > 0 && weights[at - 1]! < w) at -= 1;
+    terms.splice(at, 0, term);
+    weights.splice(at, 0, w);
+    if (weights.length > k) {
+      terms.pop();
+      weights.pop();
+    }
+  }
+  return { terms, weights };
 }
 
 function lowerBound(sorted: readonly number[], x: number): number {

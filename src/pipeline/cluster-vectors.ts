@@ -33,26 +33,17 @@ export const DEFAULT_VECTOR_WEIGHTS = { title: 3, entity: 1.5, idfPower: 1 } as 
 /** Builds TF-IDF vectors for documents given as title and body. */
 export function buildVectors(docs: ReadonlyArray<{ title: string; text: string }>, weighting: VectorWeights = DEFAULT_VECTOR_WEIGHTS): VectorSpace {
   const ids = new Map<string, number>();
-  const intern = (term: string): number => {
-    let id = ids.get(term);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(term, id);
-    }
-    return id;
-  };
   const counts: Array<Map<number, number>> = [];
   const isEntity: boolean[] = [];
   for (const doc of docs) {
+    // Count by string first, then intern each distinct term once.
+    const local = new Map<string, number>();
+    for (const t of tokenize(doc.title)) local.set(t, (local.get(t) ?? 0) + weighting.title);
+    for (const t of tokenize(doc.text)) local.set(t, (local.get(t) ?? 0) + 1);
     const tf = new Map<number, number>();
-    const add = (term: string, n: number): void => {
-      const id = intern(term);
-      tf.set(id, (tf.get(id) ?? 0) + n);
-    };
-    for (const t of tokenize(doc.title)) add(t, weighting.title);
-    for (const t of tokenize(doc.text)) add(t, 1);
+    for (const [term, c] of local) tf.set(intern(ids, term), c);
     for (const e of entities(`${doc.title}\n${doc.text}`)) {
-      const id = intern(e);
+      const id = intern(ids, e);
       isEntity[id] = true;
       tf.set(id, (tf.get(id) ?? 0) + 1);
     }
@@ -77,6 +68,15 @@ export function buildVectors(docs: ReadonlyArray<{ title: string; text: string }
     return { terms, weights };
   });
   return { vectors, df };
+}
+
+function intern(ids: Map<string, number>, term: string): number {
+  let id = ids.get(term);
+  if (id === undefined) {
+    id = ids.size;
+    ids.set(term, id);
+  }
+  return id;
 }
 
 /** Cosine of two normalised sparse vectors. */

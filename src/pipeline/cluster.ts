@@ -54,7 +54,7 @@ const DATE_GRACE_DAYS = 0.5;
 const DATE_HALF_LIFE_DAYS = 0.5;
 
 /** Edges weaker than this share of the threshold are ignored. */
-const WEAK_EDGE_SHARE = 0.25;
+const WEAK_EDGE_SHARE = 0.4;
 /**
  * Share of the background similarity subtracted (0 turns local contrast off). Off by default:
  * it lifts text-only F1 on the 3-article AllSides stories (0.79 → 0.81) but splits large
