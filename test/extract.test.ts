@@ -218,6 +218,11 @@ describe('web pages', () => {
     for (const s of ['首页', '图片来源', '责任编辑', '分享到', '暂无评论', '发表评论', '来源']) assert.ok(!a.text.includes(s), s);
   });
 
+  test('a Chinese portal title loses its channel and site suffix', () => {
+    const html = page('zh-news.html').replace(/<h1>[^<]*<\/h1>/, '');
+    assert.equal(extractFromHtml(html, 'https://chenguang.example/tech/1.html').title, '国产视频大模型用户突破千万');
+  });
+
   test('a page that is not an article gives no text, not its navigation', () => {
     const a = extractFromHtml(page('not-article.html'), 'https://lantern.example/');
     assert.ok(a.text.length < 100, JSON.stringify(a.text));
@@ -245,6 +250,10 @@ describe('htmlToText (feed content)', () => {
     assert.ok(text.startsWith('Kuaishou’s Kling passed 45 million creators & counting.'), text);
     assert.ok(text.includes('Prices start at 66 yuan.'));
     assert.ok(!/<|Read more|Unsplash|&amp;|&rsquo;|appeared first/.test(text), text);
+  });
+
+  test('a teaser keeps its text, loses its "Continue reading" link', () => {
+    assert.equal(htmlToText('<p>Kuaishou released Kling 3.0 on Wednesday. <a href="/k">Continue reading →</a></p>'), 'Kuaishou released Kling 3.0 on Wednesday.');
   });
 
   test('plain text and empty input', () => {

@@ -66,6 +66,11 @@ function removeMarkedFurniture(doc: DomDocument): void {
 
 /** "Headline | Site" → "Headline"; "Headline - Site" only when the tail names the site. */
 function stripSiteSuffix(title: string, publisher: string | undefined): string {
+  // "标题_科技频道_晨光网": Chinese portals chain channel and site with underscores.
+  const underscored = title.split('_');
+  if (underscored.length > 1 && publisher !== undefined && underscored.at(-1)?.trim() === publisher.trim()) {
+    return (underscored[0] ?? title).trim();
+  }
   const m = /^(.{10,}?)\s+([|–—\-·»])\s+([^|–—]{1,60})$/.exec(title);
   if (!m) return title;
   const head = (m[1] ?? '').trim();

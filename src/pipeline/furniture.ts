@@ -125,6 +125,9 @@ function isHeadlineVariant(paragraph: string, title: string): boolean {
   return shared / p.length >= 0.75;
 }
 
+/** "… Continue reading →" / "Read more »" left at the end of a feed teaser. */
+const TRAILING_MORE = /\s*(continue reading|keep reading|read more|read the full (story|article))\s*[→»›>.…]*\s*$/i;
+
 /** Inline credits inside a caption or paragraph: "[Photo: Kuaishou]", "(Photo: Reuters)". */
 const INLINE_CREDIT = /\s*[[(](photo|image|picture|graphic|illustration|credit)s?\s*[:=/][^\])]{0,80}[\])]/gi;
 
@@ -249,7 +252,7 @@ export function removeFurniture(text: string, title?: string): string {
       const credited = clean.replace(INLINE_CREDIT, '').trim();
       // A caption whose credit was its point is dropped with it; one that names something stays.
       if (credited !== clean && credited.split(/\s+/).length < 4) return '';
-      clean = dropPromoSentences(credited);
+      clean = dropPromoSentences(credited).replace(TRAILING_MORE, '');
       return clean.replace(/\s+\|$/, '').trim();
     })
     .filter((p) => p !== '' && !isFurnitureLine(p));
