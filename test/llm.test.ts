@@ -156,7 +156,8 @@ describe('LLM path', () => {
     const user = userPrompt(fake.requests[0]);
     const naiveChars = many.reduce((n, a) => n + a.text.length, 0);
     assert.ok(user.length < naiveChars * 0.3, `prompt ${user.length} chars vs naive ${naiveChars}`);
-    assert.ok(user.length / 4 < 3_500, `about ${Math.round(user.length / 4)} tokens`);
+    assert.ok(user.length / 4 < 4_500, `about ${Math.round(user.length / 4)} tokens`);
+    assert.deepEqual(fencedArticleIds(user), many.map((a) => a.id), 'every article citable');
     for (let i = 0; i < many.length; i++) assert.ok(user.includes(`counted ${100 + i} protesters`), `figure ${100 + i} kept`);
     for (const value of ['€3.1 billion', '20%', '4 years']) assert.ok(user.includes(value), value);
   });

@@ -5,7 +5,8 @@
  * Order of keeping, within a token budget:
  *  1. every sentence carrying a figure whose value no kept sentence has yet (figures are what
  *     verification checks and what readers scan for, so none may be lost to the budget);
- *  2. the best sentence of each article not yet represented, so every source can be cited;
+ *  2. the best sentence of each article not yet represented, so every source can be cited
+ *     (this pass may go past the budget, up to a hard cap);
  *  3. the rest by score: attributed claims, centrality (terms other articles share), lead
  *     position, and how many articles repeated the sentence.
  * Near-identical sentences across articles (syndication, wire copy) are kept once.
@@ -167,13 +168,19 @@ function score(candidates: readonly Candidate[], articleCount: number): void {
 }
 
 /**
- * Selects the evidence of a story within `budgetTokens` (estimated, fence headers included).
+ * Selects the evidence of a story within `budgetTokens` (estimated, fence headers included;
+ * the one-sentence-per-article pass may stretch to `maxTokens`).
  * Figure sentences are kept first even if they alone exceed the budget, so no figure is lost;
  * callers split very large stories into chunks (map-reduce) before that happens.
  */
 export function selectEvidence(
   articles: readonly StoryArticle[],
-  options: { readonly budgetTokens?: number } = {},
+  options: {
+    /** Evidence tokens to aim for (default 2,500). */
+    readonly budgetTokens?: number;
+    /** Hard cap the one-sentence-per-article pass may stretch to (default 1.6 × budget). */
+    readonly maxTokens?: number;
+  } = {},
 ): Evidence {
   const budget = options.budgetTokens ?? DEFAULT_EVIDENCE_TOKENS;
   const { kept: candidates, duplicates } = dedupe(candidatesOf(articles));
@@ -200,8 +207,10 @@ export function selectEvidence(
   }
   const bestOfArticle = new Map<number, Candidate>();
   for (const c of byScore) if (!bestOfArticle.has(c.article)) bestOfArticle.set(c.article, c);
+  // Citability may stretch the budget up to a hard cap: a source the model never saw can't be cited.
+  const cap = options.maxTokens ?? Math.round(budget * 1.6);
   for (const [ai, c] of [...bestOfArticle.entries()].sort((x, y) => x[0] - y[0])) {
-    if (!represented.has(ai) && used + cost(c) <= budget) take(c);
+    if (!represented.has(ai) && used + cost(c) <= cap) take(c);
   }
   for (const c of byScore) {
     if (!chosen.has(c) && used + cost(c) <= budget) take(c);
