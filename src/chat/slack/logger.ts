@@ -19,11 +19,15 @@ function line(msg: unknown[]): string {
 
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'slack' });
+  // Bolt logs whole payloads at debug: format only when the level is on.
+  const at = (level: 'trace' | 'debug' | 'warn' | 'error') => (...m: unknown[]): void => {
+    if (child.isLevelEnabled(level)) child[level](line(m));
+  };
   return {
-    debug: (...m) => child.trace(line(m)),
-    info: (...m) => child.debug(line(m)),
-    warn: (...m) => child.warn(line(m)),
-    error: (...m) => child.error(line(m)),
+    debug: at('trace'),
+    info: at('debug'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: () => undefined,
     getLevel: () => 'info',
     setName: () => undefined,
