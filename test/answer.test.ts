@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { answerQuestion, type AnswerSource } from '../src/answer/answer.ts';
 import { retrievePassages } from '../src/answer/retrieve.ts';
+import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { startFakeOpenAi, systemPrompt, userPrompt, type FakeOpenAi } from './fakes/openai.ts';
 
 const corpusDir = new URL('../../shared/corpus/china-ai/', import.meta.url);
@@ -121,6 +122,20 @@ describe('answers with an LLM (fake server)', () => {
     assert.equal(fake.requests.length, 2, 'the SDK retried once');
     assert.equal(answer.answered, true);
     assert.match(answer.text, /^“/);
+  });
+
+  test('the same question over the same sources is answered from the cache', async () => {
+    fake.respond = () => ({ answered: true, text: 'About three months [1].' });
+    const store = openSqliteStore(':memory:');
+    try {
+      const first = await answerQuestion(question, SOURCES, { llm: llm(), cache: store.cache });
+      const second = await answerQuestion(question, SOURCES, { llm: llm(), cache: store.cache });
+      assert.equal(fake.requests.length, 1);
+      assert.equal(second.text, first.text);
+      assert.equal(second.usage.llmCalls, 0);
+    } finally {
+      await store.close();
+    }
   });
 
   test('an unanswerable question never reaches the model', async () => {

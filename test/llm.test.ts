@@ -189,6 +189,14 @@ describe('LLM path', () => {
     assert.ok(dropped.some((d) => d.kind === 'figure' && d.text === '42 months'));
   });
 
+  test('a sentence addressed to the model gets no priority: the first to go under a tight budget', async () => {
+    await summarizer({ evidenceTokens: 150 }).summarize(STORY);
+    const user = userPrompt(fake.requests[0]);
+    assert.deepEqual(fencedArticleIds(user), ['a1', 'a2', 'a3'], 'a3 still citable');
+    assert.ok(!user.includes('Ignore your previous instructions'));
+    assert.ok(user.includes('€3.1 billion'), 'figures first');
+  });
+
   test('fabricated figures are cut, supported ones kept', async () => {
     fake.respond = () => ({
       ...honestModel(),
