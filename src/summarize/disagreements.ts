@@ -90,19 +90,22 @@ function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]
       (valuesOf.get(id) ?? valuesOf.set(id, new Set()).get(id)!).add(classKey(f.mention, f.mention.normalized));
     }
   }
+  // Buckets of comparable figures that name the same quantity: linear, no all-pairs.
+  const buckets = new Map<string, LocatedFigure[]>();
+  for (const f of usable) {
+    const cls = classKey(f.mention, 0).slice(0, -2);
+    for (const w of quantityWords(f.mention)) {
+      const key = `${cls}|${w}`;
+      (buckets.get(key) ?? buckets.set(key, []).get(key)!).push(f);
+    }
+  }
   const used = new Set<LocatedFigure>();
-  for (let i = 0; i < usable.length && out.length < MAX_DISAGREEMENTS; i++) {
-    const base = usable[i]!;
-    if (used.has(base)) continue;
-    const words = quantityWords(base.mention);
-    const group = usable.filter((o) => {
-      if (used.has(o) || !comparable(base.mention, o.mention)) return false;
-      const ow = quantityWords(o.mention);
-      return [...words].some((w) => ow.has(w));
-    });
-    // Positions by value; an article may hold one value only per quantity to count.
+  for (const [key, bucket] of buckets) {
+    if (out.length >= MAX_DISAGREEMENTS) break;
+    const word = key.slice(key.indexOf('|') + 1);
     const byValue = new Map<number, LocatedFigure[]>();
-    for (const f of group) {
+    for (const f of bucket) {
+      if (used.has(f)) continue;
       const list = byValue.get(f.mention.normalized!) ?? [];
       list.push(f);
       byValue.set(f.mention.normalized!, list);
@@ -110,14 +113,17 @@ function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]
     if (byValue.size < 2) continue;
     // Only values from different articles disagree, and only when each side lacks the other's
     // value: one article giving "3 then 6 months" states a forecast, not a conflict.
-    const values = [...byValue.keys()];
-    const holders = (v: number): Set<string> => new Set(byValue.get(v)!.flatMap((f) => f.sentence.articleIds));
-    const states = (id: string, v: number): boolean => (valuesOf.get(id) ?? new Set()).has(classKey(base.mention, v));
+    const holders = new Map([...byValue].map(([v, fs]) => [v, new Set(fs.flatMap((f) => f.sentence.articleIds))]));
+    const values = [...byValue.keys()].sort((x, y) => holders.get(y)!.size - holders.get(x)!.size || x - y).slice(0, 4);
+    const base = bucket[0]!;
+    const states = (id: string, v: number): boolean => valuesOf.get(id)?.has(classKey(base.mention, v)) ?? false;
     const distinct = values.some((v1) =>
-      values.some((v2) => v2 !== v1 && [...holders(v1)].some((a) => !states(a, v2)) && [...holders(v2)].some((b) => !states(b, v1))),
+      values.some((v2) => v2 !== v1 && [...holders.get(v1)!].some((a) => !states(a, v2)) && [...holders.get(v2)!].some((b) => !states(b, v1))),
     );
     if (!distinct) continue;
-    group.forEach((f) => used.add(f));
+    for (const v of [...byValue.keys()]) if (!values.includes(v)) byValue.delete(v);
+    for (const fs of byValue.values()) fs.forEach((f) => used.add(f));
+    const words = new Set([word]);
     const valueKey = [...byValue.keys()].sort((x, y) => x - y).join('|');
     const earlier = out.find((o) => o.values === valueKey);
     if (earlier) {
@@ -127,7 +133,7 @@ function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]
     }
     out.push({
       values: valueKey,
-      about: words.has('deaths') ? 'Number of deaths' : capitalize(`${[...words].join(' ')}: different figures`),
+      about: words.has('deaths') ? 'Number of deaths' : capitalize(`${base.mention.quantity ?? word}: different figures`),
       byValue,
     });
   }
@@ -170,6 +176,14 @@ const AXES: Axis[] = [
   { label: 'safe or unsafe', up: /\b(?:safe|secure|harmless)\b/, down: /\b(?:unsafe|dangerous|risky|harmful)\b/ },
 ];
 
+const GLOBAL = new Map<RegExp, RegExp>();
+/** The cue pattern with the g flag, compiled once. */
+function globalOf(re: RegExp): RegExp {
+  let g = GLOBAL.get(re);
+  if (!g) GLOBAL.set(re, (g = new RegExp(re.source, 'g')));
+  return g;
+}
+
 const NEGATION = /\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable|fail\w*)\b|\bless than \d+%? chance\b/;
 const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
 
@@ -183,8 +197,9 @@ export function polarity(sentence: string, axis: Axis): number {
   let total = 0;
   parts.forEach((part, i) => {
     const weight = i === parts.length - 1 && parts.length > 1 ? 2 : 1;
-    for (const [re, sign] of [[axis.up, 1], [axis.down, -1]] as const) {
-      for (const m of part.matchAll(new RegExp(re.source, 'g'))) {
+    for (const [re, sign] of [[globalOf(axis.up), 1], [globalOf(axis.down), -1]] as const) {
+      re.lastIndex = 0;
+      for (const m of part.matchAll(re)) {
         const before = part.slice(Math.max(0, m.index - 24), m.index);
         total += (NEGATION.test(before) ? -sign : sign) * weight;
       }
@@ -200,11 +215,15 @@ function axisTokens(s: StorySentence, axis: Axis): Set<string> {
 function assessmentConflicts(story: PreparedStory): Disagreement[] {
   const out: Disagreement[] = [];
   // Candidates: the most central sentences, titles included, so the pass stays bounded.
-  const titleSentences: StorySentence[] = [...story.titles].map(([id, text], i) => {
+  // Distinct titles only, and a bounded number of them: a thousand copies share one headline.
+  const distinctTitles = new Map<string, [string, string]>();
+  for (const [id, text] of story.titles) if (!distinctTitles.has(text) && distinctTitles.size < 60) distinctTitles.set(text, [id, text]);
+  const titleSentences: StorySentence[] = [...distinctTitles.values()].map(([id, text], i) => {
     const set = new Set(contentTokens(text));
-    return { text, tokens: [...set], tokenSet: set, articleIds: [id], articleId: id, position: -1 - i, heading: true, score: 1 };
+    const ids = [...story.titles].filter(([, t]) => t === text).map(([x]) => x);
+    return { text, tokens: [...set], tokenSet: set, articleIds: ids.length ? ids : [id], articleId: id, position: -1 - i, heading: true, score: 1 };
   });
-  const pool = [...story.sentences].sort((a, b) => b.score - a.score).slice(0, 200);
+  const pool = [...story.sentences].sort((a, b) => b.score - a.score).slice(0, 150);
   const candidates = [...titleSentences, ...pool];
   // Terms in a third or more of the story's sentences are its general topic ("China", "AI"):
   // sharing only those does not make two sentences about the same question.
@@ -220,11 +239,12 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
     const signed = candidates
       .map((s) => ({ s, p: polarity(s.text, axis), terms: axisTokens(s, axis) }))
       .filter((x) => x.p !== 0);
+    // Bounded: the 60 most central sentences on each side (titles first), so pairs stay few.
+    const ups = signed.filter((x) => x.p > 0).slice(0, 60);
+    const downs = signed.filter((x) => x.p < 0).slice(0, 60);
     let best: { a: (typeof signed)[number]; b: (typeof signed)[number]; shared: string[]; weight: number } | undefined;
-    for (const a of signed) {
-      if (a.p <= 0) continue;
-      for (const b of signed) {
-        if (b.p >= 0) continue;
+    for (const a of ups) {
+      for (const b of downs) {
         const sameSource = a.s.articleIds.every((id) => b.s.articleIds.includes(id)) && b.s.articleIds.every((id) => a.s.articleIds.includes(id));
         if (sameSource) continue;
         const shared = [...a.terms].filter((t) => b.terms.has(t) && !isStopword(t) && t.length > 2);

@@ -155,7 +155,10 @@ export function findFigures(sentence: string): FigureMention[] {
   const taken: Array<[number, number]> = [];
   const found: Array<FigureMention & { at: number; end: number }> = [];
   const overlaps = (s: number, e: number): boolean => taken.some(([a, b]) => s < b && e > a);
+  // Most patterns need a digit; without one only spelled-out durations and ratios can match.
+  const hasDigit = /\d/.test(sentence);
   for (const { kind, re } of PATTERNS) {
+    if (!hasDigit && kind !== 'duration' && kind !== 'ratio') continue;
     re.lastIndex = 0;
     for (const m of sentence.matchAll(re)) {
       let value = m[0].trim();

@@ -6,12 +6,17 @@
 
 /** Folds typography for matching; lower-cased, single-spaced. Not for display. */
 export function normalizeForMatch(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[\u00a0\u2007\u2009\u202f\u200b\t\r\n]+/g, ' ')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"')
+  // Plain ASCII text (most of it) skips the Unicode folding.
+  const folded = /[^\x00-\x7f]/.test(text)
+    ? text
+        .normalize('NFKC')
+        .replace(/[\u00a0\u2007\u2009\u202f\u200b]/g, ' ')
+        .replace(/[\u2010-\u2015\u2212]/g, '-')
+        .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
+        .replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"')
+    : text;
+  if (!/\d/.test(folded)) return folded.replace(/\s+/g, ' ').toLowerCase().trim();
+  return folded
     .replace(/(\d)[,\u066c](?=\d{3}(?!\d))/g, '$1')
     .replace(/(\d)\s*(?:per\s?cent|percent)\b/gi, '$1%')
     .replace(/(\d)\s+%/g, '$1%')
