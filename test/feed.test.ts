@@ -206,3 +206,20 @@ describe('normaliseFeedDate', () => {
     test(JSON.stringify(raw), () => assert.equal(normaliseFeedDate(raw, NOW), expected));
   }
 });
+
+describe('parseFeed: hostile XML', () => {
+  test('DOCTYPE entities expand once and within a budget (no billion laughs)', () => {
+    const lol = '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>';
+    const refs = '&b;'.repeat(20_000);
+    const started = performance.now();
+    const feed = parseFeed(`${lol}<rss><channel><title>T</title><item><title>${refs}</title></item></channel></rss>`);
+    assert.ok(performance.now() - started < 5_000);
+    assert.equal(feed.title, 'T');
+    assert.ok((feed.items[0]?.title?.length ?? 0) < 2_000_000);
+  });
+
+  test('declared entities are honoured', () => {
+    const feed = parseFeed('<!DOCTYPE rss [<!ENTITY org "Example Lab">]><rss><channel><title>News from &org;</title></channel></rss>');
+    assert.equal(feed.title, 'News from Example Lab');
+  });
+});

@@ -8,6 +8,8 @@ import { decodeHTML } from 'entities';
 import { XMLValidator } from 'fast-xml-parser';
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+/** Characters that DOCTYPE-declared entities may add to a document in total. */
+const EXPANSION_BUDGET = 1_000_000;
 
 export interface PreparedXml {
   xml: string;
@@ -42,7 +44,8 @@ export function prepareXml(input: string): PreparedXml {
   const undeclared = undeclaredPrefixes(xml);
   if (undeclared.length > 0) problems.push(`undeclared namespace prefix ${undeclared.map((p) => `"${p}:"`).join(', ')}`);
 
-  xml = mapOutsideCdata(xml, (text) => fixEntities(text, declared, problems));
+  const budget = { used: 0 };
+  xml = mapOutsideCdata(xml, (text) => fixEntities(text, declared, problems, budget));
   return { xml, problems };
 }
 
@@ -61,7 +64,7 @@ function mapOutsideCdata(xml: string, fix: (text: string) => string): string {
 }
 
 /** Undefined entities → numeric references (HTML names) or escaped text; bare `&` → `&amp;`. */
-function fixEntities(text: string, declared: ReadonlyMap<string, string>, problems: string[]): string {
+function fixEntities(text: string, declared: ReadonlyMap<string, string>, problems: string[], budget: { used: number }): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;?)?/g, (whole, ref: string | undefined) => {
     if (ref === undefined || !ref.endsWith(';')) {
@@ -72,7 +75,13 @@ function fixEntities(text: string, declared: ReadonlyMap<string, string>, proble
     const name = ref.slice(0, -1);
     if (XML_ENTITIES.has(name)) return whole;
     const value = declared.get(name);
-    if (value !== undefined) return escapeXmlText(value);
+    if (value !== undefined) {
+      // Expanded once, never recursively, and within a budget: no "billion laughs".
+      budget.used += value.length;
+      if (budget.used <= EXPANSION_BUDGET) return escapeXmlText(value);
+      noteOnce(problems, 'entity expansion limit reached; further references left unexpanded');
+      return `&amp;${ref}`;
+    }
     noteOnce(problems, `undefined entity &${name};`);
     const decoded = decodeHTML(whole);
     if (decoded !== whole) return [...decoded].map((ch) => `&#${ch.codePointAt(0)};`).join('');

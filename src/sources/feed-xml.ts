@@ -25,7 +25,7 @@ export function parseXmlFeedText(text: string, options: { url?: string; now?: Da
   const items: FeedItem[] = [];
   for (const item of safeItems(feed, problems)) {
     try {
-      items.push(toItem(item, base, options.now));
+      items.push(toItem(item, format, base, options.now));
     } catch (error) {
       problems.push(`item skipped: ${(error as Error).message}`);
     }
@@ -156,18 +156,55 @@ function permalinkGuid(element: LibElement): string | undefined {
   return /^https?:\/\//i.test(text) ? text : undefined;
 }
 
-function toItem(item: LibItem, base: string | undefined, now: Date | undefined): FeedItem {
+/**
+ * The item's link. Read from the item element alone: the library's own getter consults the
+ * whole feed for every item, which made large feeds quadratic.
+ */
+function itemLink(element: LibElement, format: ParsedFeed['format']): string | undefined {
+  const links = element.findElementsWithName('link');
+  if (format === 'atom') {
+    const alternate =
+      links.find((l) => (l.getAttribute('rel') ?? 'alternate').trim().toLowerCase() === 'alternate' && l.getAttribute('href')) ??
+      links.find((l) => l.getAttribute('href') && !/^(self|enclosure|edit|replies)$/i.test(l.getAttribute('rel') ?? ''));
+    return alternate?.getAttributeAsUrl('href') ?? undefined;
+  }
+  const text = links.map((l) => l.textContent.trim()).find((t) => t !== '');
+  return text ?? links.find((l) => l.getAttribute('href'))?.getAttributeAsUrl('href') ?? undefined;
+}
+
+/** First author's name: Atom `<author><name>`, RSS `<author>` ("mail (Name)") or `dc:creator`. */
+function itemAuthor(element: LibElement): string | undefined {
+  const author = element.findElementWithName('author');
+  if (author) {
+    const hasChildren = author.children.some((child) => typeof child !== 'string');
+    const raw = hasChildren ? (rawText(author, ['name']) ?? rawText(author, ['email'])) : author.textContent.trim();
+    const named = raw && /@/.test(raw) ? (/\(([^)]+)\)/.exec(raw)?.[1] ?? raw) : raw;
+    const text = toPlainText(named);
+    if (text) return text;
+  }
+  return toPlainText(rawText(element, ['creator']));
+}
+
+/** Atom `<category term label>`, RSS `<category>` and `dc:subject`, deduplicated. */
+function itemCategories(element: LibElement): string[] {
+  const names = [...element.findElementsWithName('category'), ...element.findElementsWithName('subject')].map((c) =>
+    toPlainText(c.getAttribute('label') ?? c.getAttribute('term') ?? c.textContent),
+  );
+  return [...new Set(names.filter((c): c is string => c !== undefined))];
+}
+
+function toItem(item: LibItem, format: ParsedFeed['format'], base: string | undefined, now: Date | undefined): FeedItem {
   const element = item.element;
   const title = titleOf(element) ?? toPlainText(item.title);
-  const link = resolveUrl(item.url ?? permalinkGuid(element), element.baseUrl ?? base) ?? undefined;
+  const link = resolveUrl(itemLink(element, format) ?? permalinkGuid(element), element.baseUrl ?? base) ?? undefined;
   const absoluteLink = link !== undefined && base !== undefined ? resolveUrl(link, base) : link;
-  const guid = item.id?.trim() || undefined;
+  const guid = rawText(element, format === 'atom' ? ['id'] : ['guid']);
   const publishedAt = normaliseFeedDate(rawText(element, ['pubdate', 'published', 'issued', 'date', 'created']), now);
   const updatedAt = normaliseFeedDate(rawText(element, ['updated', 'modified']), now);
-  const author = item.authors.map((a) => toPlainText(a.name ?? a.email)).find((name) => name !== undefined);
+  const author = itemAuthor(element);
   const summary = item.description ?? undefined;
   const content = item.content ?? undefined;
-  const categories = [...new Set(item.categories.map((c) => toPlainText(c.label ?? c.term)).filter((c): c is string => !!c))];
+  const categories = itemCategories(element);
   return {
     ...(title !== undefined && { title }),
     ...(absoluteLink !== undefined && { link: absoluteLink }),
