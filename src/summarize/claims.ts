@@ -57,7 +57,7 @@ function attribute(sentence: StorySentence, story: PreparedStory): string {
   const m = /^(He|She)\s(?=\S)/.exec(sentence.text);
   if (!m || !new RegExp(String.raw`\b(?:${SPEECH_VERBS})\b`).test(sentence.text)) return sentence.text;
   const earlier = story.sentences.filter(
-    (s) => s.articleId === sentence.articleId && s.position < sentence.position && s.position >= sentence.position - 4,
+    (s) => s.articleId === sentence.articleId && s.position < sentence.position && s.position >= sentence.position - 8,
   );
   for (let i = earlier.length - 1; i >= 0; i--) {
     const name = speakerOf(earlier[i]!.text) ?? /(\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+),\swho\b/u.exec(earlier[i]!.text)?.[1];

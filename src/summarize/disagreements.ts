@@ -58,16 +58,6 @@ function quantityWords(f: FigureMention): Set<string> {
   return words;
 }
 
-/** Units that can be compared: percent with percent, money in one currency, time with time. */
-function comparable(a: FigureMention, b: FigureMention): boolean {
-  const cls = (f: FigureMention): string =>
-    f.kind === 'count' || f.kind === 'number' ? 'n' : f.kind === 'duration' ? 'time' : `${f.kind}:${f.unit ?? ''}`;
-  if (cls(a) !== cls(b)) return false;
-  if (a.kind === 'duration' && a.unit !== b.unit) return false;
-  if (a.kind === 'count' && b.kind === 'count' && a.unit !== b.unit) return false;
-  return a.normalized !== undefined && b.normalized !== undefined;
-}
-
 interface FigureConflict {
   readonly values: string;
   readonly about: string;

@@ -179,6 +179,7 @@ export function findFigures(sentence: string): FigureMention[] {
       const prev = sentence[start - 1];
       if ((kind === 'number' || kind === 'count') && prev !== undefined && /[\p{L}\-_/.]/u.test(prev) && !/[\u3000-\u9fff]/.test(prev)) continue;
       if (kind === 'number' && /^\d$/.test(value)) continue; // single digits alone say little
+      if ((kind === 'number' || kind === 'count') && /^0\d/.test(value)) continue; // "001": an id, not a quantity
       value = value.replace(/[,.;:]+$/, '');
       taken.push([start, end]);
       const after = sentence.slice(end);
