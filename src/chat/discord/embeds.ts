@@ -7,7 +7,7 @@
  */
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../../app/service.ts';
-import type { Brief, Story } from '../../core/types.ts';
+import type { Brief, BriefArticle, Story } from '../../core/types.ts';
 import { clip, escapeText, showUrl } from './escape.ts';
 
 /** Discord's documented message and embed limits (characters are UTF-16 units). */
@@ -62,7 +62,7 @@ function sourceLine(n: number, title: string, url: string, publisher?: string): 
   return shown !== undefined ? `${line} — <${shown}>` : line;
 }
 
-function storyLines(story: Story, numbers: ReadonlyMap<string, number>, brief: Brief): string[] {
+function storyLines(story: Story, numbers: ReadonlyMap<string, number>, byId: ReadonlyMap<string, BriefArticle>): string[] {
   const lines: string[] = [];
   if (story.summary.trim() !== '') lines.push(escapeText(story.summary));
   if (story.claims.length > 0) {
@@ -82,7 +82,10 @@ function storyLines(story: Story, numbers: ReadonlyMap<string, number>, brief: B
       for (const p of d.positions) lines.push(`  – ${escapeText(p.text)}${cite(p.articleIds, numbers)}`);
     }
   }
-  const articles = brief.articles.filter((a) => story.articleIds.includes(a.id));
+  const articles = story.articleIds.flatMap((id) => {
+    const article = byId.get(id);
+    return article ? [article] : [];
+  });
   if (articles.length > 0) {
     lines.push('', '**Sources**');
     for (const a of articles) lines.push(sourceLine(numbers.get(a.id) ?? 0, a.title, a.url, a.publisher));
@@ -149,9 +152,9 @@ function headerEmbed(brief: Brief, topicTitle: string | undefined): APIEmbed {
   };
 }
 
-function storyEmbeds(story: Story, index: number, brief: Brief, numbers: ReadonlyMap<string, number>): APIEmbed[] {
+function storyEmbeds(story: Story, index: number, byId: ReadonlyMap<string, BriefArticle>, numbers: ReadonlyMap<string, number>): APIEmbed[] {
   const headline = escapeText(story.headline);
-  const parts = packLines(storyLines(story, numbers, brief), DISCORD_LIMITS.description);
+  const parts = packLines(storyLines(story, numbers, byId), DISCORD_LIMITS.description);
   if (parts.length === 0) parts.push('(no details)');
   return parts.map((description, part) => ({
     title: clip(`${index + 1}. ${headline}${part > 0 ? ' (continued)' : ''}`, DISCORD_LIMITS.title),
@@ -188,7 +191,8 @@ export function packEmbeds(embeds: readonly APIEmbed[], budget = DISCORD_LIMITS.
  */
 export function briefMessages(brief: Brief, options: { readonly topicTitle?: string } = {}): DiscordMessage[] {
   const numbers = new Map(brief.articles.map((a, i) => [a.id, i + 1]));
-  const embeds = [headerEmbed(brief, options.topicTitle), ...brief.stories.flatMap((s, i) => storyEmbeds(s, i, brief, numbers))];
+  const byId = new Map(brief.articles.map((a) => [a.id, a]));
+  const embeds = [headerEmbed(brief, options.topicTitle), ...brief.stories.flatMap((s, i) => storyEmbeds(s, i, byId, numbers))];
   const packed = packEmbeds(embeds);
   return packed.map((group, i) => ({
     content: i === 0 ? '' : `(continued, part ${i + 1} of ${packed.length})`,
