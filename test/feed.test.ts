@@ -139,6 +139,10 @@ describe('parseFeed: bad input', () => {
     assert.equal(feed.items[0]?.title, 'Whole item');
     assert.ok(feed.problems.length > 0);
 
+    const junk = parseFeed('Warning: something in index.php on line 3\n<?xml version="1.0"?><rss><channel><title>Still here</title></channel></rss>');
+    assert.equal(junk.title, 'Still here');
+    assert.ok(junk.problems.some((p) => /before the root/.test(p)));
+
     const entities = parseFeed('<rss><channel><title>Caf&eacute; &amp; bar & grill&nbsp;news</title></channel></rss>');
     assert.equal(entities.title, 'Café & bar & grill\u00a0news');
     assert.ok(entities.problems.some((p) => /undefined entity/.test(p)));
@@ -152,7 +156,7 @@ describe('parseFeed: bad input', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    for (let round = 0; round < 300; round++) {
+    for (let round = 0; round < 80; round++) {
       const at = random(source.length);
       const variants = [source.slice(0, at), source.slice(at), source.slice(0, at) + '<' + source.slice(at + 3), source.replace(/>/g, (m) => (random(20) === 0 ? '' : m))];
       for (const variant of variants) {

@@ -59,7 +59,10 @@ export function parseFeed(body: Uint8Array | string, options: ParseFeedOptions =
   const context = { ...(options.url !== undefined && { url: options.url }), ...(options.now !== undefined && { now: options.now }) };
   if (head.startsWith('{') || head.startsWith('[')) return parseJsonFeed(head, context);
   if (looksLikeBinary(head)) throw new BriefbotError('PARSE', 'not a feed: binary or non-text content');
-  if (!head.startsWith('<')) throw new BriefbotError('PARSE', 'not a feed: the document is neither XML nor JSON');
+  // Junk before the root (a stray line of PHP warnings, say) is salvaged by the XML path, which reports it.
+  if (!head.startsWith('<') && !/<(rss|feed|rdf:RDF)\b/.test(head.slice(0, 1024))) {
+    throw new BriefbotError('PARSE', 'not a feed: the document is neither XML nor JSON');
+  }
   if (isHtmlPage(head)) throw new BriefbotError('PARSE', 'expected a feed but got an HTML page');
   const feed = parseXmlFeed(head, context);
   if (decoded?.guessed) feed.problems.push(`character set undeclared or wrong; decoded as ${decoded.charset}`);
