@@ -87,3 +87,15 @@ test('answer citations stay readable as [n] but never become a masked link', () 
   assert.match(description, /\\\[2\\\]\(https/);
   assert.doesNotMatch(description, /@everyone/);
 });
+
+test('the header names sources that have been failing, so a dead feed is noticed', () => {
+  const brief: Brief = {
+    ...longBrief(1, 1, 1),
+    failingSources: [
+      { sourceId: 'x', url: 'https://dead.example/feed.xml', failureStreak: 3, failingSince: '2026-11-20T06:00:00.000Z', lastError: 'HTTP 403 **forbidden**' },
+    ],
+  };
+  const header = briefMessages(brief)[0]?.embeds[0]?.description ?? '';
+  assert.match(header, /1 source failing/);
+  assert.match(header, /dead\.example\/feed\.xml since 2026-11-20 \(HTTP 403 \\\*\\\*forbidden\\\*\\\*\)/);
+});
