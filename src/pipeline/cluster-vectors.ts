@@ -26,9 +26,17 @@ export interface VectorWeights {
   entity: number;
   /** Exponent on idf: above 1 favours rare terms over common ones even more. */
   idfPower: number;
+  /**
+   * Count of a pair of adjacent tokens ("debt ceiling") relative to a single token; 0 = off.
+   * Off by default: on the real eval set it traded recall for precision with no F1 gain.
+   */
+  bigram: number;
 }
 
-export const DEFAULT_VECTOR_WEIGHTS = { title: 3, entity: 1.5, idfPower: 1 } as const satisfies VectorWeights;
+/** Documents added to N in idf = log((N + this) / df): idf stays meaningful on small sets. */
+const IDF_PSEUDO_DOCS = 20;
+
+export const DEFAULT_VECTOR_WEIGHTS = { title: 3, entity: 1.5, idfPower: 1, bigram: 0 } as const satisfies VectorWeights;
 
 /** Builds TF-IDF vectors for documents given as title and body. */
 export function buildVectors(docs: ReadonlyArray<{ title: string; text: string }>, weighting: VectorWeights = DEFAULT_VECTOR_WEIGHTS): VectorSpace {
@@ -38,8 +46,18 @@ export function buildVectors(docs: ReadonlyArray<{ title: string; text: string }
   for (const doc of docs) {
     // Count by string first, then intern each distinct term once.
     const local = new Map<string, number>();
-    for (const t of tokenize(doc.title)) local.set(t, (local.get(t) ?? 0) + weighting.title);
-    for (const t of tokenize(doc.text)) local.set(t, (local.get(t) ?? 0) + 1);
+    const count = (tokens: readonly string[], weight: number): void => {
+      for (let i = 0; i < tokens.length; i += 1) {
+        const t = tokens[i]!;
+        local.set(t, (local.get(t) ?? 0) + weight);
+        if (weighting.bigram > 0 && i > 0) {
+          const pair = `${tokens[i - 1]} ${t}`;
+          local.set(pair, (local.get(pair) ?? 0) + weight * weighting.bigram);
+        }
+      }
+    };
+    count(tokenize(doc.title), weighting.title);
+    count(tokenize(doc.text), 1);
     const tf = new Map<number, number>();
     for (const [term, c] of local) tf.set(intern(ids, term), c);
     for (const e of entities(`${doc.title}\n${doc.text}`)) {
@@ -58,7 +76,8 @@ export function buildVectors(docs: ReadonlyArray<{ title: string; text: string }
     let norm = 0;
     for (let i = 0; i < terms.length; i += 1) {
       const id = terms[i]!;
-      const idf = Math.log((n + 1) / df[id]!) ** weighting.idfPower;
+      // The pseudo-count keeps a handful of articles from making every unshared word dominant.
+      const idf = Math.log((n + IDF_PSEUDO_DOCS) / df[id]!) ** weighting.idfPower;
       const w = (1 + Math.log(tf.get(id)!)) * idf * (isEntity[id] ? weighting.entity : 1);
       weights[i] = w;
       norm += w * w;
