@@ -165,7 +165,10 @@ export function findFigures(sentence: string): FigureMention[] {
       let start = m.index + (m[0].length - m[0].trimStart().length);
       if (kind === 'count') {
         const noun = /\s([a-z][a-z-]+)$/.exec(value)?.[1] ?? '';
-        if (NOT_COUNT_NOUN.test(noun) || /^(?:thousand|million|billion|trillion)$/.test(noun)) {
+        // Counted things are plural ("12 people", "1,479 articles"); "31 league games" is an
+        // adjective, left to the plain number pattern.
+        const plural = /s$/.test(noun) || /^(?:people|children|men|women|staff|police|personnel|cattle|sheep|fish|aircraft|crew)$/.test(noun);
+        if (NOT_COUNT_NOUN.test(noun) || /^(?:thousand|million|billion|trillion)$/.test(noun) || (noun !== '' && !plural && !/^(?:1|one)$/i.test(value.split(/\s/)[0] ?? ''))) {
           continue; // left for the plain number pattern
         }
       }
