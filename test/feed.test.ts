@@ -112,6 +112,16 @@ describe('parseFeed: formats', () => {
     assert.equal(future?.link, 'https://desk.example.org/feeds/future.html');
   });
 
+  test('escaped HTML in descriptions and content is XML-decoded exactly once', () => {
+    const feed = parseFeed(
+      '<rss xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title><item>' +
+        '<description>&lt;p&gt;a &amp;lt; b &amp;amp; c&lt;/p&gt;</description>' +
+        '<content:encoded><![CDATA[<p>x &lt; y &amp;amp; z</p>]]></content:encoded></item></channel></rss>',
+    );
+    assert.equal(feed.items[0]?.summary, '<p>a &lt; b &amp; c</p>');
+    assert.equal(feed.items[0]?.content, '<p>x &lt; y &amp;amp; z</p>');
+  });
+
   test('a string input parses like bytes', () => {
     const feed = parseFeed('<rss version="2.0"><channel><title>S</title><item><title>A</title></item></channel></rss>');
     assert.equal(feed.title, 'S');

@@ -185,6 +185,26 @@ function itemAuthor(element: LibElement): string | undefined {
   return toPlainText(rawText(element, ['creator']));
 }
 
+/**
+ * HTML (or text) of a summary/content element, XML-decoded exactly once. The library decodes
+ * entities a second time, which turns escaped `&lt;` in HTML into markup; we only defer to it
+ * for inline XHTML, which it serialises.
+ */
+function markupOf(parent: LibElement, names: readonly string[], library: () => string | null): string | undefined {
+  const element = names.map((name) => parent.findElementWithName(name)).find((el) => el !== null);
+  if (!element) return undefined;
+  const type = (element.getAttribute('type') ?? '').toLowerCase();
+  const mode = (element.getAttribute('mode') ?? '').toLowerCase();
+  const base64Type = type.includes('/') && !type.startsWith('text/') && !type.includes('xml');
+  if (mode === 'base64' || base64Type) {
+    return Buffer.from(element.textContent.replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  const hasChildElements = element.children.some((child) => typeof child !== 'string');
+  if (type === 'xhtml' || hasChildElements) return safe(library) ?? undefined;
+  const text = element.textContent.trim();
+  return text === '' ? undefined : text;
+}
+
 /** Atom `<category term label>`, RSS `<category>` and `dc:subject`, deduplicated. */
 function itemCategories(element: LibElement): string[] {
   const names = [...element.findElementsWithName('category'), ...element.findElementsWithName('subject')].map((c) =>
@@ -202,8 +222,8 @@ function toItem(item: LibItem, format: ParsedFeed['format'], base: string | unde
   const publishedAt = normaliseFeedDate(rawText(element, ['pubdate', 'published', 'issued', 'date', 'created']), now);
   const updatedAt = normaliseFeedDate(rawText(element, ['updated', 'modified']), now);
   const author = itemAuthor(element);
-  const summary = item.description ?? undefined;
-  const content = item.content ?? undefined;
+  const summary = markupOf(element, format === 'atom' ? ['summary'] : ['description', 'summary'], () => item.description);
+  const content = markupOf(element, format === 'atom' ? ['content'] : ['encoded'], () => item.content);
   const categories = itemCategories(element);
   return {
     ...(title !== undefined && { title }),
