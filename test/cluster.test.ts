@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { clusterArticles, type ClusterDoc } from '../src/pipeline/cluster.ts';
 import { generateCorpus } from '../bench/synthetic.ts';
@@ -77,6 +77,20 @@ test('synthetic corpus of 1,000: planted stories recovered', () => {
   const q = bcubed(predicted, corpus.goldStory);
   console.log(`synthetic 1k: B-cubed F1 ${q.f1.toFixed(3)} (P ${q.p.toFixed(3)}, R ${q.r.toFixed(3)}), ${ms.toFixed(0)} ms`);
   assert.ok(q.f1 >= 0.95);
+});
+
+const CHINA_AI = new URL('../../shared/corpus/china-ai/', import.meta.url);
+
+test('shared china-ai corpus: the Liu Wei interview reports group, the other event stays apart', { skip: !existsSync(CHINA_AI) && 'corpus missing' }, () => {
+  const files = readdirSync(CHINA_AI).filter((f) => f.endsWith('.txt')).sort();
+  const corpusDocs = files.map((f): ClusterDoc => {
+    const text = readFileSync(new URL(f, CHINA_AI), 'utf8');
+    return { id: f.slice(0, 3), title: text.split('\n')[0] ?? '', text };
+  });
+  const stories = clusterArticles(corpusDocs).map((s) => s.articleIds);
+  const withInterview = stories.find((g) => g.includes('000'))!;
+  assert.ok(withInterview.length >= 3, `interview story: ${withInterview.join(', ')}`);
+  assert.ok(!withInterview.includes('003'), 'the survey of AI leaders is a separate event');
 });
 
 const EVAL = new URL('../../shared/eval/stories/allsides_neus_articles_flat.jsonl', import.meta.url);
