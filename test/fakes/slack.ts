@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface FakeCall {
   readonly method: string;
@@ -48,6 +49,12 @@ export class FakeSlack {
   /** Delay before answering postMessage (ms). */
   postDelayMs = 0;
   private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  /** Socket Mode connections (the client opened them after apps.connections.open). */
+  readonly sockets: WebSocket[] = [];
+  /** Acks the client sent for envelopes, by envelope id. */
+  readonly socketAcks = new Map<string, unknown>();
+  private envelopeSeq = 0;
   private seq = 0;
   port = 0;
 
@@ -72,13 +79,35 @@ export class FakeSlack {
         },
       );
     });
+    // Socket Mode: the websocket Bolt connects to after apps.connections.open.
+    this.wss = new WebSocketServer({ noServer: true });
+    this.server.on('upgrade', (req, socket, head) => {
+      this.wss!.handleUpgrade(req, socket, head, (ws) => {
+        this.sockets.push(ws);
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+          if (msg.envelope_id !== undefined) this.socketAcks.set(msg.envelope_id, msg.payload ?? null);
+        });
+        ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0001' } }));
+      });
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
 
+  /** Sends a Socket Mode envelope to every connected client; returns its envelope id. */
+  sendEnvelope(type: 'slash_commands' | 'events_api', payload: unknown): string {
+    this.envelopeSeq += 1;
+    const id = `env-${this.envelopeSeq}`;
+    for (const ws of this.sockets) ws.send(JSON.stringify({ envelope_id: id, type, accepts_response_payload: type === 'slash_commands', payload }));
+    return id;
+  }
+
   async close(): Promise<void> {
     if (!this.server) return;
+    for (const ws of this.sockets) ws.terminate();
+    this.wss?.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
@@ -115,6 +144,8 @@ export class FakeSlack {
     }
     if (failure?.kind === 'error') return { status: 200, body: { ok: false, error: failure.error } };
     switch (method) {
+      case 'apps.connections.open':
+        return { status: 200, body: { ok: true, url: `ws://127.0.0.1:${this.port}/link/` } };
       case 'auth.test':
         return { status: 200, body: { ok: true, url: 'https://fake.slack/', team: 'Fake', team_id: 'T0001', user: 'briefbot', user_id: 'UBOT', bot_id: 'BBOT' } };
       case 'chat.postMessage': {

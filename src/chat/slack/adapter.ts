@@ -75,7 +75,13 @@ export class SlackAdapter implements ChatAdapter {
     if (options.appToken !== undefined) {
       this.mode = 'socket';
       this.requestListener = undefined;
-      const receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
+      // installerOptions.clientOptions is how Bolt hands a base URL to the socket client's
+      // apps.connections.open call (no OAuth installer is created without a client id).
+      const receiver = new SocketModeReceiver({
+        appToken: options.appToken,
+        logger,
+        ...(apiUrl !== undefined && { installerOptions: { clientOptions: { slackApiUrl: apiUrl } } }),
+      });
       this.app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
     } else if (options.signingSecret !== undefined) {
       this.mode = 'http';
