@@ -15,6 +15,7 @@ import { topicSchema } from '../src/config/schema.ts';
 import { silentLogger } from '../src/core/log.ts';
 import type { Topic } from '../src/core/types.ts';
 import { startServe, type ServeHandle } from '../src/serve/serve.ts';
+import { outboxKey } from '../src/store/sqlite/chat.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/index.ts';
 import { FakeDiscord, type RecordedCall } from './fakes/discord.ts';
 import { tempDir } from './helpers/cli.ts';
@@ -164,6 +165,21 @@ describe('Briefbot on Discord (serving core + real BriefService + fake Discord)'
     const later = fake.calls.slice(from);
     assert.equal(later.filter((c) => isChannelPost(c, channelA)).length, 1);
     assert.equal(later.filter((c) => isChannelPost(c, channelB)).length, 1);
+  });
+
+  test('missing permissions in one channel fail that delivery only; the other channel gets its brief', async () => {
+    fake.failOn('POST', `/channels/${channelB}/messages`, { status: 403, body: { message: 'Missing Permissions', code: 50013 } }, 1);
+    const from = fake.calls.length;
+    const run = new Date('2026-11-25T09:00:00.000Z');
+    assert.equal(await serve.scheduler.run('china-ai', run), 'delivered');
+    const later = fake.calls.slice(from);
+    assert.equal(later.filter((c) => isChannelPost(c, channelA)).length, 1);
+    assert.equal(later.filter((c) => isChannelPost(c, channelB)).length, 1, 'one refused attempt, not retried');
+    const entry = await serve.chat.outboxEntry(outboxKey('china-ai', run.toISOString(), `discord:${channelB}`));
+    assert.equal(entry?.status, 'failed');
+    assert.match(entry?.lastError ?? '', /50013/);
+    const ok = await serve.chat.outboxEntry(outboxKey('china-ai', run.toISOString(), `discord:${channelA}`));
+    assert.equal(ok?.status, 'sent');
   });
 
   test('an article titled "@everyone read this" pings nobody, in any message', () => {
