@@ -69,6 +69,7 @@ const ATTRIBUTION = /\b(said|says|told|according to|argued|argues|estimated|esti
 const ADDRESSES_MODEL =
   /\b(ignore|disregard|forget)\b.{0,40}\b(previous|prior|above|earlier|all)\b.{0,20}\b(instructions?|prompts?|rules)\b|\byou are (now )?(an? )?(ai|assistant|language model|chatbot)\b|\b(system prompt|developer mode|jailbreak)\b|^\s*(system|assistant)\s*:/i;
 const MIN_TERMS = 4;
+const DIGIT = /\d/;
 const NEAR_DUPLICATE = 0.7;
 const MAX_BUCKET_SCAN = 48;
 
@@ -95,7 +96,7 @@ function candidatesOf(articles: readonly StoryArticle[]): Candidate[] {
   articles.forEach((article, ai) => {
     splitSentences(article.text).forEach((text, position) => {
       const figures = findFigures(text).map((f) => f.value);
-      const terms = new Set(tokenize(text).filter((t) => t.length > 1));
+      const terms = new Set(tokenize(text).filter((t) => t.length > 1 || DIGIT.test(t)));
       if (terms.size < MIN_TERMS && figures.length === 0) return;
       out.push({
         article: ai,
@@ -137,6 +138,7 @@ function dedupe(candidates: readonly Candidate[]): { kept: Candidate[]; duplicat
         seen.add(other);
         // Same words around a different number are different facts ("counted 100" / "counted 101").
         if (c.figures.some((v) => !other.figures.includes(v))) continue;
+        if ([...c.terms].some((t) => DIGIT.test(t) && !other.terms.has(t))) continue;
         let shared = 0;
         for (const term of c.terms) if (other.terms.has(term)) shared++;
         const jaccard = shared / (c.terms.size + other.terms.size - shared || 1);
