@@ -71,7 +71,11 @@ describe('Briefbot on Discord (serving core + real BriefService + fake Discord)'
   let store: SqliteStore;
   let serve: ServeHandle;
 
-  async function startBot(now?: () => Date, catchUpWindowMs = 0): Promise<void> {
+  async function startBot(
+    now?: () => Date,
+    catchUpWindowMs = 0,
+    afterPost?: Parameters<typeof startServe>[0]['afterPost'],
+  ): Promise<void> {
     store = openSqliteStore(dbPath);
     const env = readEnv({ DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: fake.guildId, DISCORD_API_URL: fake.apiUrl, DISCORD_MESSAGE_CONTENT: 'true' });
     const service = createBriefService({ topics, env, store, logger: silentLogger, ...(now && { now }) });
@@ -86,6 +90,7 @@ describe('Briefbot on Discord (serving core + real BriefService + fake Discord)'
       host: '127.0.0.1',
       catchUpWindowMs,
       ...(now && { now }),
+      ...(afterPost && { afterPost }),
     });
   }
 
@@ -180,6 +185,31 @@ describe('Briefbot on Discord (serving core + real BriefService + fake Discord)'
     assert.match(entry?.lastError ?? '', /50013/);
     const ok = await serve.chat.outboxEntry(outboxKey('china-ai', run.toISOString(), `discord:${channelA}`));
     assert.equal(ok?.status, 'sent');
+  });
+
+  test('a crash between posting and recording it does not post twice after restart', async () => {
+    await stopBot();
+    const run = new Date('2026-11-26T09:00:00.000Z');
+    await startBot(undefined, 0, () => {
+      throw new Error('simulated crash after post');
+    });
+    const from = fake.calls.length;
+    await serve.scheduler.run('china-ai', run);
+    const keys = [channelA, channelB].map((id) => outboxKey('china-ai', run.toISOString(), `discord:${id}`));
+    for (const key of keys) assert.equal((await serve.chat.outboxEntry(key))?.status, 'sending', 'outcome left unrecorded');
+    await stopBot();
+
+    await startBot();
+    await serve.outbox.flush();
+    const later = fake.calls.slice(from);
+    assert.equal(later.filter((c) => isChannelPost(c, channelA)).length, 1, 'never posted twice in A');
+    assert.equal(later.filter((c) => isChannelPost(c, channelB)).length, 1, 'never posted twice in B');
+    assert.ok(later.some((c) => c.method === 'GET' && c.path === `/channels/${channelA}/messages`), 'looked in the channel history');
+    for (const [i, key] of keys.entries()) {
+      const entry = await serve.chat.outboxEntry(key);
+      assert.equal(entry?.status, 'sent', 'recovered from channel history');
+      assert.ok(await serve.chat.briefForThread(`discord:${[channelA, channelB][i]}`, entry?.threadId ?? ''), 'its thread answers follow-ups');
+    }
   });
 
   test('an article titled "@everyone read this" pings nobody, in any message', () => {
