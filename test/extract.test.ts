@@ -294,6 +294,12 @@ describe('removeFurniture', () => {
     assert.equal(removeFurniture(text), 'DeepSeek changed things.\n\nWhat DeepSeek Changed\n\nThe lab released weights openly.');
   });
 
+  test('hostile text neither throws nor hangs (long glued words, unclosed brackets, many lines)', () => {
+    assert.doesNotThrow(() => removeFurniture(`### ${'aB'.repeat(40_000)}`));
+    assert.equal(removeFurniture('a\n'.repeat(20_000)).length, 'a '.repeat(20_000).length - 1);
+    assert.doesNotThrow(() => extractFromText('[Photo: '.repeat(5_000) + '<a'.repeat(5_000), { format: 'markdown' }));
+  });
+
   test('removes the repeated headline, glued or alone', () => {
     const title = 'Kling 3.0 arrives as Kuaishou bets on video';
     assert.equal(removeFurniture(`${title}\n\n${title}Kuaishou released a model on Monday.`, title), 'Kuaishou released a model on Monday.');

@@ -135,10 +135,20 @@ function readFrontMatter(text: string, meta: TextMeta): string {
  */
 export function markdownToPlain(markdown: string): string {
   const out: string[] = [];
+  // The soft-wrapped lines of the paragraph being built, joined once when it ends.
+  let para: string[] = [];
+  let paraIsHeading = false;
+  let hardBreak = false;
   let inFence = false;
+  const flush = () => {
+    if (para.length > 0) out.push(para.join(' '));
+    para = [];
+    paraIsHeading = false;
+  };
   for (const rawLine of markdown.split('\n')) {
     if (/^\s*(```|~~~)/.test(rawLine)) {
       inFence = !inFence;
+      flush();
       out.push('');
       continue;
     }
@@ -148,32 +158,44 @@ export function markdownToPlain(markdown: string): string {
     }
     if (/^\s*\[[^\]]+\]:\s*\S+/.test(rawLine)) continue; // link reference definitions
     if (/^\s*([-*_]\s*){3,}$/.test(rawLine) || /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(rawLine)) {
+      flush();
       out.push('');
       continue;
     }
     let line = rawLine
-      .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-      .replace(/!\[[^\]]*\]\[[^\]]*\]/g, '')
-      .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
-      .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
-      .replace(/<\/?[A-Za-z][^>]*>/g, '')
-      .replace(/`([^`]+)`/g, '$1')
-      .replace(/~~([^~]+)~~/g, '$1')
-      .replace(/(\*\*|__)(?=\S)([^\n]*?\S)\1/g, '$2')
-      .replace(/(^|[^\p{L}\p{N}*])\*(?=\S)([^*\n]*?\S)\*(?![\p{L}\p{N}])/gu, '$1$2')
-      .replace(/(^|[^\p{L}\p{N}_])_(?=\S)([^_\n]*?\S)_(?![\p{L}\p{N}])/gu, '$1$2')
+      // Bounded spans: an unclosed bracket in a long line must not make these quadratic.
+      .replace(/!\[[^\]\n]{0,300}\]\([^)\n]{0,500}\)/g, '')
+      .replace(/!\[[^\]\n]{0,300}\]\[[^\]\n]{0,100}\]/g, '')
+      .replace(/\[([^\]\n]{1,300})\]\([^)\n]{0,500}\)/g, '$1')
+      .replace(/\[([^\]\n]{1,300})\]\[[^\]\n]{0,100}\]/g, '$1')
+      .replace(/<(https?:\/\/[^>\s]{1,2000})>/g, '$1')
+      .replace(/<\/?[A-Za-z][^>\n]{0,500}>/g, '')
+      .replace(/`([^`\n]{1,500})`/g, '$1')
+      .replace(/~~([^~\n]{1,500})~~/g, '$1')
+      .replace(/(\*\*|__)(?=\S)([^\n]{0,500}?\S)\1/g, '$2')
+      .replace(/(^|[^\p{L}\p{N}*])\*(?=\S)([^*\n]{0,500}?\S)\*(?![\p{L}\p{N}])/gu, '$1$2')
+      .replace(/(^|[^\p{L}\p{N}_])_(?=\S)([^_\n]{0,500}?\S)_(?![\p{L}\p{N}])/gu, '$1$2')
       .replace(/^\s*>\s?/, '')
       .replace(/^\s*\|\s*(.*?)\s*\|\s*$/, (_m, cells: string) => cells.split(/\s*\|\s*/).join(' — '));
     const isBlockStart = /^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s)/.test(line) || /^\s*\|/.test(rawLine);
     line = line.replace(/^\s*([-*+]|\d+[.)])\s+/, '');
-    const prev = out.at(-1);
-    const prevIsHeading = prev !== undefined && /^\s*#{1,6}\s/.test(prev);
-    if (line.trim() === '') out.push('');
-    else if (isBlockStart) out.push('', line);
-    else if (prev !== undefined && prev.trim() !== '' && !prevIsHeading && !/ {2}$/.test(rawLine)) out[out.length - 1] = `${prev} ${line.trim()}`;
-    else out.push(line);
+    if (line.trim() === '') {
+      flush();
+      out.push('');
+    } else if (isBlockStart) {
+      flush();
+      out.push('');
+      para = [line];
+      paraIsHeading = /^\s*#{1,6}\s/.test(line);
+    } else if (para.length > 0 && !paraIsHeading && !hardBreak) {
+      para.push(line.trim());
+    } else {
+      flush();
+      para = [line];
+    }
+    hardBreak = / {2}$/.test(rawLine);
   }
+  flush();
   return out.join('\n');
 }
 

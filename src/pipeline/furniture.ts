@@ -152,24 +152,34 @@ const CAMEL_WORDS = /^(DeepSeek|OpenAI|ByteDance|TikTok|YouTube|WeChat|WeChatPay
  * former lead said…") into the heading and the paragraph after it. The seam is the first
  * lower→Upper letter pair that is not inside a word the text uses as one word elsewhere.
  */
-function splitGluedHeading(heading: string, fullText: string): [string, string] | undefined {
-  const seam = /([\p{Ll})'’])(\p{Lu}\p{Ll})/gu;
+function splitGluedHeading(heading: string, wordCounts: () => ReadonlyMap<string, number>): [string, string] | undefined {
+  const seam = /(\p{Ll})(\p{Lu}\p{Ll})/gu;
   for (const match of heading.matchAll(seam)) {
     const at = (match.index ?? 0) + 1;
     if (at > 160) break;
     const before = heading.slice(0, at);
     const after = heading.slice(at);
-    const left = /[\p{L}'’]*$/u.exec(before)?.[0] ?? '';
-    const right = /^[\p{L}]*/u.exec(after)?.[0] ?? '';
+    const left = /\p{L}*$/u.exec(before)?.[0] ?? '';
+    const right = /^\p{L}*/u.exec(after)?.[0] ?? '';
     const word = left + right;
-    if (left.length < 2 || CAMEL_WORDS.test(word)) continue;
+    if (left.length < 2 || word.length > 40 || CAMEL_WORDS.test(word)) continue;
     // The glued word also occurs elsewhere: it is a real word ("DeepSeek"), not a seam.
-    const escaped = word.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    const occurrences = fullText.match(new RegExp(`(?<![\\p{L}])${escaped}(?![\\p{Ll}])`, 'gu'))?.length ?? 0;
-    if (occurrences >= 2) continue;
+    if ((wordCounts().get(word) ?? 0) >= 2) continue;
     return [before.trim(), after.trim()];
   }
   return undefined;
+}
+
+/** How often each run of letters occurs in a text; built once per text, on first use. */
+function lazyWordCounts(text: string): () => ReadonlyMap<string, number> {
+  let counts: Map<string, number> | undefined;
+  return () => {
+    if (counts === undefined) {
+      counts = new Map();
+      for (const m of text.matchAll(/\p{L}+/gu)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+    }
+    return counts;
+  };
 }
 
 /**
@@ -183,9 +193,10 @@ function unglue(text: string): string {
     .replace(/\*\*([^*\n]{3,200})\*\*(?=\p{Lu})/gu, '**$1**\n\n')
     .replace(/(\p{Ll}{2}|\d%|[)”"’])([.!?])(["”’]?)(?=\p{Lu}\p{Ll})/gu, '$1$2$3\n\n');
   // Headings: strip the marks and give each its own paragraph, splitting off glued prose.
+  const wordCounts = lazyWordCounts(text);
   out = out.replace(/^[ \t]*#{1,6}[ \t]+(.+)$/gmu, (_line, body: string) => {
     const heading = body.replace(/\s+#+\s*$/, '').trim();
-    const split = splitGluedHeading(heading, text);
+    const split = splitGluedHeading(heading, wordCounts);
     return split ? `\n${split[0]}\n\n${split[1]}\n` : `\n${heading}\n`;
   });
   return out;
@@ -193,16 +204,20 @@ function unglue(text: string): string {
 
 /** Joins a block's lines into paragraphs: a line continues the previous one only when it was soft-wrapped. */
 function blockToParagraphs(lines: string[]): string[] {
-  const paragraphs: string[] = [];
+  // Lines are collected per paragraph and joined once: growing one string and testing its end
+  // on every line would be quadratic on long soft-wrapped blocks.
+  const groups: string[][] = [];
+  let previous: string | undefined;
   for (const line of lines) {
-    const last = paragraphs.at(-1);
-    if (last !== undefined && !/[.!?:;"”’)\]。！？：」』|]$/u.test(last) && /^[\p{Ll}\d(“"‘'«]/u.test(line)) {
-      paragraphs[paragraphs.length - 1] = `${last} ${line}`;
+    const group = groups.at(-1);
+    if (group !== undefined && previous !== undefined && !/[.!?:;"”’)\]。！？：」』|]$/u.test(previous) && /^[\p{Ll}\d(“"‘'«]/u.test(line)) {
+      group.push(line);
     } else {
-      paragraphs.push(line);
+      groups.push([line]);
     }
+    previous = line;
   }
-  return paragraphs;
+  return groups.map((g) => g.join(' '));
 }
 
 /** A last line that is a tag list ("AI", "AI · Chips · China"), not a sentence. */
