@@ -83,3 +83,14 @@ test('two named speakers at odds within one article', () => {
   assert.equal(ds.length, 1, JSON.stringify(ds));
   assert.match(ds[0]!.about, /Karin Holt.*Omar Diallo/);
 });
+
+test('two named speakers at odds in separate sentences of one article', () => {
+  const ds = disagreementsOf([
+    article(
+      'a1',
+      'Tram fares',
+      'Transport chief Lena Kovac said tram ridership is rising since fares were cut. Opposition leader Piet Marsh said tram ridership is falling despite the cheaper fares.',
+    ),
+  ]);
+  assert.ok(ds.some((d) => /rising or falling/i.test(d.about) && d.positions.length === 2), JSON.stringify(ds));
+});

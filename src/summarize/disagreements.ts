@@ -222,7 +222,7 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
   const inArticles = new Map<string, Set<string>>();
   for (const s of story.sentences) for (const t of s.tokenSet) for (const id of s.articleIds) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
   const nArticles = story.articles.length;
-  const specific = (t: string): boolean => (df.get(t) ?? 0) < Math.max(2, story.sentences.length * 0.3);
+  const specific = (t: string): boolean => (df.get(t) ?? 0) <= Math.max(2, story.sentences.length * 0.3);
   // For the label: a term nearly every article uses ("Tencent" in a Tencent story) names nothing.
   const distinctive = (t: string): boolean => specific(t) && (nArticles < 3 || (inArticles.get(t)?.size ?? 0) < nArticles * 0.8);
   for (const axis of AXES) {
@@ -236,7 +236,12 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
     for (const a of ups) {
       for (const b of downs) {
         const sameSource = a.s.articleIds.every((id) => b.s.articleIds.includes(id)) && b.s.articleIds.every((id) => a.s.articleIds.includes(id));
-        if (sameSource) continue;
+        // Within one article, two named speakers at odds count; one voice hedging does not.
+        if (sameSource) {
+          const sa = speakerOf(a.s.text);
+          const sb = speakerOf(b.s.text);
+          if (!sa || !sb || sa === sb) continue;
+        }
         const shared = [...a.terms].filter((t) => b.terms.has(t) && !isStopword(t) && t.length > 2);
         const nSpecific = shared.filter(specific).length;
         const rare = shared.length === 1 && (df.get(shared[0]!) ?? 0) <= 3;
