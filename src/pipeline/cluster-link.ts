@@ -21,7 +21,8 @@ interface Entry {
 /**
  * Groups of document indices (each ascending), merged by average link down to `threshold`.
  * With `labels` (an outlet per document, or undefined), the link of two groups is multiplied
- * by `sharedLabelPenalty` for every outlet both groups already contain.
+ * by `sharedLabelPenalty` for every outlet both groups already contain. Pairs with a
+ * similarity of at least `copyThreshold` are joined before anything else.
  */
 export function averageLink(
   n: number,
@@ -29,6 +30,7 @@ export function averageLink(
   threshold: number,
   labels?: ReadonlyArray<string | undefined>,
   sharedLabelPenalty = 1,
+  copyThreshold = Number.POSITIVE_INFINITY,
 ): number[][] {
   const labelSets: Array<Set<string>> = Array.from({ length: n }, (_, i) => {
     const label = labels?.[i];
@@ -55,13 +57,11 @@ export function averageLink(
     const link = (sum / (members[a]!.length * members[b]!.length)) * penalty(a, b);
     if (link >= threshold) heap.push({ link, a: Math.min(a, b), b: Math.max(a, b), stamp: stamp[a]! + stamp[b]! });
   };
-  for (let a = 0; a < n; a += 1) for (const [b, sum] of sums[a]!) if (a < b) pushPair(a, b, sum);
-
-  for (let top = heap.pop(); top; top = heap.pop()) {
-    const { a, b } = top;
-    if (!alive[a] || !alive[b] || top.stamp !== stamp[a]! + stamp[b]!) continue;
-    // Merge b into a (a < b keeps ids stable and the result deterministic).
+  const owner = Int32Array.from({ length: n }, (_, i) => i);
+  /** Merges group b into group a, a < b, so ids stay stable and the result deterministic. */
+  const merge = (a: number, b: number): void => {
     alive[b] = 0;
+    for (const m of members[b]!) owner[m] = a;
     members[a] = mergeSorted(members[a]!, members[b]!);
     members[b] = [];
     for (const l of labelSets[b]!) labelSets[a]!.add(l);
@@ -78,7 +78,24 @@ export function averageLink(
       sc.set(a, merged);
     }
     sums[b] = new Map();
-    for (const [c, sum] of sa) pushPair(a, c, sum);
+  };
+
+  // Near-identical texts are one story whatever else is true: join them first, so that a
+  // flood of copies (each compared with only a few others) cannot fragment into many stories.
+  const copies = edges.filter((e) => e.sim >= copyThreshold).sort((x, y) => y.sim - x.sim || x.i - y.i || x.j - y.j);
+  for (const { i, j } of copies) {
+    const a = owner[i]!;
+    const b = owner[j]!;
+    if (a !== b) merge(Math.min(a, b), Math.max(a, b));
+  }
+
+  for (let a = 0; a < n; a += 1) if (alive[a]) for (const [b, sum] of sums[a]!) if (a < b) pushPair(a, b, sum);
+
+  for (let top = heap.pop(); top; top = heap.pop()) {
+    const { a, b } = top;
+    if (!alive[a] || !alive[b] || top.stamp !== stamp[a]! + stamp[b]!) continue;
+    merge(a, b);
+    for (const [c, sum] of sums[a]!) pushPair(a, c, sum);
   }
   return members.filter((m, i) => alive[i] && m.length > 0);
 }

@@ -53,6 +53,8 @@ const DATE_GRACE_DAYS = 0.5;
 /** …and beyond it similarity halves every this many days. */
 const DATE_HALF_LIFE_DAYS = 0.5;
 
+/** Cosine at which two articles are copies of one text (joined before average link). */
+const COPY_SIMILARITY = 0.8;
 /** Edges weaker than this share of the threshold are ignored. */
 const WEAK_EDGE_SHARE = 0.4;
 /**
@@ -108,7 +110,7 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
     if (sim >= threshold * WEAK_EDGE_SHARE) edges.push({ i: e.i, j: e.j, sim });
   }
   const outlets = docs.map((d) => d.publisher?.trim().toLowerCase() || undefined);
-  const groups = averageLink(docs.length, edges, threshold, outlets, options.sharedOutletPenalty ?? SHARED_OUTLET_PENALTY);
+  const groups = averageLink(docs.length, edges, threshold, outlets, options.sharedOutletPenalty ?? SHARED_OUTLET_PENALTY, COPY_SIMILARITY);
 
   // Centrality: summed similarity to the other members of the group.
   const centrality = new Float64Array(docs.length);
