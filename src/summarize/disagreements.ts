@@ -160,7 +160,7 @@ interface Axis {
 
 const AXES: Axis[] = [
   { label: 'widening or narrowing', up: /\b(?:widen\w*|grow\w*|larger|expand\w*|deepen\w*)\b/, down: /\b(?:narrow\w*|clos(?:e|es|ing)|shrink\w*|smaller|catch(?:ing)? up)\b/ },
-  { label: 'can win or cannot', up: /\b(?:win|wins|winning|beat|beats|surpass\w*|overtake\w*|lead|leads|leading|compete|ahead)\b/, down: /\b(?:los(?:e|es|ing)|lag\w*|trail\w*|behind|fall\w* behind|disadvantage)\b/ },
+  { label: 'can win or cannot', up: /\b(?:win|wins|winning|beat|beats|surpass\w*|overtake\w*|outpac\w*|ahead of)\b/, down: /\b(?:los(?:e|es|ing) (?:the|to|ground)|lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|(?:fall\w*|falls|fell|is|are|was|were|remains?|stay\w*|left) behind|at a disadvantage)\b/ },
   { label: 'likely or unlikely', up: /\b(?:likely|probable|expected|confident)\b/, down: /\b(?:unlikely|improbable|doubt\w*|skeptic\w*|sceptic\w*)\b/ },
   { label: 'rising or falling', up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/, down: /\b(?:(?:fall|falls|falling|fell)(?! behind| short)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/ },
   { label: 'safe or unsafe', up: /\b(?:safe|secure|harmless)\b/, down: /\b(?:unsafe|dangerous|risky|harmful)\b/ },
@@ -198,8 +198,11 @@ export function polarity(sentence: string, axis: Axis): number {
   return Math.sign(total);
 }
 
+/** Single words of multi-word cues ("falls behind", "ahead of"): not topic terms. */
+const CUE_PARTS = new Set(['behind', 'ahead', 'los', 'lose', 'losing', 'fall', 'fell', 'falling', 'disadvantage', 'remain', 'stay', 'left', 'still']);
+
 function axisTokens(s: StorySentence, axis: Axis): Set<string> {
-  return new Set([...s.tokenSet].filter((t) => !axis.up.test(t) && !axis.down.test(t) && !/^\d/.test(t)));
+  return new Set([...s.tokenSet].filter((t) => !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t) && !/^\d/.test(t)));
 }
 
 function assessmentConflicts(story: PreparedStory): Disagreement[] {
