@@ -68,6 +68,16 @@ test('edge cases: empty, one article, no dates, no publisher, non-English', () =
   assert.equal(zh[0]!.distinctPublishers, 2, 'articles without publisher count as distinct outlets');
 });
 
+test('a flood of 500 identical copies becomes one story, quickly', () => {
+  const body = docs[0]!.text;
+  const flood = Array.from({ length: 500 }, (_, i): ClusterDoc => ({ id: `copy${i}`, title: docs[0]!.title, text: body, publisher: `Outlet ${i % 40}` }));
+  const started = performance.now();
+  const stories = clusterArticles([...flood, ...docs.slice(3)]);
+  assert.ok(performance.now() - started < 5_000);
+  assert.equal(stories[0]!.articleIds.length, 500);
+  assert.equal(stories[0]!.distinctPublishers, 40);
+});
+
 test('synthetic corpus of 1,000: planted stories recovered', () => {
   const corpus = generateCorpus(1000, 3);
   const started = performance.now();
