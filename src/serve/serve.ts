@@ -76,6 +76,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   });
   const routes = new Map((options.httpRoutes ?? []).map((r) => [r.path, r.listener]));
   let ready = false;
+  /** Platform routes answer once their adapters are started (Bolt is initialised then). */
+  let accepting = false;
   let stopping = false;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -83,8 +85,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (path === '/healthz') return json(res, 200, { ok: true });
     if (path === '/readyz') return json(res, ready ? 200 : 503, { ready, adapters: adapters.map((a) => a.platform) });
     const route = routes.get(path);
-    if (route && !stopping) return void route(req, res);
-    return json(res, stopping ? 503 : 404, { error: stopping ? 'shutting down' : 'not found' });
+    if (route && accepting && !stopping) return void route(req, res);
+    if (route) return json(res, 503, { error: stopping ? 'shutting down' : 'starting' });
+    return json(res, 404, { error: 'not found' });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,6 +103,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
 
   try {
     await Promise.all(adapters.map((a) => a.start(handlers)));
+    accepting = true;
   } catch (error) {
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await closeServer();

@@ -5,7 +5,8 @@
  * thread; renders briefs as Block Kit. All Web API calls honour SLACK_API_URL.
  */
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type RespondFn } from '@slack/bolt';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Answer } from '../../app/service.ts';
 import { ConfigError, oneLine } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
@@ -34,6 +35,8 @@ export interface SlackAdapterOptions {
   readonly limits?: BlockLimits;
   /** Recent channel messages `findPostedBrief` looks through (default 200). */
   readonly historyLimit?: number;
+  /** Commands worked on at once after their ack (default 4); the rest wait their turn. */
+  readonly commandConcurrency?: number;
 }
 
 const PREFIX = 'slack:';
@@ -58,10 +61,16 @@ export class SlackAdapter implements ChatAdapter {
   private readonly limits: BlockLimits;
   private handlers: ChatHandlers | undefined;
   private botUserId: string | undefined;
+  /**
+   * Work after an ack (build, post) runs a few at a time, so a burst of commands does not
+   * flood the event loop and delay the acks of the commands still arriving.
+   */
+  private readonly commandLimit: LimitFunction;
 
   constructor(private readonly options: SlackAdapterOptions) {
     this.logger = options.logger.child({ platform: 'slack' });
     this.limits = options.limits ?? SLACK_LIMITS;
+    this.commandLimit = pLimit(options.commandConcurrency ?? 4);
     this.endpoint = options.endpoint ?? '/slack/events';
     const logger = boltLogger(options.logger) as never;
     const apiUrl = options.apiUrl === undefined ? undefined : options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
@@ -105,25 +114,7 @@ export class SlackAdapter implements ChatAdapter {
       if (!handlers) return;
       const channel = `${PREFIX}${command.channel_id}`;
       const args = command.text.trim().split(/\s+/).filter(Boolean);
-      try {
-        const reply = await handlers.onCommand({ channel, userId: command.user_id, args });
-        if (reply.kind === 'text') {
-          await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: reply.text });
-          return;
-        }
-        try {
-          const posted = await this.postBrief(channel, reply.brief);
-          await handlers.onBriefPosted?.(reply.brief, posted);
-        } catch (error) {
-          this.logger.error({ channel, err: oneLine(error) }, 'posting a commanded brief failed');
-          const code = (error as { platformCode?: string }).platformCode;
-          const hint = code === 'not_in_channel' || code === 'channel_not_found' ? ' Invite the bot to this channel (/invite @Briefbot) and try again.' : '';
-          await respond({ response_type: 'ephemeral', text: `Could not post the brief here (${code ?? 'error'}).${hint}` });
-        }
-      } catch (error) {
-        this.logger.error({ channel, err: oneLine(error) }, 'slash command failed');
-        await respond({ response_type: 'ephemeral', text: 'Something went wrong building that reply; the operator can see it in the logs.' }).catch(() => undefined);
-      }
+      await this.commandLimit(() => this.runCommand(handlers, channel, command.user_id, args, respond));
     });
 
     this.app.event('message', async ({ event }) => {
@@ -139,6 +130,29 @@ export class SlackAdapter implements ChatAdapter {
       if (event.thread_ts === undefined || event.user === undefined) return;
       await this.followUp(event.channel, event.thread_ts, event.ts, event.user, event.text);
     });
+  }
+
+  /** After the ack: asks the core for the reply and posts it (a brief to the channel, text via response_url). */
+  private async runCommand(handlers: ChatHandlers, channel: ChannelRef, userId: string, args: string[], respond: RespondFn): Promise<void> {
+    try {
+      const reply = await handlers.onCommand({ channel, userId, args });
+      if (reply.kind === 'text') {
+        await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: reply.text });
+        return;
+      }
+      try {
+        const posted = await this.postBrief(channel, reply.brief);
+        await handlers.onBriefPosted?.(reply.brief, posted);
+      } catch (error) {
+        this.logger.error({ channel, err: oneLine(error) }, 'posting a commanded brief failed');
+        const code = (error as { platformCode?: string }).platformCode;
+        const hint = code === 'not_in_channel' || code === 'channel_not_found' ? ' Invite the bot to this channel (/invite @Briefbot) and try again.' : '';
+        await respond({ response_type: 'ephemeral', text: `Could not post the brief here (${code ?? 'error'}).${hint}` });
+      }
+    } catch (error) {
+      this.logger.error({ channel, err: oneLine(error) }, 'slash command failed');
+      await respond({ response_type: 'ephemeral', text: 'Something went wrong building that reply; the operator can see it in the logs.' }).catch(() => undefined);
+    }
   }
 
   private async followUp(channelIdValue: string, threadTs: string, ts: string, userId: string, text: string): Promise<void> {
@@ -167,8 +181,13 @@ export class SlackAdapter implements ChatAdapter {
     this.logger.info({ mode: this.mode, botUserId: this.botUserId, team: auth.team }, 'slack connected');
   }
 
-  async stop(): Promise<void> {
+  /** Stops taking events; commands already acknowledged get up to `graceMs` to post their reply. */
+  async stop(graceMs = 10_000): Promise<void> {
     if (this.mode === 'socket') await this.app.stop().catch(() => undefined);
+    const deadline = Date.now() + graceMs;
+    while (this.commandLimit.activeCount + this.commandLimit.pendingCount > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     this.handlers = undefined;
   }
 
