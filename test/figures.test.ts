@@ -64,3 +64,11 @@ test('Chinese figures are found and kept intact', () => {
     ['3.1亿元', 'money'],
   ]);
 });
+
+test('Chinese durations and numbers that name things', () => {
+  assert.deepEqual(values('差距至少3个月，年内可能扩大到6个月。'), [
+    ['至少3个月', 'duration'],
+    ['6个月', 'duration'],
+  ]);
+  assert.deepEqual(values('Clips play at 1080p on 5G phones.'), []);
+});

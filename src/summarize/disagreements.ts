@@ -271,6 +271,8 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
 
 const MEDIA_WORD = /\b(?:Post|Times|News|Journal|Herald|Tribune|Guardian|Telegraph|Agency|Press|Reuters|Bloomberg|Xinhua|Daily|Gazette|Observer|Economist|Wire|Broadcasting|Television|Radio)\b/;
 const CREDIT = [
+  /\b(?:[Aa]ccording to |[Ii]n |[Cc]iting )?(?:a |an )(?:report|interview|article|story|dispatch) (?:by|in|from|with) (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
+  /\b[Ss]peaking to (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
   /\b[Rr]eported by (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
   /\b[Aa]ccording to (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
   /\b(?:[Ii]nterviews?) with (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
@@ -288,7 +290,7 @@ function reportingConflicts(story: PreparedStory): Disagreement[] {
   for (const s of story.sentences) {
     for (const re of CREDIT) {
       const m = re.exec(s.text);
-      let name = m?.[1]?.replace(/\*/g, '').replace(/\s+(?:on|in|at|that|and|said|reported)$/i, '').trim();
+      let name = m?.[1]?.replace(/\*/g, '').replace(/[.,;:'’]+\s*$/, '').replace(/\s+(?:on|in|at|that|and|said|reported)$/i, '').trim();
       if (!name) continue;
       name = name.replace(/\s(?:On|In|At|Thursday|Monday|Tuesday|Wednesday|Friday|Saturday|Sunday)\b.*$/, '').trim();
       const acronym = /^[A-Z]{2,6}$/.test(name);

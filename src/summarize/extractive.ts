@@ -76,12 +76,14 @@ function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): F
   // Keep the reading order of the story for figures of equal standing: sort chosen by first appearance.
   const order = new Map(story.sentences.map((s, i) => [s, i]));
   ranked.sort((a, b) => order.get(a[1].best.sentence)! - order.get(b[1].best.sentence)!);
-  return ranked.map(([key, { best }]) => ({
-    value: best.mention.value,
-    text: best.sentence.text,
-    // Cite every article whose text contains the value — and only those.
-    articleIds: story.articles.filter((a) => containsNormalized(story.normText.get(a.id)!, key)).map((a) => a.id),
-  }));
+  return ranked
+    .map(([key, { best }]) => ({
+      value: best.mention.value,
+      text: best.sentence.text,
+      // Cite every article whose text contains the value — and only those.
+      articleIds: story.articles.filter((a) => containsNormalized(story.normText.get(a.id)!, key)).map((a) => a.id),
+    }))
+    .filter((f) => f.articleIds.length > 0);
 }
 
 /** The synchronous, deterministic core: a story draft from the story's own sentences. */

@@ -51,6 +51,7 @@ const PATTERNS: Pattern[] = [
   { kind: 'duration', re: new RegExp(String.raw`${QUALIFIER}\b(?:${NUM}|${WORD_NUM}|a few|several)[\s-]${TIME_UNIT}\b`, 'gi') },
   { kind: 'count', re: new RegExp(String.raw`(?:${QUALIFIER.replace('(?:(?:at least', '(?:(?:[Aa]t least|[Mm]ore than|[Nn]early|[Aa]lmost|[Aa]bout|[Oo]ver|[Uu]p to|[Aa]round|[Rr]oughly')})(?:${NUM})(?:\s${SCALE})?\s(?:[a-z][a-z-]+)`, 'g') },
   { kind: 'date', re: /\b(?:19|20)\d{2}\b/g },
+  { kind: 'duration', re: /(?:至少|超过|不到|约|近|大约)?\d+(?:\.\d+)?个?(?:月|天|年|周|星期|小时|分钟)/g },
   { kind: 'money', re: /\d+(?:\.\d+)?(?:万|亿)?(?:元|美元|欧元|日元)/g },
   { kind: 'count', re: /\d+(?:\.\d+)?(?:万|亿)?(?:人|个|家|名|篇|项|次|台)/g },
   { kind: 'number', re: new RegExp(String.raw`${QUALIFIER}(?:${NUM})(?:\s?${SCALE})?`, 'g') },
@@ -119,8 +120,9 @@ function unitOf(kind: FigureKind, value: string, after: string): string | undefi
     case 'money':
       return currencyOf(value);
     case 'duration': {
-      const u = new RegExp(TIME_UNIT, 'i').exec(value)?.[0]?.toLowerCase();
-      return u?.replace(/s$/, '');
+      const u = new RegExp(TIME_UNIT, 'i').exec(value)?.[0]?.toLowerCase() ?? /月|天|年|周|星期|小时|分钟/.exec(value)?.[0];
+      const zh: Record<string, string> = { 月: 'month', 天: 'day', 年: 'year', 周: 'week', 星期: 'week', 小时: 'hour', 分钟: 'minute' };
+      return u === undefined ? undefined : (zh[u] ?? u.replace(/s$/, ''));
     }
     case 'count': {
       const noun = /([a-z][a-z-]+)$/.exec(value)?.[1];
@@ -182,6 +184,8 @@ export function findFigures(sentence: string): FigureMention[] {
       const prev = sentence[start - 1];
       if ((kind === 'number' || kind === 'count') && prev !== undefined && /[\p{L}\-_/.]/u.test(prev) && !/[\u3000-\u9fff]/.test(prev)) continue;
       if (kind === 'number' && /^\d$/.test(value)) continue; // single digits alone say little
+      // "1080p", "5G", "A320": a number glued to letters names a thing, not a quantity.
+      if (kind === 'number' && /^[\p{L}]/u.test(sentence[end] ?? '') && !/[\u3000-\u9fff]/.test(sentence[end] ?? '')) continue;
       if ((kind === 'number' || kind === 'count') && /^0\d/.test(value)) continue; // "001": an id, not a quantity
       value = value.replace(/[,.;:]+$/, '');
       taken.push([start, end]);
