@@ -29,7 +29,10 @@ async function oneRun(): Promise<RunResult> {
   try {
     // Warm up: first build of each topic and the JIT, outside the measurement.
     for (const text of TEXTS) await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text, responseUrl: h.slack.responseUrl() }), { contentType: 'application/x-www-form-urlencoded' });
-    await waitFor(() => h.slack.responses.length + h.slack.callsOf('chat.postMessage').length >= TEXTS.length, 30_000, 'warm-up');
+    // …and one burst of CONCURRENCY requests, so the client's keep-alive pool holds its
+    // connections (as Slack's senders do) and connection setup is not what is measured.
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'help', responseUrl: h.slack.responseUrl(`w${i}`) }), { contentType: 'application/x-www-form-urlencoded' })));
+    await waitFor(() => h.slack.responses.length + h.slack.callsOf('chat.postMessage').length >= TEXTS.length + CONCURRENCY, 30_000, 'warm-up');
     const baseline = h.slack.responses.length + h.slack.messages.filter((m) => m.thread_ts === undefined).length;
     const latencies: number[] = [];
     let lost = 0;
