@@ -32,8 +32,9 @@ export function speakerOf(sentence: string): string | undefined {
 
 /** True when the sentence already says who holds the view. */
 export function isAttributed(sentence: string): boolean {
-  return new RegExp(String.raw`\b(?:${SPEECH_VERBS}|according to|in an interview)\b`, 'i').test(sentence);
+  return ATTRIBUTED.test(sentence);
 }
+const ATTRIBUTED = new RegExp(String.raw`\b(?:${SPEECH_VERBS}|according to|in an interview)\b`, 'i');
 
 /** Words in a text; CJK counts two characters as a word. */
 export function wordCount(text: string): number {

@@ -32,6 +32,7 @@ const QUALIFIER = String.raw`(?:(?:at least|at most|more than|less than|fewer th
 const CURRENCY_SYMBOL = String.raw`(?:US\$|HK\$|A\$|C\$|S\$|R\$|[$€£¥₩₹]|RMB\s?|CNY\s?|USD\s?|EUR\s?)`;
 const CURRENCY_WORD = String.raw`(?:dollars?|euros?|yuan|renminbi|pounds?(?: sterling)?|yen|won|rupees?|francs?|USD|EUR|CNY|RMB|GBP|JPY)\b`;
 const TIME_UNIT = String.raw`(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|quarters?)`;
+const TIME_UNIT_RE = new RegExp(TIME_UNIT, 'i');
 const MONTH = String.raw`(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?`;
 
 interface Pattern {
@@ -120,7 +121,7 @@ function unitOf(kind: FigureKind, value: string, after: string): string | undefi
     case 'money':
       return currencyOf(value);
     case 'duration': {
-      const u = new RegExp(TIME_UNIT, 'i').exec(value)?.[0]?.toLowerCase() ?? /月|天|年|周|星期|小时|分钟/.exec(value)?.[0];
+      const u = TIME_UNIT_RE.exec(value)?.[0]?.toLowerCase() ?? /月|天|年|周|星期|小时|分钟/.exec(value)?.[0];
       const zh: Record<string, string> = { 月: 'month', 天: 'day', 年: 'year', 周: 'week', 星期: 'week', 小时: 'hour', 分钟: 'minute' };
       return u === undefined ? undefined : (zh[u] ?? u.replace(/s$/, ''));
     }
