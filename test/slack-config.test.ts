@@ -32,3 +32,40 @@ describe('serve configuration', () => {
     assert.equal(slackFromEnv(readEnv({}), silentLogger), undefined);
   });
 });
+
+describe('runServe', () => {
+  it('starts Slack in HTTP mode from the environment, serves /healthz, and stops cleanly when the signal aborts (SIGTERM)', async () => {
+    const { FakeSlack, waitFor } = await import('./fakes/slack.ts');
+    const { openSqliteStore } = await import('../src/store/sqlite/index.ts');
+    const { createBriefService } = await import('../src/app/briefs.ts');
+    const { testTopics } = await import('./helpers/slack-serve.ts');
+    const slack = await new FakeSlack().start();
+    const store = openSqliteStore(':memory:');
+    const env = readEnv({ SLACK_BOT_TOKEN: 'xoxb-env', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl, PORT: '0' });
+    const controller = new AbortController();
+    let stderr = '';
+    const ctx = {
+      settings: { env },
+      store,
+      service: createBriefService({ topics: testTopics({ harborChannels: [] }), env, store, logger: silentLogger }),
+      logger: silentLogger,
+      stdout: process.stdout,
+      stderr: { write: (s: string) => ((stderr += s), true) },
+      signal: controller.signal,
+    } as unknown as CliContext;
+    try {
+      const exit = runServe(ctx);
+      await waitFor(() => /listening on port \d+/.test(stderr), 10_000, 'listening');
+      const port = /listening on port (\d+)/.exec(stderr)![1];
+      assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+      assert.equal(slack.callsOf('auth.test')[0]?.authorization, 'Bearer xoxb-env');
+      controller.abort();
+      assert.equal(await exit, 0);
+      await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
+    } finally {
+      await store.close();
+      await slack.close();
+    }
+  });
+});
