@@ -229,6 +229,12 @@ describe('web pages', () => {
     for (const s of ['Home', 'World', 'cookies', 'Chip curbs', 'Most read', 'Privacy']) assert.ok(!a.text.includes(s), s);
   });
 
+  test('pathologically deep markup is read without Readability and without stalling', () => {
+    const html = `${'<div>'.repeat(3000)}<p>Deep text about AI chips and export rules, long enough to matter.</p>${'</div>'.repeat(3000)}`;
+    assert.equal(extractFromHtml(html, 'https://example.test/deep').text, 'Deep text about AI chips and export rules, long enough to matter.');
+    assert.equal(htmlToText(html), 'Deep text about AI chips and export rules, long enough to matter.');
+  });
+
   test('broken markup and broken JSON-LD still give the text', () => {
     const html = `<html><head><script type="application/ld+json">{not json</script><meta property="og:title" content="A title"></head>
       <body><div><p>First paragraph of a short item about AI chips, long enough to count as text here.<p>Second one, unclosed, also about chips and the export rules that shape them.</div>`;

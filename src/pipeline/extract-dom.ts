@@ -53,6 +53,30 @@ const BLOCK = new Set([
 /** Blocks that hold a whole page or article: never judged by their link density. */
 const CONTAINERS = new Set(['HTML', 'BODY', 'MAIN', 'ARTICLE']);
 
+/** Deeper than this, structure is no longer followed (and the call stack stays small). */
+const MAX_WALK_DEPTH = 400;
+
+/**
+ * True when a document is too deep or too large for Readability, whose scoring grows
+ * quadratically with nesting: a hostile page must not stall a collect run.
+ */
+export function tooComplexForReadability(root: DomNode, maxDepth = 120, maxElements = 30_000): boolean {
+  const stack: [DomNode, number][] = [[root, 0]];
+  let elements = 0;
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() ?? [root, 0];
+    if (node.nodeType !== ELEMENT) continue;
+    elements += 1;
+    if (depth > maxDepth || elements > maxElements) return true;
+    const children = node.childNodes;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child !== undefined && child.nodeType === ELEMENT) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 function isElement(node: DomNode): node is DomElement {
   return node.nodeType === ELEMENT;
 }
@@ -85,7 +109,12 @@ export function domToText(root: DomNode): string {
     if (text !== '') paragraphs.push(text);
     current = '';
   };
-  const walk = (node: DomNode) => {
+  const walk = (node: DomNode, depth: number) => {
+    if (depth > MAX_WALK_DEPTH) {
+      // Pathologically deep markup: the rest of this subtree is read as plain text.
+      current += ` ${(node.textContent ?? '').replace(/\s+/g, ' ')}`;
+      return;
+    }
     if (node.nodeType === TEXT) {
       const text = (node.textContent ?? '').replace(/\s+/g, ' ');
       current += text;
@@ -109,7 +138,7 @@ export function domToText(root: DomNode): string {
     const children = node.childNodes;
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
-      if (child !== undefined) walk(child);
+      if (child !== undefined) walk(child, depth + 1);
     }
     if (tag === 'A') inLink -= 1;
     if (!block) return;
@@ -119,7 +148,7 @@ export function domToText(root: DomNode): string {
       paragraphs.length = start.paragraphs; // a menu or link list: drop what it produced
     }
   };
-  walk(root);
+  walk(root, 0);
   flush();
   return paragraphs.join('\n\n');
 }

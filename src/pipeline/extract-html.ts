@@ -6,7 +6,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import type { ExtractedArticle } from './extract.ts';
-import { domToText, linkDensity, parseDocument, type DomDocument, type DomElement } from './extract-dom.ts';
+import { domToText, linkDensity, parseDocument, tooComplexForReadability, type DomDocument, type DomElement } from './extract-dom.ts';
 import { toIsoDate } from './extract-dates.ts';
 import { readPageMeta } from './extract-meta.ts';
 import { normaliseSpaces, removeFurniture } from './furniture.ts';
@@ -156,7 +156,8 @@ export function extractFromHtml(html: string, pageUrl: string): ExtractedArticle
 
   removeMarkedFurniture(doc);
   const article = markedArticle(doc);
-  const read = article === undefined ? runReadability(doc) : undefined;
+  const simple = article === undefined && doc.body !== null && !tooComplexForReadability(doc.body);
+  const read = simple ? runReadability(doc) : undefined;
   let raw = article !== undefined ? domToText(article) : (read?.text ?? '');
   if (article === undefined && read === undefined) {
     // Readability found nothing it trusts: read the cleaned body of a fresh copy instead.
