@@ -60,9 +60,17 @@ function attribute(sentence: StorySentence, story: PreparedStory): string {
   const earlier = story.sentences.filter(
     (s) => s.articleId === sentence.articleId && s.position < sentence.position && s.position >= sentence.position - 8,
   );
+  // Only the nearest earlier sentence that names anyone may resolve the pronoun, and only
+  // when the person it names is unambiguous: a wrong name is worse than "He".
+  const anyName = new RegExp(NAME, 'gu');
   for (let i = earlier.length - 1; i >= 0; i--) {
-    const name = speakerOf(earlier[i]!.text) ?? /(\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+),\swho\b/u.exec(earlier[i]!.text)?.[1];
-    if (name && !NOT_A_PERSON.test(name)) return `${name} ${sentence.text.slice(m[0].length)}`;
+    const text = earlier[i]!.text;
+    const names = [...text.matchAll(anyName)].map((n) => n[0]).filter((n) => !NOT_A_PERSON.test(n));
+    if (names.length === 0) continue;
+    const name = speakerOf(text) ?? /(\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+),\swho\b/u.exec(text)?.[1];
+    const others = names.filter((n) => name === undefined || (!n.includes(name) && !name.includes(n)));
+    if (name && !NOT_A_PERSON.test(name) && others.length === 0) return `${name} ${sentence.text.slice(m[0].length)}`;
+    return sentence.text;
   }
   return sentence.text;
 }
