@@ -61,13 +61,20 @@ function topicWithSources(settings: Settings, id: string, sources: readonly stri
   };
 }
 
+type Io = Required<Omit<MainIo, 'signal'>> & { signal: AbortSignal; dotenv: boolean; stopOnSignals: () => void };
+
 async function withContext<T>(
-  io: Required<Omit<MainIo, 'signal'>> & { signal: AbortSignal },
+  io: Io,
   options: CommonOptions,
   defaultLogLevel: string,
   run: (ctx: CliContext, extras: { addTopic: (t: Topic) => void }) => Promise<T>,
 ): Promise<T> {
-  const settings = loadSettings({ cwd: io.cwd, env: io.env, ...(options.config !== undefined && { configPath: options.config }) });
+  const settings = loadSettings({
+    cwd: io.cwd,
+    env: io.env,
+    dotenv: io.dotenv,
+    ...(options.config !== undefined && { configPath: options.config }),
+  });
   const logger: Logger = createLogger({ level: settings.env.logLevel ?? defaultLogLevel, destination: io.stderr });
   const store = openSqliteStore(settings.databasePath);
   const http = options.offline
@@ -107,7 +114,7 @@ async function withContext<T>(
   }
 }
 
-function buildProgram(io: Required<Omit<MainIo, 'signal'>> & { signal: AbortSignal }, setExit: (code: number) => void): Command {
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('briefbot')
     .description('Briefs on the news topics your team watches, with every claim cited.')
     .showHelpAfterError('(run briefbot --help for usage)')
@@ -184,6 +191,7 @@ function buildProgram(io: Required<Omit<MainIo, 'signal'>> & { signal: AbortSign
     .description('run the bot: scheduled briefs, /brief, and follow-ups in Slack and Discord')
     .option('--config <file>', 'config file')
     .action(async (options: CommonOptions) => {
+      io.stopOnSignals();
       setExit(await withContext(io, options, 'info', (ctx) => runServe(ctx)));
     });
 
@@ -193,12 +201,24 @@ function buildProgram(io: Required<Omit<MainIo, 'signal'>> & { signal: AbortSign
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], ioIn: MainIo = {}): Promise<number> {
   const controller = new AbortController();
-  const io = {
+  const io: Io = {
     stdout: ioIn.stdout ?? process.stdout,
     stderr: ioIn.stderr ?? process.stderr,
     env: ioIn.env ?? process.env,
     cwd: ioIn.cwd ?? process.cwd(),
     signal: ioIn.signal ?? controller.signal,
+    // The real process (no env injected) reads .env; tests pass their own env.
+    dotenv: ioIn.env === undefined,
+    // Long-running commands stop gracefully on SIGTERM/SIGINT; a second signal exits at once.
+    stopOnSignals: () => {
+      if (ioIn.signal !== undefined) return;
+      for (const name of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(name, () => {
+          controller.abort();
+          process.once(name, () => process.exit(130));
+        });
+      }
+    },
   };
   let exitCode = 0;
   const program = buildProgram(io, (code) => {

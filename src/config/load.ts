@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
@@ -236,12 +237,25 @@ export interface LoadOptions {
   readonly configPath?: string;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Read `.env` in cwd first; variables already in the environment win. */
+  readonly dotenv?: boolean;
+}
+
+/** `.env` in `dir`, parsed (not applied to process.env); {} when absent. */
+function readDotenv(dir: string): Record<string, string> {
+  const path = resolve(dir, '.env');
+  if (!existsSync(path)) return {};
+  try {
+    return parseDotenv(readFileSync(path));
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`, '.env');
+  }
 }
 
 /** Reads env + config file into Settings. Throws ConfigError (exit 2) on anything wrong. */
 export function loadSettings(options: LoadOptions = {}): Settings {
   const cwd = options.cwd ?? process.cwd();
-  const env = readEnv(options.env ?? process.env);
+  const env = readEnv({ ...(options.dotenv === true ? readDotenv(cwd) : {}), ...(options.env ?? process.env) });
   const file = findConfigFile(options.configPath, env, cwd);
   let config: ConfigFile = configSchema.parse({});
   if (file !== undefined) {
