@@ -12,7 +12,7 @@ import { measure, median, percentile } from './measure.ts';
 
 const REQUESTS = 500;
 const CONCURRENCY = 50;
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TEXTS = ['harbor', 'help', 'harbor 7d', 'no-such-topic', 'china-ai'];
 
 interface RunResult {
