@@ -254,8 +254,8 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
       }
     }
     if (!best) continue;
-    const terms = best.shared.filter(distinctive).slice(0, 3);
-    const about = terms.length ? `${capitalize(terms.join(', '))}: ${axis.label}` : capitalize(axis.label);
+    const terms = surfaceTerms(best.shared.filter(distinctive), `${best.a.s.text} ${best.b.s.text}`).slice(0, 2);
+    const about = terms.length ? `${terms.join(', ')}: ${axis.label}?` : `${capitalize(axis.label)}?`;
     out.push({
       about,
       positions: [
@@ -350,4 +350,27 @@ export function findDisagreements(story: PreparedStory, figures: readonly Locate
       return true;
     })
     .slice(0, MAX_DISAGREEMENTS);
+}
+
+/** Words too general to name what a disagreement is about. */
+const GENERIC_LABEL_WORDS = new Set([
+  'former', 'could', 'would', 'should', 'which', 'about', 'their', 'there', 'still', 'after', 'before', 'while',
+  'said', 'says', 'saying', 'other', 'these', 'those', 'where', 'being', 'since', 'because', 'report', 'reported',
+]);
+
+/**
+ * Stemmed terms back to the words the articles wrote ("llm" → "LLM", "gap" → "gap"), keeping
+ * names, acronyms and longer content words; a label reads as the articles' own words.
+ */
+function surfaceTerms(stems: readonly string[], text: string): string[] {
+  const out: string[] = [];
+  for (const stem of stems) {
+    if (stem.length < 3 || /^\d/.test(stem)) continue;
+    const escaped = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const word = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped}[\\p{L}\\p{N}'’-]*)`, 'iu').exec(text)?.[1];
+    if (!word || GENERIC_LABEL_WORDS.has(word.toLowerCase())) continue;
+    if (!/\p{Lu}/u.test(word) && word.length < 5 && !['gap', 'war', 'ban', 'tax', 'law', 'vote', 'deal', 'race', 'odds'].includes(word.toLowerCase())) continue;
+    if (!out.some((w) => w.toLowerCase() === word.toLowerCase())) out.push(word);
+  }
+  return out;
 }

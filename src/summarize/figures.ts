@@ -166,6 +166,8 @@ export function findFigures(sentence: string): FigureMention[] {
     for (const m of sentence.matchAll(re)) {
       let value = m[0].trim();
       let start = m.index + (m[0].length - m[0].trimStart().length);
+      // "will one day be", "one day soon", "at one time": idioms, not durations.
+      if (kind === 'duration' && /^(?:one|a|some) (?:day|time)$/i.test(value)) continue;
       if (kind === 'count') {
         const noun = /\s([a-z][a-z-]+)$/.exec(value)?.[1] ?? '';
         // Counted things are plural ("12 people", "1,479 articles"); "31 league games" is an
