@@ -8,6 +8,7 @@ import { renderBrief, type OutputFormat } from '../render/index.ts';
 import { emptyBriefLine } from '../render/view.ts';
 import { nextRun } from '../schedule/cron.ts';
 import { collectTopics, type CollectReport, type SourceReport } from '../sources/collect.ts';
+import { SqliteChatRepo } from '../store/sqlite/chat.ts';
 import type { CliContext } from './context.ts';
 
 function sourceName(report: SourceReport): string {
@@ -98,6 +99,7 @@ export async function runTopics(ctx: CliContext): Promise<number> {
     return 0;
   }
   const now = new Date();
+  const chat = new SqliteChatRepo(ctx.store.db);
   for (const topic of topics) {
     ctx.stdout.write(`${topic.id} — ${topic.title}\n`);
     ctx.stdout.write(`  window: ${topic.window}; sources: ${topic.sources.length}; summarizer: ${topic.summarizer.kind}\n`);
@@ -106,10 +108,18 @@ export async function runTopics(ctx: CliContext): Promise<number> {
       ctx.stdout.write(
         `  schedule: ${topic.schedule.cron} (${topic.schedule.timezone}); next run: ${next ? next.toISOString() : 'none'}\n`,
       );
+      const last = await chat.lastRun(topic.id);
+      ctx.stdout.write(
+        `  last run: ${
+          last ? `${last.scheduledFor}${last.error ? ` (failed: ${last.error})` : last.finishedAt ? ' (done)' : ' (in progress)'}` : 'never'
+        }\n`,
+      );
     } else {
       ctx.stdout.write('  schedule: none (on demand only)\n');
     }
-    if (topic.channels.length > 0) ctx.stdout.write(`  channels: ${topic.channels.join(', ')}\n`);
+    const followers = await chat.followers(topic.id);
+    const channels = [...new Set([...topic.channels, ...followers])];
+    if (channels.length > 0) ctx.stdout.write(`  channels: ${channels.join(', ')}\n`);
     const health = await ctx.store.sources.health(topic.sources.map((s) => s.id));
     const byId = new Map(health.map((h) => [h.sourceId, h]));
     for (const source of topic.sources) {
