@@ -46,12 +46,17 @@ export interface ClusterOptions {
  * with dates, the date damping already keeps look-alike stories of other days apart, so text
  * may link more loosely; without them, text alone must be stricter.
  */
-export const DEFAULT_CLUSTER_THRESHOLD = { dated: 0.1, undated: 0.2 } as const;
+export const DEFAULT_CLUSTER_THRESHOLD = { dated: 0.08, undated: 0.2 } as const;
 const DAY_MS = 86_400_000;
 /** Same-story coverage spreads over about a day without penalty… */
 const DATE_GRACE_DAYS = 0.5;
-/** …and beyond it similarity halves every this many days. */
-const DATE_HALF_LIFE_DAYS = 0.5;
+/**
+ * …and beyond it similarity halves every this many days (6 h): a day-later report of a
+ * look-alike subject (new CDC guidance, the next eviction ruling) is usually a new development.
+ * Tuned on half the AllSides stories (even ids), checked on the other half: 0.5 → 0.25 with the
+ * dated threshold 0.1 → 0.08 took held-out F1 0.960 → 0.970.
+ */
+const DATE_HALF_LIFE_DAYS = 0.25;
 
 /** Cosine at which two articles are copies of one text (joined before average link). */
 const COPY_SIMILARITY = 0.8;
