@@ -8,6 +8,7 @@
 import { sendSigned, slashCommandBody, waitFor } from '../test/fakes/slack.ts';
 import { SIGNING_SECRET, startHarness } from '../test/helpers/slack-serve.ts';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { measure, median, percentile } from './measure.ts';
 
 const REQUESTS = 500;
@@ -22,6 +23,9 @@ interface RunResult {
   lost: number;
   wallMs: number;
   followUpsMs: number;
+  /** Event-loop delay during the burst (ms): p99 and max, from perf_hooks.monitorEventLoopDelay. */
+  loopP99: number;
+  loopMax: number;
 }
 
 async function oneRun(): Promise<RunResult> {
@@ -37,6 +41,8 @@ async function oneRun(): Promise<RunResult> {
     const latencies: number[] = [];
     let lost = 0;
     let next = 0;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const started = performance.now();
     const worker = async (): Promise<void> => {
       while (next < REQUESTS) {
@@ -53,13 +59,14 @@ async function oneRun(): Promise<RunResult> {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const wallMs = performance.now() - started;
+    loop.disable();
     // Every acked command must be followed by its reply: a post in the channel or a response_url post.
     const done = (): number => h.slack.responses.length + h.slack.messages.filter((m) => m.thread_ts === undefined).length - baseline;
     const followStart = performance.now();
     await waitFor(() => done() >= REQUESTS - lost, 60_000, 'all replies').catch(() => undefined);
     const followUpsMs = performance.now() - followStart;
     lost += Math.max(0, REQUESTS - lost - done());
-    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), lost, wallMs, followUpsMs };
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), lost, wallMs, followUpsMs, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6 };
   } finally {
     await h.close();
   }
@@ -81,6 +88,7 @@ ${REQUESTS} signed \`/brief\` requests (mix: ${TEXTS.map((t) => `\`${t}\``).join
 | ack p50 | ${m((r) => r.p50)} ms |
 | ack p99 | ${m((r) => r.p99)} ms (target < 100 ms) |
 | ack max | ${m((r) => r.max)} ms |
+| event-loop delay during the burst p99 / max | ${m((r) => r.loopP99)} ms / ${m((r) => r.loopMax)} ms |
 | requests lost (non-200 or no reply) | ${runs.map((r) => r.lost).join(' / ')} |
 | wall time for ${REQUESTS} acks | ${m((r) => r.wallMs)} ms (${(REQUESTS / (median(runs.map((r) => r.wallMs)) / 1000)).toFixed(0)} req/s) |
 | replies drained after the last ack | ${m((r) => r.followUpsMs)} ms |
