@@ -35,7 +35,7 @@ export interface SlackAdapterOptions {
   readonly limits?: BlockLimits;
   /** Recent channel messages `findPostedBrief` looks through (default 200). */
   readonly historyLimit?: number;
-  /** Commands worked on at once after their ack (default 4); the rest wait their turn. */
+  /** Commands worked on at once after their ack (default 1: keeps the event loop free for the acks of a burst); the rest wait their turn. */
   readonly commandConcurrency?: number;
 }
 
@@ -70,7 +70,7 @@ export class SlackAdapter implements ChatAdapter {
   constructor(private readonly options: SlackAdapterOptions) {
     this.logger = options.logger.child({ platform: 'slack' });
     this.limits = options.limits ?? SLACK_LIMITS;
-    this.commandLimit = pLimit(options.commandConcurrency ?? 4);
+    this.commandLimit = pLimit(options.commandConcurrency ?? 1);
     this.endpoint = options.endpoint ?? '/slack/events';
     const logger = boltLogger(options.logger) as never;
     const apiUrl = options.apiUrl === undefined ? undefined : options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
