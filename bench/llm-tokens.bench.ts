@@ -14,18 +14,8 @@ import { escapeAttribute, escapeForFence, storyOutputSchema } from '../src/summa
 import { defaultPrompts } from '../src/summarize/prompts.ts';
 import { countTokens, fencedArticleIds, startFakeOpenAi, userPrompt } from '../test/fakes/openai.ts';
 import { measure, median } from './measure.ts';
+import { prng } from './synthetic.ts';
 
-/** mulberry32: small seedable PRNG, so every run sends the same prompts. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = `harbor council tidal turbine estuary engineers residents budget contract tender storm
 coast ferry salmon fishing grid cable substation permit lawsuit mayor ministry regulator investors

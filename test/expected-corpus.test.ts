@@ -9,24 +9,12 @@ import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import type { Brief } from '../src/core/types.ts';
 import { runCli, sharedDir, tempDir } from './helpers/cli.ts';
+import { CORPUS_MUST_NEVER_APPEAR } from './helpers/corpus.ts';
 
 const corpus = join(sharedDir, 'corpus', 'china-ai');
 const skip = existsSync(corpus) ? false : `corpus not found at ${corpus}`;
 
-const NEVER = [
-  'Log in or register to comment',
-  'No comments yet',
-  'Be the first to comment',
-  'Comments (0)',
-  '← Back to stories',
-  'View original source →',
-  'Photo by Google DeepMind on Pexels',
-  '[Photo: Kuaishou]',
-  'Publish Date:',
-  'Source Domain:',
-  'AI-RADAR focuses precisely',
-  '/llm-onpremise',
-];
+const NEVER = CORPUS_MUST_NEVER_APPEAR;
 
 /** Normalises typography so "at least 3 months" matches across spaces and dashes. */
 function norm(text: string): string {

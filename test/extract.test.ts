@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { extractFromHtml, extractFromText, htmlToText, removeFurniture, toIsoDate } from '../src/pipeline/extract.ts';
 import type { ExtractedArticle } from '../src/pipeline/extract.ts';
+import { CORPUS_MUST_NEVER_APPEAR } from './helpers/corpus.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const corpus = fileURLToPath(new URL('../../shared/corpus/china-ai/', import.meta.url));
@@ -19,22 +20,12 @@ const skipCorpus = existsSync(corpus) ? false : `corpus not found at ${corpus}`;
 
 /** EXPECTED.md's "Must never appear" list, plus the other furniture of those five files. */
 const NEVER = [
-  'Log in or register to comment',
-  'No comments yet',
-  'Be the first to comment',
-  'Comments (0)',
-  '← Back to stories',
+  ...CORPUS_MUST_NEVER_APPEAR,
   'Back to stories',
   'View original source',
-  'Photo by Google DeepMind on Pexels',
   'on Pexels',
-  '[Photo: Kuaishou]',
   '[Photo',
-  'Publish Date:',
-  'Source Domain:',
   'www.digitaltoday.co.kr',
-  'AI-RADAR focuses precisely',
-  '/llm-onpremise',
   'Against this',
   '###',
   '**',
