@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { BriefService } from '../src/app/service.ts';
 import { outboxKey } from '../src/store/sqlite/chat.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { startHarness, testTopics } from './helpers/slack-serve.ts';
@@ -86,6 +87,36 @@ describe('outbox exactly-once', () => {
       assert.equal(topPosts('C0002') - channelsBefore, 1);
     } finally {
       await second.close();
+    }
+  });
+
+  it('a brief that can never be built is retried a bounded number of times, then given up', async () => {
+    const fired = new Date('2026-11-25T09:00:00Z');
+    const key = outboxKey('harbor', fired.toISOString(), 'slack:C0001');
+    const broken = (service: BriefService): BriefService => ({
+      ...service,
+      topics: () => service.topics(),
+      topic: (id) => service.topic(id),
+      brief: () => Promise.reject(new Error('source folder is gone')),
+    });
+    const h = await startHarness({ dbPath: join(dir, 'never-builds.db'), slack, wrap: broken, serve: { backoffMs: () => 0 } });
+    try {
+      const before = topPosts('C0001');
+      assert.equal(await h.serve.scheduler.jobFor('harbor')({ date: fired }), 'failed');
+      const attempts: number[] = [];
+      for (let flush = 0; flush < 12; flush += 1) {
+        await h.serve.outbox.flush();
+        const entry = await h.serve.chat.outboxEntry(key);
+        attempts.push(entry?.attempts ?? -1);
+        if (entry?.status === 'failed') break;
+      }
+      const entry = await h.serve.chat.outboxEntry(key);
+      assert.equal(entry?.status, 'failed', `attempts seen: ${attempts.join(', ')}`);
+      assert.match(entry?.lastError ?? '', /source folder is gone/);
+      assert.ok(entry!.attempts <= 8, `gave up after ${entry!.attempts} attempts`);
+      assert.equal(topPosts('C0001'), before, 'nothing posted');
+    } finally {
+      await h.close();
     }
   });
 });

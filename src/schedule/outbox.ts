@@ -164,7 +164,9 @@ export class Outbox {
         await this.chat.attachBrief(entry.topicId, entry.runId, brief.id, this.iso());
         entry = (await this.chat.outboxEntry(entry.key)) ?? entry;
       } catch (error) {
-        return this.retryLater(entry, `brief failed: ${oneLine(error)}`, undefined);
+        // No claim counted this attempt: count it here, or a brief that can never be built
+        // (a source gone for good, a topic removed) would be retried forever.
+        return this.retryLater({ ...entry, attempts: entry.attempts + 1 }, `brief failed: ${oneLine(error)}`, undefined, true);
       }
     }
     const brief = entry.briefId !== undefined ? await this.options.service.storedBrief(entry.briefId) : undefined;
@@ -211,7 +213,7 @@ export class Outbox {
     }
   }
 
-  private async retryLater(entry: OutboxEntry, error: string, retryAfterMs: number | undefined): Promise<'retried' | 'failed'> {
+  private async retryLater(entry: OutboxEntry, error: string, retryAfterMs: number | undefined, countAttempt = false): Promise<'retried' | 'failed'> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     if (entry.attempts >= maxAttempts) {
       this.logger.error({ key: entry.key, channel: entry.channel, attempts: entry.attempts, err: error }, 'delivery given up after repeated failures');
@@ -222,7 +224,7 @@ export class Outbox {
     const delay = Math.max(retryAfterMs ?? 0, backoff(entry.attempts));
     const next = new Date(this.now().getTime() + delay).toISOString();
     this.logger.warn({ key: entry.key, channel: entry.channel, err: error, nextAttemptAt: next }, 'delivery will be retried');
-    await this.chat.markRetry(entry.key, error, next, this.iso());
+    await this.chat.markRetry(entry.key, error, next, this.iso(), { countAttempt });
     return 'retried';
   }
 }

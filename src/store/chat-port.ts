@@ -74,8 +74,11 @@ export interface ChatRepo {
   claim(key: string, attemptId: string, at: IsoTime): Promise<boolean>;
   /** Records a successful post of attempt `attemptId`. */
   markSent(key: string, attemptId: string, posted: { threadId: string; messageIds: readonly string[] }, at: IsoTime): Promise<void>;
-  /** Back to pending, to try again at `nextAttemptAt`. */
-  markRetry(key: string, error: string, nextAttemptAt: IsoTime, at: IsoTime): Promise<void>;
+  /**
+   * Back to pending, to try again at `nextAttemptAt`. `countAttempt` counts a failure that
+   * happened before any claim (building the brief), so it too runs out of attempts.
+   */
+  markRetry(key: string, error: string, nextAttemptAt: IsoTime, at: IsoTime, options?: { countAttempt?: boolean }): Promise<void>;
   markFailed(key: string, error: string, at: IsoTime): Promise<void>;
   /** Pending entries due at `at`, oldest first. */
   due(at: IsoTime): Promise<OutboxEntry[]>;

@@ -74,8 +74,8 @@ export class SqliteChatRepo implements ChatRepo {
         WHERE key = ? AND status = 'pending'`),
       sent: db.prepare(`UPDATE chat_outbox SET status = 'sent', thread_id = ?, message_ids = ?, last_error = NULL,
         next_attempt_at = NULL, updated_at = ? WHERE key = ? AND attempt_id = ? AND status = 'sending'`),
-      retry: db.prepare(`UPDATE chat_outbox SET status = 'pending', last_error = ?, next_attempt_at = ?, updated_at = ?
-        WHERE key = ? AND status IN ('pending', 'sending')`),
+      retry: db.prepare(`UPDATE chat_outbox SET status = 'pending', last_error = ?, next_attempt_at = ?, updated_at = ?,
+        attempts = attempts + ? WHERE key = ? AND status IN ('pending', 'sending')`),
       failed: db.prepare(`UPDATE chat_outbox SET status = 'failed', last_error = ?, updated_at = ?
         WHERE key = ? AND status IN ('pending', 'sending')`),
       due: db.prepare(`SELECT * FROM chat_outbox WHERE status = 'pending'
@@ -129,8 +129,8 @@ export class SqliteChatRepo implements ChatRepo {
     this.s.sent.run(posted.threadId, JSON.stringify(posted.messageIds), at, key, attemptId);
   }
 
-  async markRetry(key: string, error: string, nextAttemptAt: string, at: string): Promise<void> {
-    this.s.retry.run(error, nextAttemptAt, at, key);
+  async markRetry(key: string, error: string, nextAttemptAt: string, at: string, options: { countAttempt?: boolean } = {}): Promise<void> {
+    this.s.retry.run(error, nextAttemptAt, at, options.countAttempt ? 1 : 0, key);
   }
 
   async markFailed(key: string, error: string, at: string): Promise<void> {
