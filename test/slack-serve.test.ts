@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BriefService } from '../src/app/service.ts';
+import { briefMessages } from '../src/chat/slack/blocks.ts';
 import { outboxKey } from '../src/store/sqlite/chat.ts';
 import { sendSigned, slashCommandBody, threadMessageEvent, waitFor } from './fakes/slack.ts';
 import { SIGNING_SECRET, startHarness, testTopics, type Harness } from './helpers/slack-serve.ts';
@@ -170,6 +171,29 @@ describe('scheduled briefs through the outbox', () => {
       assert.ok(calls.length >= 2);
       assert.ok(calls[1]!.at - calls[0]!.at >= 950, `waited ${calls[1]!.at - calls[0]!.at} ms`);
       assert.equal(h.slack.messagesIn('C0001').filter((m) => m.thread_ts === undefined).length, 1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('msg_too_long: the same blocks go out as smaller messages, the first one still top-level with its delivery key', async () => {
+    const h = await startHarness();
+    try {
+      const fired = new Date('2026-11-23T09:00:00Z');
+      h.slack.failNext('chat.postMessage', { kind: 'error', error: 'msg_too_long' });
+      assert.equal(await h.serve.scheduler.jobFor('harbor')({ date: fired }), 'delivered');
+      const posted = h.slack.messagesIn('C0001');
+      const top = posted.filter((m) => m.thread_ts === undefined);
+      assert.equal(top.length, 1);
+      const blocks = (m: (typeof posted)[number]): Array<{ type: string }> => m.blocks as Array<{ type: string }>;
+      assert.equal(blocks(top[0]!)[0]?.type, 'header');
+      assert.equal(top[0]!.metadata?.event_payload['delivery_key'], outboxKey('harbor', fired.toISOString(), 'slack:C0001'));
+      const thread = posted.filter((m) => m.thread_ts === top[0]!.ts);
+      assert.ok(thread.length >= 1, 'the rest continues in the thread');
+      // Nothing lost: every block of the normal rendering was posted, in order.
+      const stored = await h.service.storedBrief((await h.serve.chat.outboxEntry(outboxKey('harbor', fired.toISOString(), 'slack:C0001')))!.briefId!);
+      const expected = briefMessages(stored!.brief).flatMap((m) => m.blocks);
+      assert.deepEqual([top[0]!, ...thread].flatMap(blocks), JSON.parse(JSON.stringify(expected)));
     } finally {
       await h.close();
     }

@@ -12,7 +12,7 @@ import { ConfigError, oneLine } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { StoredBrief } from '../../store/port.ts';
 import type { ChannelRef, ChatAdapter, ChatHandlers, PostBriefOptions, PostedBrief, ThreadRef } from '../port.ts';
-import { answerMessage, briefMessages, SLACK_LIMITS, type BlockLimits, type SlackMessage } from './blocks.ts';
+import { answerMessage, briefMessages, SLACK_LIMITS, splitMessage, type BlockLimits, type SlackMessage } from './blocks.ts';
 import { toDeliveryError } from './errors.ts';
 import { boltLogger } from './logger.ts';
 
@@ -208,23 +208,33 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async postBrief(channel: ChannelRef, brief: StoredBrief, options: PostBriefOptions = {}): Promise<PostedBrief> {
-    const messages = briefMessages(brief.brief, { limits: this.limits });
-    const [first, ...rest] = messages;
-    if (!first) throw toDeliveryError(new Error('empty brief rendering'), channel);
+    const queue = briefMessages(brief.brief, { limits: this.limits });
+    if (queue.length === 0) throw toDeliveryError(new Error('empty brief rendering'), channel);
     const metadata = options.deliveryKey !== undefined
       ? { metadata: { event_type: BRIEF_METADATA_TYPE, event_payload: { delivery_key: options.deliveryKey, brief_id: brief.id } } }
       : {};
-    const ts = await this.post(channel, first, metadata);
-    const ids = [ts];
-    for (const message of rest) {
+    let ts: string | undefined;
+    const ids: string[] = [];
+    for (let message = queue.shift(); message; message = queue.shift()) {
       try {
-        ids.push(await this.post(channel, message, { thread_ts: ts }));
+        const id = await this.post(channel, message, ts === undefined ? metadata : { thread_ts: ts });
+        ts ??= id;
+        ids.push(id);
       } catch (error) {
+        // Too long for Slack after all: send the same blocks as smaller messages, in order.
+        const smaller = (error as { platformCode?: string }).platformCode === 'msg_too_long' ? splitMessage(message) : undefined;
+        if (smaller) {
+          this.logger.warn({ channel, blocks: message.blocks.length }, 'slack said msg_too_long; splitting the message');
+          queue.unshift(...smaller);
+          continue;
+        }
+        if (ts === undefined) throw error;
         // The brief is already in the channel: report the gap instead of posting it again.
-        this.logger.error({ channel, err: oneLine(error), posted: ids.length, of: messages.length }, 'brief continuation failed');
+        this.logger.error({ channel, err: oneLine(error), posted: ids.length, left: queue.length + 1 }, 'brief continuation failed');
         break;
       }
     }
+    if (ts === undefined) throw toDeliveryError(new Error('nothing was posted'), channel);
     return { thread: { channel, threadId: ts }, messageIds: ids };
   }
 

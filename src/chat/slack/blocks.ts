@@ -109,6 +109,18 @@ function pack(blocks: SlackBlock[], limits: BlockLimits): SlackBlock[][] {
   return messages;
 }
 
+/**
+ * The same blocks as two or more smaller messages, for when Slack still answers `msg_too_long`
+ * (its byte limit counts more than our character estimate). Undefined when a message of one
+ * block cannot be split further. The first piece keeps the message's fallback text.
+ */
+export function splitMessage(message: SlackMessage): SlackMessage[] | undefined {
+  if (message.blocks.length < 2) return undefined;
+  const half = Math.ceil(message.blocks.length / 2);
+  const pieces = [message.blocks.slice(0, half), message.blocks.slice(half)];
+  return pieces.map((blocks, i) => ({ text: i === 0 ? message.text : `${message.text} (continued)`, blocks }));
+}
+
 /** Plain fallback text: topic and headlines, escaped, within one text's limit. */
 function fallback(brief: Brief, limits: BlockLimits): string {
   if (brief.stories.length === 0) return escapeMrkdwn(emptyBriefLine(brief));
