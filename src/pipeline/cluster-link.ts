@@ -4,12 +4,32 @@
  * threshold. Unlike single link, one strong pair cannot chain two stories together.
  */
 
+/**
+ * Group-aware local contrast. A candidate merge of groups A and B is scored by its average
+ * link minus `share` × the background of A∪B: the mean, over its members, of each member's
+ * `rank`-th best similarity to a document outside A∪B. In a dense topic (three CDC mask
+ * announcements) a finished story still has look-alikes all around it, so a further merge
+ * barely stands out; a big story stays whole because its own members never count as
+ * background, unlike a fixed k-th-neighbour background, which splits any story larger than k.
+ */
+export interface Surround {
+  /** Each document's compared neighbours, most similar first. */
+  near: ReadonlyArray<ReadonlyArray<Edge>>;
+  rank: number;
+  share: number;
+  /** The contrasted link must reach this too (the plain link must reach the threshold). */
+  minLink: number;
+}
+
 /** A similarity between documents i and j. */
 export interface Edge {
   i: number;
   j: number;
   sim: number;
 }
+
+/** Most members of a group whose surroundings are looked at for one candidate merge. */
+const SURROUND_SAMPLE = 32;
 
 interface Entry {
   link: number;
@@ -22,7 +42,8 @@ interface Entry {
  * Groups of document indices (each ascending), merged by average link down to `threshold`.
  * With `labels` (an outlet per document, or undefined), the link of two groups is multiplied
  * by `sharedLabelPenalty` for every outlet both groups already contain. Pairs with a
- * similarity of at least `copyThreshold` are joined before anything else.
+ * similarity of at least `copyThreshold` are joined before anything else. With `surround`,
+ * links are contrasted with the merged group's surroundings (see Surround).
  */
 export function averageLink(
   n: number,
@@ -31,6 +52,7 @@ export function averageLink(
   labels?: ReadonlyArray<string | undefined>,
   sharedLabelPenalty = 1,
   copyThreshold = Number.POSITIVE_INFINITY,
+  surround?: Surround,
 ): number[][] {
   const labelSets: Array<Set<string>> = Array.from({ length: n }, (_, i) => {
     const label = labels?.[i];
@@ -53,11 +75,42 @@ export function averageLink(
     sums[j]!.set(i, (sums[j]!.get(i) ?? 0) + sim);
   }
   const heap = new Heap();
-  const pushPair = (a: number, b: number, sum: number): void => {
-    const link = (sum / (members[a]!.length * members[b]!.length)) * penalty(a, b);
-    if (link >= threshold) heap.push({ link, a: Math.min(a, b), b: Math.max(a, b), stamp: stamp[a]! + stamp[b]! });
-  };
   const owner = Int32Array.from({ length: n }, (_, i) => i);
+  /**
+   * Mean over the members of groups a and b of their surround.rank-th best similarity to a
+   * document in neither. Big groups are sampled at an even stride (at most
+   * SURROUND_SAMPLE members), which keeps a merge's cost bounded as a story grows.
+   */
+  const background = (s: Surround, a: number, b: number): number => {
+    const size = members[a]!.length + members[b]!.length;
+    const stride = Math.ceil(size / SURROUND_SAMPLE);
+    let total = 0;
+    let sampled = 0;
+    for (let k = 0; k < size; k += stride) {
+      const m = k < members[a]!.length ? members[a]![k]! : members[b]![k - members[a]!.length]!;
+      sampled += 1;
+      let outside = 0;
+      for (const e of s.near[m]!) {
+        const o = owner[e.i === m ? e.j : e.i]!;
+        if (o === a || o === b) continue;
+        outside += 1;
+        if (outside === s.rank) {
+          total += e.sim;
+          break;
+        }
+      }
+    }
+    return total / sampled;
+  };
+  const pushPair = (a: number, b: number, sum: number): void => {
+    let link = (sum / (members[a]!.length * members[b]!.length)) * penalty(a, b);
+    if (link < threshold) return;
+    if (surround) {
+      link -= surround.share * background(surround, a, b);
+      if (link < surround.minLink) return;
+    }
+    heap.push({ link, a: Math.min(a, b), b: Math.max(a, b), stamp: stamp[a]! + stamp[b]! });
+  };
   /** Merges group b into group a, a < b, so ids stay stable and the result deterministic. */
   const merge = (a: number, b: number): void => {
     alive[b] = 0;

@@ -1,11 +1,15 @@
 /**
  * Clustering articles into stories: TF-IDF cosine over title and text (entities weighted up),
- * damped by the gap between publication dates, on candidate pairs from an inverted index of
- * distinctive terms, merged by average link. Pure and deterministic: the same input in the
- * same order gives the same stories.
+ * damped by the gap between publication dates (without dates: shifted by the weekdays and
+ * months the texts name), on candidate pairs from an inverted index of distinctive terms,
+ * merged by average link (without dates, contrasted with the merged group's surroundings);
+ * groups that fall into two loosely linked blocks are split again. Pure and deterministic: the
+ * same input in the same order gives the same stories.
  */
+import { anchorFactor, timeAnchors } from './cluster-anchors.ts';
 import { candidatePairs } from './cluster-candidates.ts';
-import { averageLink, type Edge } from './cluster-link.ts';
+import { averageLink, type Edge, type Surround } from './cluster-link.ts';
+import { SPLIT_RATIO, splitIncoherent } from './cluster-split.ts';
 import { buildVectors, cosine, type VectorWeights } from './cluster-vectors.ts';
 
 /** One article as clustering sees it. */
@@ -33,20 +37,32 @@ export interface ClusterOptions {
   weights?: VectorWeights;
   /** Multiplier on the link of two groups per outlet they share (for tuning). */
   sharedOutletPenalty?: number;
-  /** Share of the local background similarity subtracted from each pair (for tuning). */
-  contrast?: number;
-  /** Which neighbour's similarity is a document's background level (for tuning). */
-  backgroundRank?: number;
   /** Multiplier on the similarity of two articles of one outlet (for tuning). */
   samePublisherDamping?: number;
+  /** Use the weekdays and months articles name when dates are not used (default true). */
+  useTimeAnchors?: boolean;
+  /** Share of the merged group's surroundings subtracted from a link (for tuning). */
+  surroundShare?: number;
+  /** Which outside neighbour's similarity is a member's surroundings (for tuning). */
+  surroundRank?: number;
+  /** Least link left after the surroundings are subtracted (for tuning). */
+  surroundMinLink?: number;
+  /** A group splits when its halves link below this share of their inner links (for tuning; 0 = off). */
+  splitRatio?: number;
 }
 
 /**
- * Average-link thresholds tuned on real multi-outlet coverage (see bench/cluster.bench.ts):
- * with dates, the date damping already keeps look-alike stories of other days apart, so text
- * may link more loosely; without them, text alone must be stricter.
+ * Average-link thresholds tuned on real multi-outlet coverage (see bench/cluster.bench.ts),
+ * on the even AllSides story ids, checked on the odd ones (each half clustered alone):
+ * - with dates, the date damping keeps look-alike stories of other days apart, so text may
+ *   link loosely; 0.08 → 0.06 once the split check undoes chained look-alikes (tuning half
+ *   0.960 → 0.964, held-out half 0.970 → 0.981);
+ * - without dates the plain link must reach 0.14 and must also stand out from the merged
+ *   group's surroundings (SURROUND_MIN_LINK), which does most of the work 0.2 on the plain
+ *   link did. The plain floor keeps a small, isolated set (nothing around to contrast with)
+ *   from merging on loose links, e.g. the china-ai corpus.
  */
-export const DEFAULT_CLUSTER_THRESHOLD = { dated: 0.08, undated: 0.2 } as const;
+export const DEFAULT_CLUSTER_THRESHOLD = { dated: 0.06, undated: 0.14 } as const;
 const DAY_MS = 86_400_000;
 /** Same-story coverage spreads over about a day without penalty… */
 const DATE_GRACE_DAYS = 0.5;
@@ -62,14 +78,20 @@ const DATE_HALF_LIFE_DAYS = 0.25;
 const COPY_SIMILARITY = 0.8;
 /** Edges weaker than this share of the threshold are ignored. */
 const WEAK_EDGE_SHARE = 0.4;
+/** The highest similarity time anchors can lift a pair to: just short of a copy. */
+const ANCHOR_CEILING = COPY_SIMILARITY * 0.99;
 /**
- * Share of the background similarity subtracted (0 turns local contrast off). Off by default:
- * it lifts text-only F1 on the 3-article AllSides stories (0.79 → 0.81) but splits large
- * stories, which are the ones a brief leads with (synthetic F1 0.99 → 0.85).
+ * Without dates, the share of a merged group's surroundings subtracted from its link (see
+ * Surround in cluster-link.ts): a look-alike report of another day is as close to a finished
+ * story as the story's own articles are to their surroundings, so it no longer stands out.
+ * Unlike a fixed k-th-neighbour background, a story's own members never count, so big stories
+ * stay whole. With dates it is off: the date damping does this job.
  */
-const CONTRAST = 0;
-/** The neighbour whose similarity sets the background. */
-const BACKGROUND_RANK = 8;
+const SURROUND_SHARE = 0.5;
+/** The outside neighbour whose similarity is a member's surroundings: the 2nd, not one stray. */
+const SURROUND_RANK = 2;
+/** Without dates, the least link left once the surroundings are subtracted. */
+const SURROUND_MIN_LINK = 0.1;
 /** Multiplier on the link of two groups for each outlet both already contain. */
 const SHARED_OUTLET_PENALTY = 0.5;
 /** Multiplier on the similarity of two articles from the same outlet. */
@@ -93,9 +115,18 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
   const dated = useDates && times.filter((t) => !Number.isNaN(t)).length * 2 >= docs.length;
   const threshold = options.threshold ?? (dated ? DEFAULT_CLUSTER_THRESHOLD.dated : DEFAULT_CLUSTER_THRESHOLD.undated);
 
+  const anchors = !dated && (options.useTimeAnchors ?? true) ? docs.map((d) => timeAnchors(`${d.title}\n${d.text}`)) : undefined;
+  /** What the texts say: cosine, shifted by the time anchors when there are no dates. */
+  const textSimilarity = (i: number, j: number): number => {
+    const sim = cosine(vectors[i]!, vectors[j]!);
+    // Copies are joined on their text alone; below that, anchors never make a pair a copy.
+    if (!anchors || sim >= COPY_SIMILARITY) return sim;
+    return Math.min(sim * anchorFactor(anchors[i]!, anchors[j]!), ANCHOR_CEILING);
+  };
+
   const scored: Edge[] = [];
   for (const [i, j] of candidatePairs(vectors, df)) {
-    let sim = cosine(vectors[i]!, vectors[j]!);
+    let sim = textSimilarity(i, j);
     if (useDates && !Number.isNaN(times[i]!) && !Number.isNaN(times[j]!)) {
       sim *= dateDamping(Math.abs(times[i]! - times[j]!) / DAY_MS);
     }
@@ -104,18 +135,22 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
     if (samePublisher(docs[i]!, docs[j]!)) sim *= options.samePublisherDamping ?? SAME_PUBLISHER_DAMPING;
     scored.push({ i, j, sim });
   }
-  const contrast = options.contrast ?? CONTRAST;
-  const rank = options.backgroundRank ?? BACKGROUND_RANK;
-  const background = contrast > 0 ? backgroundLevels(docs.length, scored, rank) : undefined;
-  const edges: Edge[] = [];
-  for (const e of scored) {
-    const sim = background ? e.sim - contrast * Math.sqrt(background[e.i]! * background[e.j]!) : e.sim;
-    // Pairs this weak cannot lift a group's average to the threshold; dropping them keeps
-    // the agglomeration small.
-    if (sim >= threshold * WEAK_EDGE_SHARE) edges.push({ i: e.i, j: e.j, sim });
-  }
+  // Pairs this weak cannot lift a group's average to the threshold; dropping them keeps the
+  // agglomeration small.
+  const edges = scored.filter((e) => e.sim >= threshold * WEAK_EDGE_SHARE);
   const outlets = docs.map((d) => d.publisher?.trim().toLowerCase() || undefined);
-  const groups = averageLink(docs.length, edges, threshold, outlets, options.sharedOutletPenalty ?? SHARED_OUTLET_PENALTY, COPY_SIMILARITY);
+  const surroundShare = options.surroundShare ?? (dated ? 0 : SURROUND_SHARE);
+  const surround: Surround | undefined =
+    surroundShare > 0
+      ? { near: neighbourLists(docs.length, scored), rank: options.surroundRank ?? SURROUND_RANK, share: surroundShare, minLink: options.surroundMinLink ?? SURROUND_MIN_LINK }
+      : undefined;
+  const merged = averageLink(docs.length, edges, threshold, outlets, options.sharedOutletPenalty ?? SHARED_OUTLET_PENALTY, COPY_SIMILARITY, surround);
+  // The split check uses the plain cosine: dates already kept apart what they could, and time
+  // anchors are too coarse to cut a finished story ("talks resume on Friday" in one report of
+  // a Wednesday strike would split it).
+  const plainCosine = (i: number, j: number): number => cosine(vectors[i]!, vectors[j]!);
+  const splitRatio = options.splitRatio ?? SPLIT_RATIO;
+  const groups = splitRatio > 0 ? merged.flatMap((g) => splitIncoherent(g, plainCosine, splitRatio)) : merged;
 
   // Centrality: summed similarity to the other members of the group.
   const centrality = new Float64Array(docs.length);
@@ -144,23 +179,15 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
   return stories.map(({ articleIds, distinctPublishers }) => ({ articleIds, distinctPublishers }));
 }
 
-/**
- * Each document's background similarity: its similarity to its `rank`-th nearest candidate.
- * In a dense topic (many pandemic stories) every pair looks alike; what marks the same event
- * is standing out from that background, not the raw level.
- */
-function backgroundLevels(n: number, edges: readonly Edge[], rank: number): Float64Array {
-  const near: number[][] = Array.from({ length: n }, () => []);
-  for (const { i, j, sim } of edges) {
-    near[i]!.push(sim);
-    near[j]!.push(sim);
+/** Each document's compared pairs, most similar first (ties by the other document's index). */
+function neighbourLists(n: number, edges: readonly Edge[]): Edge[][] {
+  const near: Edge[][] = Array.from({ length: n }, () => []);
+  for (const e of edges) {
+    near[e.i]!.push(e);
+    near[e.j]!.push(e);
   }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i += 1) {
-    const sims = near[i]!.sort((a, b) => b - a);
-    out[i] = sims[rank - 1] ?? 0;
-  }
-  return out;
+  near.forEach((list, m) => list.sort((x, y) => y.sim - x.sim || (x.i === m ? x.j : x.i) - (y.i === m ? y.j : y.i)));
+  return near;
 }
 
 function samePublisher(a: ClusterDoc, b: ClusterDoc): boolean {
