@@ -9,7 +9,7 @@ import { parseSince } from '../config/window.ts';
 import { ConfigError, UnknownTopicError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { SourceHealth, Summarizer, Topic } from '../core/types.ts';
-import { buildBrief } from '../pipeline/brief.ts';
+import { BRIEF_PIPELINE_REVISION, buildBrief } from '../pipeline/brief.ts';
 import { collectTopics, type CollectReport } from '../sources/collect.ts';
 import type { HttpClient } from '../sources/fetch.ts';
 import type { Store, StoredBrief } from '../store/port.ts';
@@ -98,6 +98,7 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
     const summarizer = summarizerFor(t, env, store, logger);
     const failing = await failingSources(t.id);
     const contentKey = contentKeyOf([
+      BRIEF_PIPELINE_REVISION,
       summarizer.name,
       windowText,
       t.summarizer.maxStories,

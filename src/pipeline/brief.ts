@@ -19,6 +19,13 @@ import type {
 import { clusterArticles } from './cluster.ts';
 import { verifyStory } from './verify.ts';
 
+/**
+ * Revision of what the brief stage produces from the same articles (clustering, summarizing,
+ * verification). Part of a stored brief's content key: bump it when a change alters briefs,
+ * so an upgraded bot builds afresh instead of reusing a brief the old code made.
+ */
+export const BRIEF_PIPELINE_REVISION = 2;
+
 export interface BuildBriefInput {
   readonly topic: Topic;
   /** Distinct articles in the window (duplicates already collapsed by the store). */
