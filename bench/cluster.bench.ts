@@ -106,7 +106,7 @@ if (existsSync(EVAL)) {
     const m = await measure(() => clusterArticles(docs, { useDates }));
     const predicted = labels(m.result.map((s) => s.articleIds));
     const q = bcubed(predicted, goldOf);
-    out.push(`| Briefbot (TF-IDF + entities + average link) | ${useDates ? 'yes' : 'no'} | ${q.p.toFixed(3)} | ${q.r.toFixed(3)} | **${q.f1.toFixed(3)}** | ${ari(predicted, goldOf).toFixed(3)} | ${m.ms.toFixed(0)} ms |`);
+    out.push(`| Briefbot (TF-IDF + entities, time anchors without dates, average link with surroundings contrast, split check) | ${useDates ? 'yes' : 'no'} | ${q.p.toFixed(3)} | ${q.r.toFixed(3)} | **${q.f1.toFixed(3)}** | ${ari(predicted, goldOf).toFixed(3)} | ${m.ms.toFixed(0)} ms |`);
     const started = performance.now();
     const b = baseline(docs, useDates);
     out.push(`| naive TF-IDF single link (best threshold ${b.threshold.toFixed(2)}, all pairs) | ${useDates ? 'yes' : 'no'} | ${b.p.toFixed(3)} | ${b.r.toFixed(3)} | ${b.f1.toFixed(3)} | ${b.ari.toFixed(3)} | ${(performance.now() - started).toFixed(0)} ms (sweep) |`);
