@@ -1,11 +1,12 @@
 /**
- * The parts of clustering that carry their own judgement: time anchors read from the text and
- * the split check after average link.
+ * The parts of clustering that carry their own judgement: time anchors read from the text,
+ * shared rare terms and the split check after average link.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { anchorFactor, timeAnchors } from '../src/pipeline/cluster-anchors.ts';
 import { splitIncoherent } from '../src/pipeline/cluster-split.ts';
+import { buildVectors, sharedRarity } from '../src/pipeline/cluster-vectors.ts';
 
 test('time anchors: weekdays and months, not the verb "may" or the word "march"', () => {
   const a = timeAnchors('Dockers walked out on Wednesday. The union may march again; the vote is May 12, and Oct. 3 is next.');
@@ -38,4 +39,18 @@ test('split check: two tight blocks linked loosely split; an evenly similar grou
   assert.deepEqual(splitIncoherent(all, fromMatrix(even)), [all]);
   // A lone loose member is not a block: groups of three never split into 2 + 1.
   assert.deepEqual(splitIncoherent([0, 1, 2], fromMatrix([[1, 0.9, 0.1], [0.9, 1, 0.1], [0.1, 0.1, 1]])), [[0, 1, 2]]);
+});
+
+test('shared rarity: a term only two articles use counts 1, a topic word little, common words nothing', () => {
+  const topic = Array.from({ length: 40 }, (_, i) => ({ title: `Harbour report ${i}`, text: `Dockers and cranes at the harbour, item ${i}.` }));
+  const docs = [
+    ...topic,
+    { title: 'Zhoulan strike', text: 'Dockers followed Zhoulan out of the harbour.' },
+    { title: 'Zhoulan speaks', text: 'Zhoulan told the dockers to stay out.' },
+  ];
+  const { vectors, df } = buildVectors(docs);
+  const [a, b] = [vectors[40]!, vectors[41]!];
+  const rare = sharedRarity(a, b, df, 5);
+  assert.ok(rare >= 1 && rare < 1.2, `only "zhoulan" (df 2) should count: ${rare}`);
+  assert.equal(sharedRarity(vectors[0]!, vectors[1]!, df, 5), 0, 'terms in 42 of 42 articles are not rare');
 });

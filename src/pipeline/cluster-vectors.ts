@@ -117,3 +117,32 @@ export function cosine(a: SparseVector, b: SparseVector): number {
   }
   return sum;
 }
+
+/**
+ * How strongly two documents share rare terms: each shared term counts 2 / df, the share of
+ * the documents holding it that these two make up, summed. A name or phrase only
+ * these two articles use ("Zhou Lan", a bill number) counts 1; a term of a whole topic ("Taliban",
+ * df 60) counts almost nothing. Unlike a fixed "df ≤ 3" cut, the weight fades with df instead of
+ * stopping at a size that suits one corpus, and a big story's terms still count a little. Terms
+ * in more than `maxDf` documents do not count: in a handful of documents every shared word looks
+ * rare, and the many small shares of common words would add up to noise. Costs one merge of the
+ * two term lists, like a cosine.
+ */
+export function sharedRarity(a: SparseVector, b: SparseVector, df: Int32Array, maxDf: number): number {
+  let i = 0;
+  let j = 0;
+  let sum = 0;
+  const at = a.terms;
+  const bt = b.terms;
+  while (i < at.length && j < bt.length) {
+    const x = at[i]!;
+    const y = bt[j]!;
+    if (x === y) {
+      if (df[x]! <= maxDf) sum += 2 / df[x]!;
+      i += 1;
+      j += 1;
+    } else if (x < y) i += 1;
+    else j += 1;
+  }
+  return sum;
+}
