@@ -45,6 +45,16 @@ test('text: fits 80 columns, numbers sources in citation order, notes failing so
   assert.match(text, /1 source failing: https:\/\/feeds\.example\/rss since 2026-11-20 \(HTTP 403\)/);
 });
 
+test('the window reads as dates, and a window with no start (all) as "everything up to …"', () => {
+  assert.match(renderBrief(brief, 'text'), /2026-11-22 09:00 UTC to 2026-11-23 09:00 UTC/);
+  const all: Brief = { ...brief, window: { since: new Date(0).toISOString(), until: brief.window.until } };
+  for (const format of ['text', 'markdown'] as const) {
+    const out = renderBrief(all, format);
+    assert.match(out, /everything up to 2026-11-23 09:00 UTC/);
+    assert.doesNotMatch(out, /1970/);
+  }
+});
+
 test('markdown: article text cannot add links, HTML or pings; bad URLs are not linked', () => {
   const md = renderBrief(brief, 'markdown');
   assert.ok(!/(?<!\\)\]\(javascript:/.test(md), 'no javascript: link');

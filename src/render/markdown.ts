@@ -3,7 +3,7 @@
  * escaped so that it cannot add links, images, HTML or headings of its own.
  */
 import type { Brief } from '../core/types.ts';
-import { citeMarks, emptyBriefLine, failingSourcesLine, formatTime, sourceLabel, viewOf } from './view.ts';
+import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, sourceLabel, viewOf } from './view.ts';
 
 /** Escapes Markdown and HTML metacharacters in untrusted text. */
 export function escapeMarkdown(text: string): string {
@@ -36,7 +36,7 @@ export function renderMarkdown(brief: Brief): string {
   out.push(`# Brief: ${escapeMarkdown(brief.topic)}`);
   out.push('');
   out.push(
-    `_${formatTime(brief.window.since)} to ${formatTime(brief.window.until)} · ${brief.articles.length} articles · ${
+    `_${formatWindow(brief)} · ${brief.articles.length} articles · ${
       brief.stories.length
     } stories · ${escapeMarkdown(brief.summarizer)}_`,
   );

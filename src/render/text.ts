@@ -2,7 +2,7 @@
  * Terminal rendering: readable in 80 columns, citations as [n], a numbered sources list.
  */
 import type { Brief } from '../core/types.ts';
-import { citeMarks, emptyBriefLine, failingSourcesLine, formatTime, sourceLabel, viewOf } from './view.ts';
+import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, sourceLabel, viewOf } from './view.ts';
 
 /** Control characters (other than newline) never reach the terminal: no escape sequences. */
 function clean(text: string): string {
@@ -44,7 +44,7 @@ export function renderText(brief: Brief, options: { columns?: number } = {}): st
   out.push(`Brief: ${clean(brief.topic)}`);
   out.push(
     wrap(
-      `${formatTime(brief.window.since)} to ${formatTime(brief.window.until)} · ${brief.articles.length} article${
+      `${formatWindow(brief)} · ${brief.articles.length} article${
         brief.articles.length === 1 ? '' : 's'
       } · ${brief.stories.length} stor${brief.stories.length === 1 ? 'y' : 'ies'} · ${brief.summarizer}`,
       columns,

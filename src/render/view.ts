@@ -54,6 +54,15 @@ export function formatTime(iso: string): string {
   return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
 }
 
+/**
+ * The brief's window for a header line, e.g. "2026-11-22 09:00 UTC to 2026-11-23 09:00 UTC";
+ * a window with no start ("all") reads "everything up to …" rather than starting in 1970.
+ */
+export function formatWindow(brief: Brief, separator = ' to '): string {
+  const until = formatTime(brief.window.until);
+  return new Date(brief.window.since).getTime() <= 0 ? `everything up to ${until}` : `${formatTime(brief.window.since)}${separator}${until}`;
+}
+
 /** The publisher, else the URL's host, else "local file". */
 export function sourceLabel(article: BriefArticle): string {
   if (article.publisher) return article.publisher;

@@ -7,7 +7,7 @@
  */
 import type { Answer } from '../../app/service.ts';
 import type { Brief, SourceHealth, Story } from '../../core/types.ts';
-import { citeMarks, emptyBriefLine, formatTime, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
+import { citeMarks, emptyBriefLine, formatWindow, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
 import { clip, escapeMrkdwn, mrkdwnLink, splitText } from './escape.ts';
 
 /** The Block Kit subset we send (plain JSON). */
@@ -143,7 +143,7 @@ export function briefMessages(brief: Brief, options: { limits?: BlockLimits; now
         {
           type: 'mrkdwn',
           text: escapeMrkdwn(
-            `${formatTime(brief.window.since)} → ${formatTime(brief.window.until)} · ${brief.articles.length} articles · ${brief.summarizer}`,
+            `${formatWindow(brief, ' → ')} · ${brief.articles.length} articles · ${brief.summarizer}`,
           ),
         },
       ],
