@@ -47,9 +47,12 @@ export function candidatePairs(vectors: readonly SparseVector[], df: Int32Array,
 
   const score = new Float64Array(n);
   const touched: number[] = [];
-  const kept: number[] = [];
-  const seen = new Set<number>();
-  const pairs: Array<[number, number]> = [];
+  // The best `perDoc` candidates of the current document, best first (score desc, index asc):
+  // a bounded insertion, since most documents touch thousands of others and keep 30.
+  const bestDocs = new Int32Array(options.perDoc);
+  const bestScores = new Float64Array(options.perDoc);
+  // Pair keys i·n + j (exact in a double for any realistic n); sorted and deduplicated at the end.
+  const keys: number[] = [];
   const half = Math.floor(options.postingCap / 2);
   for (let d = 0; d < n; d += 1) {
     const top = tops[d]!;
@@ -71,23 +74,41 @@ export function candidatePairs(vectors: readonly SparseVector[], df: Int32Array,
         score[e]! += w * p.weights[k]!;
       }
     }
-    for (const e of touched) if (score[e]! >= options.minScore) kept.push(e);
-    kept.sort((a, b) => score[b]! - score[a]! || a - b);
-    for (let k = 0; k < kept.length && k < options.perDoc; k += 1) {
-      const e = kept[k]!;
-      const [i, j] = d < e ? [d, e] : [e, d];
-      const key = i * n + j;
-      if (!seen.has(key)) {
-        seen.add(key);
-        pairs.push([i, j]);
+    let count = 0;
+    for (const e of touched) {
+      const s = score[e]!;
+      score[e] = 0;
+      if (s < options.minScore) continue;
+      if (count === options.perDoc && !better(s, e, bestScores[count - 1]!, bestDocs[count - 1]!)) continue;
+      let at = count < options.perDoc ? count++ : count - 1;
+      while (at > 0 && better(s, e, bestScores[at - 1]!, bestDocs[at - 1]!)) {
+        bestScores[at] = bestScores[at - 1]!;
+        bestDocs[at] = bestDocs[at - 1]!;
+        at -= 1;
       }
+      bestScores[at] = s;
+      bestDocs[at] = e;
     }
-    for (const e of touched) score[e] = 0;
     touched.length = 0;
-    kept.length = 0;
+    for (let k = 0; k < count; k += 1) {
+      const e = bestDocs[k]!;
+      keys.push(d < e ? d * n + e : e * n + d);
+    }
   }
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const sorted = Float64Array.from(keys).sort();
+  const pairs: Array<[number, number]> = [];
+  for (let k = 0; k < sorted.length; k += 1) {
+    const key = sorted[k]!;
+    if (k > 0 && key === sorted[k - 1]) continue;
+    const i = Math.floor(key / n);
+    pairs.push([i, key - i * n]);
+  }
   return pairs;
+}
+
+/** Candidate order: higher partial score first, then the lower document index. */
+function better(score: number, doc: number, thanScore: number, thanDoc: number): boolean {
+  return score > thanScore || (score === thanScore && doc < thanDoc);
 }
 
 /** The k heaviest terms of a vector with document frequency ≥ 2, heaviest first. */
