@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { anchorFactor, timeAnchors } from '../src/pipeline/cluster-anchors.ts';
 import { splitIncoherent } from '../src/pipeline/cluster-split.ts';
-import { buildVectors, sharedRarity } from '../src/pipeline/cluster-vectors.ts';
+import { buildVectors, pairOverlap } from '../src/pipeline/cluster-vectors.ts';
 
 test('time anchors: weekdays and months, not the verb "may" or the word "march"', () => {
   const a = timeAnchors('Dockers walked out on Wednesday. The union may march again; the vote is May 12, and Oct. 3 is next.');
@@ -50,7 +50,7 @@ test('shared rarity: a term only two articles use counts 1, a topic word little,
   ];
   const { vectors, df } = buildVectors(docs);
   const [a, b] = [vectors[40]!, vectors[41]!];
-  const rare = sharedRarity(a, b, df, 5);
+  const rare = pairOverlap(a, b, df, 5, { cosine: 0, rarity: 0 }).rarity;
   assert.ok(rare >= 1 && rare < 1.2, `only "zhoulan" (df 2) should count: ${rare}`);
-  assert.equal(sharedRarity(vectors[0]!, vectors[1]!, df, 5), 0, 'terms in 42 of 42 articles are not rare');
+  assert.equal(pairOverlap(vectors[0]!, vectors[1]!, df, 5, { cosine: 0, rarity: 0 }).rarity, 0, 'terms in 42 of 42 articles are not rare');
 });

@@ -98,11 +98,36 @@ function intern(ids: Map<string, number>, term: string): number {
   return id;
 }
 
+/** What two vectors share: their cosine and how strongly they share rare terms (see pairOverlap). */
+export interface PairOverlap {
+  cosine: number;
+  rarity: number;
+}
+
+const scratch: PairOverlap = { cosine: 0, rarity: 0 };
+
 /** Cosine of two normalised sparse vectors. */
 export function cosine(a: SparseVector, b: SparseVector): number {
+  return pairOverlap(a, b, undefined, 0, scratch).cosine;
+}
+
+/**
+ * Cosine and shared rarity of two vectors in one merge of their term lists, written into `out`
+ * (reused by the caller: this runs for every candidate pair and allocates nothing).
+ *
+ * Shared rarity: each shared term counts 2 / df, the share of the documents holding it that
+ * these two make up, summed. A name or phrase only these two articles use ("Zhou Lan", a bill
+ * number) counts 1; a term of a whole topic ("Taliban", df 60) counts almost nothing. Unlike a
+ * fixed "df ≤ 3" cut, the weight fades with df instead of stopping at a size that suits one
+ * corpus. Terms in more than `maxDf` documents do not count: in a handful of documents every
+ * shared word looks rare, and the many small shares of common words would add up to noise.
+ * Without `df`, rarity is not counted.
+ */
+export function pairOverlap(a: SparseVector, b: SparseVector, df: Int32Array | undefined, maxDf: number, out: PairOverlap): PairOverlap {
   let i = 0;
   let j = 0;
   let sum = 0;
+  let rarity = 0;
   const at = a.terms;
   const bt = b.terms;
   while (i < at.length && j < bt.length) {
@@ -110,39 +135,13 @@ export function cosine(a: SparseVector, b: SparseVector): number {
     const y = bt[j]!;
     if (x === y) {
       sum += a.weights[i]! * b.weights[j]!;
+      if (df !== undefined && df[x]! <= maxDf) rarity += 2 / df[x]!;
       i += 1;
       j += 1;
     } else if (x < y) i += 1;
     else j += 1;
   }
-  return sum;
-}
-
-/**
- * How strongly two documents share rare terms: each shared term counts 2 / df, the share of
- * the documents holding it that these two make up, summed. A name or phrase only
- * these two articles use ("Zhou Lan", a bill number) counts 1; a term of a whole topic ("Taliban",
- * df 60) counts almost nothing. Unlike a fixed "df ≤ 3" cut, the weight fades with df instead of
- * stopping at a size that suits one corpus, and a big story's terms still count a little. Terms
- * in more than `maxDf` documents do not count: in a handful of documents every shared word looks
- * rare, and the many small shares of common words would add up to noise. Costs one merge of the
- * two term lists, like a cosine.
- */
-export function sharedRarity(a: SparseVector, b: SparseVector, df: Int32Array, maxDf: number): number {
-  let i = 0;
-  let j = 0;
-  let sum = 0;
-  const at = a.terms;
-  const bt = b.terms;
-  while (i < at.length && j < bt.length) {
-    const x = at[i]!;
-    const y = bt[j]!;
-    if (x === y) {
-      if (df[x]! <= maxDf) sum += 2 / df[x]!;
-      i += 1;
-      j += 1;
-    } else if (x < y) i += 1;
-    else j += 1;
-  }
-  return sum;
+  out.cosine = sum;
+  out.rarity = rarity;
+  return out;
 }

@@ -10,7 +10,7 @@ import { anchorFactor, timeAnchors } from './cluster-anchors.ts';
 import { candidatePairs } from './cluster-candidates.ts';
 import { averageLink, type Edge, type Surround } from './cluster-link.ts';
 import { SPLIT_RATIO, splitIncoherent } from './cluster-split.ts';
-import { buildVectors, cosine, sharedRarity, type VectorWeights } from './cluster-vectors.ts';
+import { buildVectors, cosine, pairOverlap, type PairOverlap, type VectorWeights } from './cluster-vectors.ts';
 
 /** One article as clustering sees it. */
 export interface ClusterDoc {
@@ -47,7 +47,7 @@ export interface ClusterOptions {
   surroundRank?: number;
   /** Least link left after the surroundings are subtracted (for tuning). */
   surroundMinLink?: number;
-  /** Similarity added per unit of shared rarity (see sharedRarity; for tuning, 0 = off). */
+  /** Similarity added per unit of shared rarity (see pairOverlap; for tuning, 0 = off). */
   rareTermBonus?: number;
   /** A group splits when its halves link below this share of their inner links (for tuning; 0 = off). */
   splitRatio?: number;
@@ -83,7 +83,7 @@ const WEAK_EDGE_SHARE = 0.4;
 /** The highest similarity anchors and rare terms can lift a pair to: just short of a copy. */
 const LIFT_CEILING = COPY_SIMILARITY * 0.99;
 /**
- * Similarity added per unit of shared rarity (sharedRarity: a term only the two articles use
+ * Similarity added per unit of shared rarity (pairOverlap: a term only the two articles use
  * counts 1), at most RARE_TERM_MAX units. Reports of one event share its specific names and
  * phrases; look-alike stories share the topic's vocabulary, and opinion pieces on the event
  * share little else. Tuned on the even AllSides ids (0.02–0.04 is a plateau): text-only, each
@@ -138,12 +138,13 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
   const rareMaxDf = Math.floor(docs.length * RARE_TERM_MAX_SHARE);
   const anchors = !dated && (options.useTimeAnchors ?? true) ? docs.map((d) => timeAnchors(`${d.title}\n${d.text}`)) : undefined;
   /** What the texts say: cosine plus shared rare terms, shifted by the time anchors when there are no dates. */
+  const overlap: PairOverlap = { cosine: 0, rarity: 0 };
   const textSimilarity = (i: number, j: number): number => {
-    const sim = cosine(vectors[i]!, vectors[j]!);
+    const { cosine: sim, rarity } = pairOverlap(vectors[i]!, vectors[j]!, rareTermBonus > 0 ? df : undefined, rareMaxDf, overlap);
     // Copies are joined on their text alone; below that, neither the anchors nor the shared
     // rare terms make a pair a copy.
     if (sim >= COPY_SIMILARITY) return sim;
-    const rare = rareTermBonus > 0 ? rareTermBonus * Math.min(sharedRarity(vectors[i]!, vectors[j]!, df, rareMaxDf), RARE_TERM_MAX) : 0;
+    const rare = rareTermBonus * Math.min(rarity, RARE_TERM_MAX);
     // The anchors scale the rare-term evidence too: two reports naming different weekdays are
     // different days' news even if they share a rare name.
     const factor = anchors ? anchorFactor(anchors[i]!, anchors[j]!) : 1;
