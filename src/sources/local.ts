@@ -110,16 +110,7 @@ export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[]
   if (ext === '.html' || ext === '.htm') {
     const html = decodeBody(bytes, undefined, 'html').text;
     const page = extractFromHtml(html, fileUrl);
-    const article = withoutUndefined<LocalArticle>({
-      url: httpUrl(page.canonicalUrl) ?? fileUrl,
-      title: page.title,
-      text: page.text,
-      publisher: page.publisher,
-      author: page.author,
-      publishedAt: page.publishedAt,
-      lang: page.lang,
-    });
-    return [{ kind: 'article', fileUrl, article }];
+    return [{ kind: 'article', fileUrl, article: extractedArticle(page, page.canonicalUrl, fileUrl) }];
   }
   if (looksLikeFeed(bytes)) return [{ kind: 'feed', fileUrl, feed: parseFeed(bytes, { url: fileUrl }) }];
   const raw = decodeBody(bytes, undefined, 'text').text;
@@ -127,16 +118,20 @@ export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[]
     format: ext === '.md' || ext === '.markdown' ? 'markdown' : 'text',
     fileName: path,
   });
-  const article = withoutUndefined<LocalArticle>({
-    url: httpUrl(extracted.url) ?? fileUrl,
-    title: extracted.title,
-    text: extracted.text,
-    publisher: extracted.publisher,
-    author: extracted.author,
-    publishedAt: extracted.publishedAt,
-    lang: extracted.lang,
+  return [{ kind: 'article', fileUrl, article: extractedArticle(extracted, extracted.url, fileUrl) }];
+}
+
+/** An extracted page or text file as a local article: its own http(s) URL, else the file's. */
+function extractedArticle(e: Omit<LocalArticle, 'url'>, ownUrl: string | undefined, fileUrl: string): LocalArticle {
+  return withoutUndefined<LocalArticle>({
+    url: httpUrl(ownUrl) ?? fileUrl,
+    title: e.title,
+    text: e.text,
+    publisher: e.publisher,
+    author: e.author,
+    publishedAt: e.publishedAt,
+    lang: e.lang,
   });
-  return [{ kind: 'article', fileUrl, article }];
 }
 
 async function listFiles(dir: string, depth: number, out: string[]): Promise<void> {

@@ -8,6 +8,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../../app/service.ts';
 import type { Brief, BriefArticle, Story } from '../../core/types.ts';
+import { packInOrder } from '../pack.ts';
 import { clip, escapeText, showUrl } from './escape.ts';
 
 /** Discord's documented message and embed limits (characters are UTF-16 units). */
@@ -168,21 +169,7 @@ function storyEmbeds(story: Story, index: number, byId: ReadonlyMap<string, Brie
  * `budget` stays a little under 6,000 so that a platform counting differently still accepts.
  */
 export function packEmbeds(embeds: readonly APIEmbed[], budget = DISCORD_LIMITS.embedCharsPerMessage - 100): APIEmbed[][] {
-  const messages: APIEmbed[][] = [];
-  let current: APIEmbed[] = [];
-  let used = 0;
-  for (const embed of embeds) {
-    const size = embedLength(embed);
-    if (current.length > 0 && (current.length >= DISCORD_LIMITS.embedsPerMessage || used + size > budget)) {
-      messages.push(current);
-      current = [];
-      used = 0;
-    }
-    current.push(embed);
-    used += size;
-  }
-  if (current.length > 0) messages.push(current);
-  return messages;
+  return packInOrder(embeds, embedLength, DISCORD_LIMITS.embedsPerMessage, budget);
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { Answer } from '../../app/service.ts';
 import type { Brief, SourceHealth, Story } from '../../core/types.ts';
 import { citeMarks, emptyBriefLine, formatWindow, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
+import { packInOrder } from '../pack.ts';
 import { clip, escapeMrkdwn, mrkdwnLink, splitText } from './escape.ts';
 
 /** The Block Kit subset we send (plain JSON). */
@@ -91,22 +92,7 @@ export function failingFooter(failing: readonly SourceHealth[], now: Date): stri
 
 /** Groups blocks into messages within the per-message limits. */
 function pack(blocks: SlackBlock[], limits: BlockLimits): SlackBlock[][] {
-  const messages: SlackBlock[][] = [];
-  let current: SlackBlock[] = [];
-  let chars = 0;
-  const size = (b: SlackBlock): number => JSON.stringify(b).length;
-  for (const block of blocks) {
-    const n = size(block);
-    if (current.length > 0 && (current.length >= limits.maxBlocks || chars + n > limits.maxMessageChars)) {
-      messages.push(current);
-      current = [];
-      chars = 0;
-    }
-    current.push(block);
-    chars += n;
-  }
-  if (current.length > 0) messages.push(current);
-  return messages;
+  return packInOrder(blocks, (b) => JSON.stringify(b).length, limits.maxBlocks, limits.maxMessageChars);
 }
 
 /**
