@@ -94,3 +94,80 @@ test('two named speakers at odds in separate sentences of one article', () => {
   ]);
   assert.ok(ds.some((d) => /rising or falling/i.test(d.about) && d.positions.length === 2), JSON.stringify(ds));
 });
+
+test('a rounded or approximate figure agrees with the exact one', () => {
+  const ds = disagreementsOf([
+    article('a1', 'Transit bill filed', 'The Harlow transit bill runs to some 2,700 pages, the clerk said. About 10,000 residents signed the petition for it.'),
+    article('a2', 'Transit bill published', 'The Harlow transit bill runs to 2,702 pages, according to the clerk. A petition for it was signed by 10,503 residents.'),
+  ]);
+  assert.deepEqual(ds, []);
+});
+
+test('a forecast or an earlier reading is not set against the reported figure', () => {
+  const ds = disagreementsOf([
+    article('a1', 'Hiring slows in Velmar', 'Velmar employers added 235,000 jobs in August, far fewer than the 700,000 jobs expected by economists.'),
+    article('a2', 'Velmar jobs report', 'Velmar employers added 235,000 jobs in August, down from 943,000 jobs added in July.'),
+  ]);
+  assert.deepEqual(ds, []);
+});
+
+test('two figures with the same unit but different subjects are not a conflict', () => {
+  const ds = disagreementsOf([
+    article('a1', 'Games open in Ostra', 'The Ostra games will host about 11,000 athletes from more than 200 countries in the new village.'),
+    article('a2', 'Games begin', 'Team doctor Mira Hale said 4,500 athletes have filled out their health forms before the games.'),
+  ]);
+  assert.ok(!ds.some((d) => /athletes/i.test(d.about)), JSON.stringify(ds));
+});
+
+test('different counts from different sources are shown, a bound just under the exact figure is not', () => {
+  const tolls = disagreementsOf([
+    article('a1', 'Weekend shootings', 'At least 150 people were killed in shootings across Norland over the holiday weekend, the archive said.'),
+    article('a2', 'Holiday violence', 'More than 180 people were killed in shootings across Norland over the holiday weekend, the archive reported.'),
+  ]);
+  assert.ok(tolls.some((d) => d.positions.some((p) => /150/.test(p.text)) && d.positions.some((p) => /180/.test(p.text))), JSON.stringify(tolls));
+  const offer = disagreementsOf([
+    article('a1', 'New roads offer', 'Senators unveiled an offer that would spend $928 billion over eight years on roads and bridges.'),
+    article('a2', 'Counteroffer on roads', 'Senators unveiled a counteroffer that would spend more than $920 billion over eight years on roads and bridges.'),
+  ]);
+  assert.deepEqual(offer, []);
+});
+
+test('a season, a question or a clause with cues both ways is no assessment', () => {
+  const ds = disagreementsOf([
+    article('a1', 'Budget talks', 'Council leader Ruth Amsel said the budget deficit will rise this year. The plan sets up epic fall fights in the Tarn council.'),
+    article('a2', 'Budget plan', 'Why would the Tarn council deficit fall now? Jobs rose by 2,000 in May, down from 9,000 in April, in the Tarn region.'),
+  ]);
+  assert.ok(!ds.some((d) => /rising or falling/i.test(d.about)), JSON.stringify(ds));
+});
+
+test('headlines at odds: "can still win" against "less than 20% chance to beat"', () => {
+  const ds = disagreementsOf([
+    article('a1', 'Norland is losing the chip race but can still win in robotics, ex-Vantor chief says', 'A former Vantor chief said Norland can still lead in robotics through factories.'),
+    article('a2', "Norland's robotics leaders see less than 20% chance to beat Ostran rivals", 'Robotics executives put the odds of any Norland firm surpassing Ostran rivals at less than 20%.'),
+  ]);
+  const d = ds.find((x) => /ahead or behind/i.test(x.about));
+  assert.ok(d, JSON.stringify(ds));
+  assert.deepEqual(d.positions.map((p) => p.articleIds[0]).sort(), ['a1', 'a2']);
+});
+
+test('credit for a detail, or to an agency, is not a dispute over who reported the story', () => {
+  const ds = disagreementsOf([
+    article(
+      'a1',
+      'Meat plants halted',
+      'Five Kessel beef plants halted work after a weekend hack. The plants handle 22,500 cattle a day. Kessel said backups were intact. Kessel produces a quarter of Norland beef, according to the Harbour Journal.',
+    ),
+    article('a2', 'Hack halts plants', 'A hack halted five Kessel beef plants, according to the CDC. The company said backups were intact.'),
+  ]);
+  assert.ok(!ds.some((d) => /who reported/i.test(d.about)), JSON.stringify(ds));
+});
+
+test('different names for what the firms build on', () => {
+  const ds = disagreementsOf([
+    article('a1', 'Ostra labs lag', 'Ostra robotics firms remain dependent on models developed by Arkon and Velt, the report said.'),
+    article('a2', 'Ostra labs follow', 'Ostra robotics firms are following approaches used by Quarry Labs, an analyst said.'),
+  ]);
+  const d = ds.find((x) => /builds on/i.test(x.about));
+  assert.ok(d, JSON.stringify(ds));
+  assert.deepEqual(d.positions.map((p) => p.articleIds[0]).sort(), ['a1', 'a2']);
+});

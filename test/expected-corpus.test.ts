@@ -67,6 +67,21 @@ test('a brief of the china-ai corpus meets EXPECTED.md', { skip }, async () => {
     return sets.some((a, i) => sets.some((b, j) => j !== i && [...a].some((x) => !b.has(x))));
   });
   assert.ok(crossSource.length >= 2, `expected ≥ 2 disagreements across sources, got ${JSON.stringify(disagreements, null, 1)}`);
+  // Which of EXPECTED.md's four are found, each with the sides it names: "Can China still win?"
+  // (004 against 002 or 003), "What Chinese firms build on" (000 against 002), "Who reported it"
+  // (an SCMP interview against AFP, 001), "Is the gap closing?" (002 among the sides).
+  const sides = (d: (typeof disagreements)[number]) => d.positions.map((p) => new Set(p.articleIds.map((id) => fileOf.get(id))));
+  const pits = (d: (typeof disagreements)[number], x: string, ys: string[]) => {
+    const s = sides(d);
+    return s.some((a) => a.has(x)) && s.some((b) => ys.some((y) => b.has(y)));
+  };
+  const listed = [
+    disagreements.some((d) => /ahead or behind|win/i.test(d.about) && pits(d, '004', ['002', '003'])),
+    disagreements.some((d) => /builds? on/i.test(d.about) && pits(d, '000', ['002'])),
+    disagreements.some((d) => /who reported/i.test(d.about) && pits(d, '001', ['000', '002', '004'])),
+    disagreements.some((d) => /widening or narrowing/i.test(d.about) && sides(d).some((a) => a.has('002'))),
+  ];
+  assert.ok(listed.filter(Boolean).length >= 3, `EXPECTED.md's disagreements found: ${JSON.stringify(listed)} in ${JSON.stringify(disagreements, null, 1)}`);
 
   const text = await runCli(['brief', 'china-ai-corpus', '--offline'], { cwd: tempDir(), env });
   for (const output of [run.stdout, text.stdout]) {

@@ -10,6 +10,8 @@
  */
 import type { Disagreement, Position } from '../core/types.ts';
 import { speakerOf } from './claims.ts';
+import { basisConflicts } from './disagreement-basis.ts';
+import { figureRole, rangesConflict, valueRange, type ValueRange } from './figure-range.ts';
 import type { FigureMention } from './figures.ts';
 import { contentTokens, isStopword } from './normalize.ts';
 import { jaccard, type PreparedStory, type StorySentence } from './story-text.ts';
@@ -58,82 +60,121 @@ function quantityWords(f: FigureMention): Set<string> {
   return words;
 }
 
+/** Values further apart than this factor measure different things (11,000 athletes, 567 athletes). */
+const MAX_VALUE_RATIO = 5;
+/** Figures compared per quantity name: the pass stays bounded on a story of a thousand copies. */
+const MAX_BUCKET = 40;
+
+/** Words either side of a figure that say what it counts ("limit for two months", "killed 12 in Ahrweiler"). */
+const CONTEXT_WORDS = 8;
+/** Sentences sharing this share of their content words report the same thing. */
+const SAME_REPORT_JACCARD = 0.14;
+
+function nearWords(f: FigureMention): Set<string> {
+  const at = f.sentence.indexOf(f.value);
+  const before = f.sentence.slice(0, Math.max(0, at)).split(/\s+/).slice(-CONTEXT_WORDS).join(' ');
+  const after = f.sentence.slice(at + f.value.length).split(/\s+/).slice(0, CONTEXT_WORDS + 1).join(' ');
+  const own = quantityWords(f);
+  return new Set(contentTokens(`${before} ${after}`).filter((t) => !/\d/.test(t) && !own.has(t) && !QUANTITY_NOISE.has(t)));
+}
+
+/**
+ * Two figures name the same quantity only when the words around them share more than its
+ * name: "20 miles outside the town" and "66 miles above the Earth" are two distances.
+ */
+function sharesContext(a: LocatedFigure, b: LocatedFigure): boolean {
+  const near = nearWords(b.mention);
+  for (const t of nearWords(a.mention)) if (near.has(t)) return true;
+  // Or the two sentences tell much the same thing ("raise the debt limit for two months" /
+  // "extending the borrowing limit for three months", the limit named further back).
+  return jaccard(a.sentence.tokenSet, b.sentence.tokenSet) >= SAME_REPORT_JACCARD;
+}
+
 interface FigureConflict {
   readonly values: string;
   readonly about: string;
-  readonly byValue: Map<number, LocatedFigure[]>;
+  readonly sides: [LocatedFigure[], LocatedFigure[]];
 }
 
-function classKey(f: FigureMention, value: number): string {
-  const cls = f.kind === 'count' || f.kind === 'number' ? 'n' : f.kind === 'duration' ? `time:${f.unit ?? ''}` : `${f.kind}:${f.unit ?? ''}`;
-  return `${cls}=${value}`;
+function classKey(f: FigureMention): string {
+  return f.kind === 'count' || f.kind === 'number' ? 'n' : f.kind === 'duration' ? `time:${f.unit ?? ''}` : `${f.kind}:${f.unit ?? ''}`;
 }
 
 function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
-  const usable = figures.filter((f) => f.mention.normalized !== undefined && quantityWords(f.mention).size > 0);
-  const out: FigureConflict[] = [];
-  // Every value each article states, by unit class, whatever it is said to measure.
-  const valuesOf = new Map<string, Set<string>>();
+  const ranged = new Map<LocatedFigure, ValueRange>();
   for (const f of figures) {
-    if (f.mention.normalized === undefined) continue;
-    for (const id of f.sentence.articleIds) {
-      (valuesOf.get(id) ?? valuesOf.set(id, new Set()).get(id)!).add(classKey(f.mention, f.mention.normalized));
-    }
+    const r = valueRange(f.mention);
+    if (r !== undefined) ranged.set(f, r);
   }
+  // Every range each article states, by unit class, whatever it is said to measure: an article
+  // that also gives a value compatible with the other side ("3 then 6 months") is not at odds.
+  const statedBy = new Map<string, Array<{ cls: string; range: ValueRange }>>();
+  for (const [f, range] of ranged) {
+    for (const id of f.sentence.articleIds) (statedBy.get(id) ?? statedBy.set(id, []).get(id)!).push({ cls: classKey(f.mention), range });
+  }
+  const states = (id: string, cls: string, range: ValueRange): boolean =>
+    statedBy.get(id)?.some((s) => s.cls === cls && !rangesConflict(s.range, range)) ?? false;
+  // Only the story's own readings are compared: not a forecast, not last month's figure.
+  const usable = [...ranged.keys()].filter((f) => figureRole(f.mention) === 'reported' && quantityWords(f.mention).size > 0);
   // Buckets of comparable figures that name the same quantity: linear, no all-pairs.
   const buckets = new Map<string, LocatedFigure[]>();
   for (const f of usable) {
-    const cls = classKey(f.mention, 0).slice(0, -2);
     for (const w of quantityWords(f.mention)) {
-      const key = `${cls}|${w}`;
-      (buckets.get(key) ?? buckets.set(key, []).get(key)!).push(f);
+      const key = `${classKey(f.mention)}|${w}`;
+      const bucket = buckets.get(key) ?? buckets.set(key, []).get(key)!;
+      if (bucket.length < MAX_BUCKET) bucket.push(f);
     }
   }
+  const out: FigureConflict[] = [];
   const used = new Set<LocatedFigure>();
   for (const [key, bucket] of buckets) {
     if (out.length >= MAX_DISAGREEMENTS) break;
+    const cls = key.slice(0, key.indexOf('|'));
     const word = key.slice(key.indexOf('|') + 1);
-    const byValue = new Map<number, LocatedFigure[]>();
-    for (const f of bucket) {
-      if (used.has(f)) continue;
-      const list = byValue.get(f.mention.normalized!) ?? [];
-      list.push(f);
-      byValue.set(f.mention.normalized!, list);
+    const open = bucket.filter((f) => !used.has(f));
+    // Two readings conflict when no value fits both, they are within a factor of each other,
+    // and each comes from an article that states nothing compatible with the other.
+    const atOdds = (a: LocatedFigure, b: LocatedFigure): boolean => {
+      const ra = ranged.get(a)!;
+      const rb = ranged.get(b)!;
+      const [x, y] = [Math.abs(a.mention.normalized!), Math.abs(b.mention.normalized!)];
+      if (!rangesConflict(ra, rb) || Math.max(x, y) > MAX_VALUE_RATIO * Math.min(x, y)) return false;
+      if (!sharesContext(a, b)) return false;
+      return a.sentence.articleIds.some((id) => !states(id, cls, rb)) && b.sentence.articleIds.some((id) => !states(id, cls, ra));
+    };
+    let best: { a: LocatedFigure; b: LocatedFigure; support: number } | undefined;
+    for (let i = 0; i < open.length; i += 1) {
+      for (let j = i + 1; j < open.length; j += 1) {
+        const [a, b] = [open[i]!, open[j]!];
+        if (!atOdds(a, b)) continue;
+        const support = a.sentence.articleIds.length + b.sentence.articleIds.length;
+        if (!best || support > best.support) best = { a, b, support };
+      }
     }
-    if (byValue.size < 2) continue;
-    // Only values from different articles disagree, and only when each side lacks the other's
-    // value: one article giving "3 then 6 months" states a forecast, not a conflict.
-    const holders = new Map([...byValue].map(([v, fs]) => [v, new Set(fs.flatMap((f) => f.sentence.articleIds))]));
-    const values = [...byValue.keys()].sort((x, y) => holders.get(y)!.size - holders.get(x)!.size || x - y).slice(0, 4);
-    const base = bucket[0]!;
-    const states = (id: string, v: number): boolean => valuesOf.get(id)?.has(classKey(base.mention, v)) ?? false;
-    const distinct = values.some((v1) =>
-      values.some((v2) => v2 !== v1 && [...holders.get(v1)!].some((a) => !states(a, v2)) && [...holders.get(v2)!].some((b) => !states(b, v1))),
-    );
-    if (!distinct) continue;
-    for (const v of [...byValue.keys()]) if (!values.includes(v)) byValue.delete(v);
-    for (const fs of byValue.values()) fs.forEach((f) => used.add(f));
-    const words = new Set([word]);
-    const valueKey = [...byValue.keys()].sort((x, y) => x - y).join('|');
-    const earlier = out.find((o) => o.values === valueKey);
+    if (!best) continue;
+    const { a, b } = best;
+    const sideOf = (self: LocatedFigure, other: LocatedFigure): LocatedFigure[] =>
+      open.filter((f) => !rangesConflict(ranged.get(f)!, ranged.get(self)!) && rangesConflict(ranged.get(f)!, ranged.get(other)!));
+    const sides: [LocatedFigure[], LocatedFigure[]] = [sideOf(a, b), sideOf(b, a)];
+    sides.flat().forEach((f) => used.add(f));
+    const values = [a.mention.normalized!, b.mention.normalized!].sort((x, y) => x - y).join('|');
+    const earlier = out.find((o) => o.values === values);
     if (earlier) {
       // The same two numbers under another name ("death toll" / "people killed"): one conflict.
-      for (const [value, fs] of byValue) earlier.byValue.get(value)!.push(...fs);
+      earlier.sides[0].push(...sides[0]);
+      earlier.sides[1].push(...sides[1]);
       continue;
     }
-    out.push({
-      values: valueKey,
-      about: words.has('deaths') ? 'Number of deaths' : capitalize(`${base.mention.quantity ?? word}: different figures`),
-      byValue,
-    });
+    const deaths = quantityWords(a.mention).has('deaths');
+    out.push({ values, about: deaths ? 'Number of deaths' : capitalize(`${a.mention.quantity ?? word}: different figures`), sides });
   }
-  // One position per value and wording: verification checks each position's text against the
-  // articles it cites, so an article that gives the same value in its own words gets its own line.
+  // One position per wording, at most two per side: verification checks each position's text
+  // against the articles it cites, so an article that gives the value in its own words gets its own line.
   return out.map((o) => ({
     about: o.about,
-    positions: [...o.byValue].flatMap(([, fs]): Position[] => {
+    positions: o.sides.flatMap((side): Position[] => {
       const bySentence = new Map<StorySentence, Set<string>>();
-      for (const f of fs) {
+      for (const f of side) {
         const ids = bySentence.get(f.sentence) ?? new Set<string>();
         f.sentence.articleIds.forEach((id) => ids.add(id));
         bySentence.set(f.sentence, ids);
@@ -156,13 +197,15 @@ interface Axis {
   readonly label: string;
   readonly up: RegExp;
   readonly down: RegExp;
+  /** A measured change: a forecast of it ("would drop") is not a reading to set against one. */
+  readonly measured?: boolean;
 }
 
 const AXES: Axis[] = [
-  { label: 'widening or narrowing', up: /\b(?:widen\w*|grow\w*|larger|expand\w*|deepen\w*)\b/, down: /\b(?:narrow\w*|clos(?:e|es|ing)|shrink\w*|smaller|catch(?:ing)? up)\b/ },
+  { label: 'widening or narrowing', up: /\b(?:widen\w*|grow\w*|larger|expand\w*|deepen\w*)\b/, down: /\b(?:narrow\w*|clos(?:e|es|ed|ing) (?:the |a |that |this )?(?:gap|distance|divide)|clos(?:e|es|ing) in on|shrink\w*|smaller|catch(?:ing)? up)\b/ },
   { label: 'ahead or behind', up: /\b(?:win|wins|winning|beat|beats|surpass\w*|overtake\w*|outpac\w*|ahead of)\b/, down: /\b(?:los(?:e|es|ing) (?:the|to|ground)|lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|(?:fall\w*|falls|fell|is|are|was|were|remains?|stay\w*|left) behind|at a disadvantage)\b/ },
-  { label: 'likely or unlikely', up: /\b(?:likely|probable|expected|confident)\b/, down: /\b(?:unlikely|improbable|doubt\w*|skeptic\w*|sceptic\w*)\b/ },
-  { label: 'rising or falling', up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/, down: /\b(?:(?:fall|falls|falling|fell)(?! behind| short)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/ },
+  { label: 'likely or unlikely', up: /\b(?:likely|probable|expected|confident|(?:little|no) doubt)\b/, down: /\b(?:unlikely|improbable|(?<!(?:little|no) )doubt\w*|skeptic\w*|sceptic\w*)\b/ },
+  { label: 'rising or falling', up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/, down: /\b(?:(?<!(?:last|this|next|the|early|late|in) )(?:fall|falls|falling|fell)(?! behind| short| fights?| elections?| semester| season| campaign)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/, measured: true },
   { label: 'safe or unsafe', up: /\b(?:safe|secure|harmless)\b/, down: /\b(?:unsafe|dangerous|risky|harmful)\b/ },
 ];
 
@@ -174,7 +217,8 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-const NEGATION = /\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable|fail\w*)\b|\bless than \d+%? chance\b/;
+/** A negation that governs the cue right after it ("cannot beat", "is not rising", "less than 20% chance to win"). */
+const NEGATION = /(?:\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable to|fail\w* to|no longer)|\bless than \d+%? chance (?:to|of))\s+(?:[\p{L}'-]+\s+){0,2}$/u;
 const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
 
 /**
@@ -182,20 +226,74 @@ const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
  * clause after "but" outweighs the one before ("losing the race but can still win" → win).
  */
 export function polarity(sentence: string, axis: Axis): number {
+  return assess(sentence, axis).polarity;
+}
+
+/** A sentence's polarity on an axis and the words around its cues (what the cue is said of). */
+interface Assessment {
+  readonly polarity: number;
+  readonly subject: Set<string>;
+}
+
+/** A cue inside a supposition is nobody's assessment: "thinking Chinese models have surpassed", "whether it can win". */
+const SUPPOSED = /\b(?:thinking|believing|assuming|hoping|imagining|if|whether)\b(?:\s+[\p{L}'’-]+){0,6}\s+$/u;
+
+/** A change only forecast or wished for: "would drop", "expected to rise". */
+const HYPOTHETICAL = /\b(?:would|could|might|may|should|expected to|forecast to|projected to|anticipated)\b(?:\s+[\p{L}'’-]+){0,6}\s+$/u;
+
+/**
+ * Content words either side of a cue that name what rises, widens or wins: the subject mostly
+ * comes before ("the gap with the United States narrowing"); a few words after catch the
+ * object ("cannot beat the U.S.") without reaching the next clause's subject.
+ */
+const SUBJECT_BEFORE = 5;
+const SUBJECT_AFTER = 3;
+const NEGATION_WORD = /^(?:not|no|never|cannot|can't|won't|less|unable|fail\w*)$/;
+const ODDS = /\b(?:chances?|probability|odds|likelihood)\b/;
+const LOW_ODDS_AFTER = /^[^.;]{0,80}?\b(?:is|are|was|were|at|put at)\s+(?:currently\s+|now\s+|only\s+|just\s+)?(?:less than|under|below|slim|low|small|remote)\b/;
+const TIME_WORD = /^(?:\d.*|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|week|month|year|today|yesterday)$/;
+
+/**
+ * Polarity of a sentence on an axis: +1, −1 or 0, with the words its deciding cues sit among.
+ * A cue right after a negation flips; the clause after "but" outweighs the one before
+ * ("losing the race but can still win" → win). A question asserts nothing, and a clause with
+ * cues both ways ("rose by 235,000, down from 943,000") is too mixed to count.
+ */
+function assess(sentence: string, axis: Axis): Assessment {
+  const none: Assessment = { polarity: 0, subject: new Set() };
+  if (/\?["”’']?\s*$/.test(sentence)) return none;
   const lower = sentence.toLowerCase();
   const parts = lower.split(CONTRAST);
   let total = 0;
-  parts.forEach((part, i) => {
+  const near: Array<{ sign: number; words: string[] }> = [];
+  for (const [i, part] of parts.entries()) {
     const weight = i === parts.length - 1 && parts.length > 1 ? 2 : 1;
+    const signs = new Set<number>();
     for (const [re, sign] of [[globalOf(axis.up), 1], [globalOf(axis.down), -1]] as const) {
       re.lastIndex = 0;
       for (const m of part.matchAll(re)) {
-        const before = part.slice(Math.max(0, m.index - 24), m.index);
-        total += (NEGATION.test(before) ? -sign : sign) * weight;
+        const before = part.slice(0, m.index);
+        // A cue in quotes is someone's word held at a distance ("asked why he's 'confident'").
+        if (/['‘"“]$/.test(before)) continue;
+        if (axis.measured && HYPOTHETICAL.test(before)) continue;
+        if (SUPPOSED.test(before)) continue;
+        let s = NEGATION.test(before) ? -sign : sign;
+        const after = part.slice(m.index + m[0].length);
+        // "the chance of any firm surpassing them is less than 20%": the odds turn the cue round.
+        if (ODDS.test(before) && LOW_ODDS_AFTER.test(after)) s = -s;
+        total += s * weight;
+        // The negation itself ("less than 20% chance to") is not part of the subject.
+        const lead = before.replace(NEGATION, ' ').trim().split(/\s+/);
+        const words = [...lead.slice(-SUBJECT_BEFORE), ...after.trim().split(/\s+/).slice(0, SUBJECT_AFTER)];
+        signs.add(s);
+        near.push({ sign: s, words });
       }
     }
-  });
-  return Math.sign(total);
+    if (signs.size > 1) return none;
+  }
+  const polarity = Math.sign(total);
+  const subject = new Set(contentTokens(near.filter((n) => n.sign === polarity).flatMap((n) => n.words).join(' ')).filter((t) => !TIME_WORD.test(t) && !NEGATION_WORD.test(t)));
+  return { polarity, subject };
 }
 
 /** Single words of multi-word cues ("falls behind", "ahead of"): not topic terms. */
@@ -230,7 +328,10 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
   const distinctive = (t: string): boolean => specific(t) && (nArticles < 3 || (inArticles.get(t)?.size ?? 0) < nArticles * 0.8);
   for (const axis of AXES) {
     const signed = candidates
-      .map((s) => ({ s, p: polarity(s.text, axis), terms: axisTokens(s, axis) }))
+      .map((s) => {
+        const { polarity: p, subject } = assess(s.text, axis);
+        return { s, p, subject, terms: axisTokens(s, axis) };
+      })
       .filter((x) => x.p !== 0);
     // Bounded: the 60 most central sentences on each side (titles first), so pairs stay few.
     const ups = signed.filter((x) => x.p > 0).slice(0, 60);
@@ -245,10 +346,15 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
           const sb = speakerOf(b.s.text);
           if (!sa || !sb || sa === sb) continue;
         }
+        // The two must say it of the same thing: a word next to one cue is next to the other
+        // ("the gap is widening" / "the gap is narrowing"; not "the rise of Delta" / "last fall").
+        if (![...a.subject].some((t) => b.subject.has(t) && !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t))) continue;
         const shared = [...a.terms].filter((t) => b.terms.has(t) && !isStopword(t) && t.length > 2);
         const nSpecific = shared.filter(specific).length;
         const rare = shared.length === 1 && (df.get(shared[0]!) ?? 0) <= 3;
-        if ((shared.length < 2 && !rare) || (nSpecific === 0 && shared.length < 4)) continue;
+        // Two headlines are each outlet's verdict on the whole story: cues on one subject suffice.
+        const headlines = a.s.heading && b.s.heading && shared.length > 0;
+        if (!headlines && ((shared.length < 2 && !rare) || (nSpecific === 0 && shared.length < 4))) continue;
         const weight = shared.length + nSpecific + jaccard(a.terms, b.terms);
         if (!best || weight > best.weight) best = { a, b, shared: [...shared.filter(specific), ...shared.filter((t) => !specific(t))], weight };
       }
@@ -272,29 +378,42 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
 const MEDIA_WORD = /\b(?:Post|Times|News|Journal|Herald|Tribune|Guardian|Telegraph|Agency|Press|Reuters|Bloomberg|Xinhua|Daily|Gazette|Observer|Economist|Wire|Broadcasting|Television|Radio)\b/;
 const CREDIT = [
   /\b(?:[Aa]ccording to |[Ii]n |[Cc]iting )?(?:a |an )(?:report|interview|article|story|dispatch) (?:by|in|from|with) (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
-  /\b[Ss]peaking to (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
   /\b[Rr]eported by (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
   /\b[Aa]ccording to (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
   /\b(?:[Ii]nterviews?) with (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
-  /\b(?:told|reports?|reported in) (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
+  /\b(?:reports?|reported in) (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
   /(?:^|\.\s)((?:\p{Lu}[\p{L}&.'-]*\s?){1,6}) reported\b/u,
 ];
+
+/**
+ * Outlets known by their initials. Any capitalised acronym would also catch agencies and
+ * companies ("according to the CDC's data"), which are sources of a fact, not of the report.
+ */
+const MEDIA_ACRONYM = new Set([
+  'AFP', 'AP', 'ANSA', 'DPA', 'EFE', 'UPI', 'PTI', 'TASS', 'BBC', 'CNN', 'NPR', 'PBS', 'ABC', 'CBS', 'NBC', 'CNBC', 'MSNBC',
+  'SCMP', 'WSJ', 'NYT', 'FT', 'NHK', 'KBS', 'CCTV', 'CGTN', 'RFI', 'DW', 'ORF', 'RTE', 'ARD', 'ZDF', 'SVT', 'NRK', 'TMZ',
+]);
 
 function outletKey(name: string): string {
   const words = name.replace(/^The\s/, '').split(/\s+/).filter(Boolean);
   return words.length === 1 ? words[0]!.toUpperCase() : words.map((w) => w[0]).join('').toUpperCase();
 }
 
+/** Sentences this close to an article's top credit the whole story, not one detail of it. */
+const CREDIT_LEAD_SENTENCES = 3;
+
 function reportingConflicts(story: PreparedStory): Disagreement[] {
   const credits = new Map<string, { name: string; sentences: StorySentence[]; ids: Set<string> }>();
   for (const s of story.sentences) {
+    // Credit for a detail further down ("JBS produces a quarter of US beef, according to the
+    // Journal") says nothing about who broke the story; "X told CNN" only says where X spoke.
+    if (s.position >= CREDIT_LEAD_SENTENCES && !s.heading) continue;
     for (const re of CREDIT) {
       const m = re.exec(s.text);
       let name = m?.[1]?.replace(/\*/g, '').replace(/[.,;:'’]+\s*$/, '').replace(/\s+(?:on|in|at|that|and|said|reported)$/i, '').trim();
       if (!name) continue;
       name = name.replace(/\s(?:On|In|At|Thursday|Monday|Tuesday|Wednesday|Friday|Saturday|Sunday)\b.*$/, '').trim();
-      const acronym = /^[A-Z]{2,6}$/.test(name);
-      if (!acronym && !MEDIA_WORD.test(name)) continue;
+      if (!MEDIA_ACRONYM.has(name) && !MEDIA_WORD.test(name)) continue;
       const key = outletKey(name);
       const entry = credits.get(key) ?? { name: name.replace(/^The\s/, 'the '), sentences: [], ids: new Set<string>() };
       if (s.articleIds.some((id) => !entry.ids.has(id))) entry.sentences.push(s);
@@ -340,7 +459,8 @@ function speakerContrasts(story: PreparedStory): Disagreement[] {
 
 /** All disagreements of a story, most telling first, at most four. */
 export function findDisagreements(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
-  const all = [...figureConflicts(story, figures), ...reportingConflicts(story), ...assessmentConflicts(story), ...speakerContrasts(story)];
+  const basis = basisConflicts(story).map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text) })) }));
+  const all = [...figureConflicts(story, figures), ...reportingConflicts(story), ...assessmentConflicts(story), ...basis, ...speakerContrasts(story)];
   const seen = new Set<string>();
   return all
     .filter((d) => {
@@ -356,6 +476,7 @@ export function findDisagreements(story: PreparedStory, figures: readonly Locate
 const GENERIC_LABEL_WORDS = new Set([
   'former', 'could', 'would', 'should', 'which', 'about', 'their', 'there', 'still', 'after', 'before', 'while',
   'said', 'says', 'saying', 'other', 'these', 'those', 'where', 'being', 'since', 'because', 'report', 'reported',
+  'stated', 'states', 'currently', 'according', 'added', 'also', 'told', 'noted', 'argued', 'warned',
 ]);
 
 /**
