@@ -43,6 +43,11 @@ test('durations, counts, ratios, versions, dates', () => {
     ['One in five', 'ratio'],
     ['3:1', 'ratio'],
   ]);
+  assert.deepEqual(values('The Senate voted 69-30 to pass it after a 6-3 ruling.'), [
+    ['69-30', 'ratio'],
+    ['6-3', 'ratio'],
+  ]);
+  assert.ok(!values('New COVID-19 rules for the 2021-22 season.').some(([, kind]) => kind === 'ratio'));
   assert.deepEqual(values('OpenAI may ship GPT-5.6 after Qwen 2.5 and v2.'), [
     ['GPT-5.6', 'version'],
     ['Qwen 2.5', 'version'],

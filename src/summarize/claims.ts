@@ -85,6 +85,9 @@ export function citingArticles(sentence: StorySentence, story: PreparedStory): s
   return story.articles.map((a) => a.id).filter((id) => ids.has(id));
 }
 
+/** A sentence that opens by pointing back ("In this context, …", "These firms …") reads poorly alone. */
+const LEANS_ON_CONTEXT = /^(?:But|And|Also|However|This|That|These|Those|Such|It|In (?:this|that) (?:context|case|sense)|In addition|Additionally|Moreover|Furthermore|Meanwhile|Nevertheless)\b/;
+
 /**
  * Picks 3–6 claims (fewer when the story has fewer sentences), skipping sentences already
  * used (the summary) and near-repeats of chosen ones.
@@ -92,7 +95,7 @@ export function citingArticles(sentence: StorySentence, story: PreparedStory): s
 export function pickClaims(story: PreparedStory, exclude: readonly StorySentence[], max = 6): Claim[] {
   const ranked = story.sentences
     .filter((s) => !s.heading && !/[?？]$/.test(s.text) && wordCount(s.text) >= 6)
-    .map((s) => ({ s, score: s.score * (isAttributed(s.text) ? 1.2 : 1) * (/^(?:But|And|Also|However|This|That|It)\b/.test(s.text) ? 0.8 : 1) }))
+    .map((s) => ({ s, score: s.score * (isAttributed(s.text) ? 1.2 : 1) * (LEANS_ON_CONTEXT.test(s.text) ? 0.8 : 1) }))
     .sort((a, b) => b.score - a.score || a.s.position - b.s.position);
   const chosen: StorySentence[] = [];
   const perArticle = new Map<string, number>();

@@ -12,6 +12,9 @@ import { containsNormalized, normalizeForMatch } from './normalize.ts';
 import { cosine, jaccard, prepareStory, vectorOf, type PreparedStory, type StorySentence } from './story-text.ts';
 
 const MAX_FIGURES = 8;
+const MAX_FIGURES_PER_KIND = 5;
+/** Added to a figure's standing per further article that states it (up to four). */
+const CORROBORATION_BONUS = 0.25;
 const MAX_SUMMARY_CHARS = 480;
 
 /** How much a kind of figure tells a reader; bare numbers and dates the least. */
@@ -65,14 +68,28 @@ function locateFigures(story: PreparedStory): LocatedFigure[] {
 
 /** The figures worth listing: one per value, context from its most central sentence. */
 function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): Figure[] {
-  const byValue = new Map<string, { best: LocatedFigure; score: number }>();
+  const byValue = new Map<string, { best: LocatedFigure; score: number; sources: Set<string> }>();
   for (const f of located) {
     const key = normalizeForMatch(f.mention.value);
     const score = KIND_WEIGHT[f.mention.kind] * (0.2 + f.sentence.score);
-    const current = byValue.get(key);
-    if (!current || score > current.score) byValue.set(key, { best: f, score: Math.max(score, current?.score ?? 0) });
+    const current = byValue.get(key) ?? { best: f, score, sources: new Set<string>() };
+    if (score > current.score) Object.assign(current, { best: f, score });
+    f.sentence.articleIds.forEach((id) => current.sources.add(id));
+    byValue.set(key, current);
   }
-  const ranked = [...byValue.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, MAX_FIGURES);
+  // A figure several outlets report is more likely the story's own number than one a single
+  // article mentions in passing (the 69-30 vote over a line item of the bill).
+  const standing = (v: { score: number; sources: Set<string> }): number => v.score * (1 + CORROBORATION_BONUS * Math.min(v.sources.size - 1, 4));
+  const all = [...byValue.entries()].sort((a, b) => standing(b[1]) - standing(a[1]));
+  // No one kind fills the list while others wait: eight line items of a bill would push out
+  // the vote that passed it. Left-over slots go back to the best of the rest.
+  const perKind = new Map<string, number>();
+  const ranked = all.filter(([, v]) => {
+    const n = perKind.get(v.best.mention.kind) ?? 0;
+    perKind.set(v.best.mention.kind, n + 1);
+    return n < MAX_FIGURES_PER_KIND;
+  }).slice(0, MAX_FIGURES);
+  for (const entry of all) if (ranked.length < MAX_FIGURES && !ranked.includes(entry)) ranked.push(entry);
   // Keep the reading order of the story for figures of equal standing: sort chosen by first appearance.
   const order = new Map(story.sentences.map((s, i) => [s, i]));
   ranked.sort((a, b) => order.get(a[1].best.sentence)! - order.get(b[1].best.sentence)!);

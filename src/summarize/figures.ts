@@ -48,6 +48,9 @@ const PATTERNS: Pattern[] = [
   { kind: 'date', re: new RegExp(String.raw`\b(?:${MONTH}\s\d{1,2}(?:st|nd|rd|th)?(?:,?\s\d{4})?|\d{1,2}\s${MONTH}(?:\s\d{4})?|${MONTH}\s\d{4})\b`, 'g') },
   { kind: 'date', re: /\b\d{4}-\d{2}-\d{2}\b|\d{4}年\d{1,2}月(?:\d{1,2}日)?/g },
   { kind: 'ratio', re: new RegExp(String.raw`\b(?:(?:${WORD_NUM}|\d+) (?:in|out of) (?:${WORD_NUM}|\d+)\b|\d+:\d+\b(?!\s?(?:am|pm|a\.m|p\.m)))`, 'gi') },
+  // A vote tally: "voted 69-30", "a 6-3 ruling". Only next to vote words, so "COVID-19" and
+  // "2021-22" stay what they are.
+  { kind: 'ratio', re: /(?<![\p{L}\p{N}-])\d{1,3}-\d{1,3}(?![\p{N}-])(?=\s+(?:vote|margin|majority|decision|ruling|split|tally)\b)|(?<=\b(?:voted|vote of|vote was|passed|approved|rejected|confirmed|ruled|by a|margin of)\s)\d{1,3}-\d{1,3}(?![\p{N}-])/giu },
   { kind: 'version', re: /\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-[A-Za-z]?\d+(?:\.\d+)*[a-z]?\b|\b[A-Z][a-zA-Z]+ \d+\.\d+\b|\bv\d+(?:\.\d+)*\b/g },
   { kind: 'duration', re: new RegExp(String.raw`${QUALIFIER}\b(?:${NUM}|${WORD_NUM}|a few|several)[\s-]${TIME_UNIT}\b`, 'gi') },
   { kind: 'count', re: new RegExp(String.raw`(?:${QUALIFIER.replace('(?:(?:at least', '(?:(?:[Aa]t least|[Mm]ore than|[Nn]early|[Aa]lmost|[Aa]bout|[Oo]ver|[Uu]p to|[Aa]round|[Rr]oughly')})(?:${NUM})(?:\s${SCALE})?\s(?:[a-z][a-z-]+)`, 'g') },
