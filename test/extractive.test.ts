@@ -197,3 +197,15 @@ test('deterministic: the same story twice gives the same draft', () => {
   const articles = fixtureArticles(`${corpora}harbour-fire/`).slice(0, 4);
   assert.deepEqual(summarizeExtractive({ id: 's1', articles }), summarizeExtractive({ id: 's1', articles }));
 });
+
+test('one figure per quantity, in the wording most articles use', () => {
+  const articles: StoryArticle[] = [
+    { id: 'a1', title: 'Killings rise in Norland', text: 'Norland recorded 2,115 homicides in 2025, police said, up 18% on the year before.', url: 'https://news.test/a1' },
+    { id: 'a2', title: 'Norland murder count up', text: 'Police counted 2,115 murders in 2025, a rise of 18%, and 40 more cases are open.', url: 'https://news.test/a2' },
+    { id: 'a3', title: 'Homicide figures published', text: 'The 2025 report lists 2,115 murders across Norland, an increase of 18%.', url: 'https://news.test/a3' },
+  ];
+  const story = summarize(articles);
+  const counts = story.figures.filter((f) => /2,115/.test(f.value));
+  assert.equal(counts.length, 1, JSON.stringify(story.figures));
+  assert.match(counts[0]!.value, /murders/, 'the wording most articles use');
+});

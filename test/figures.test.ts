@@ -77,3 +77,7 @@ test('Chinese durations and numbers that name things', () => {
   ]);
   assert.deepEqual(values('Clips play at 1080p on 5G phones.'), []);
 });
+
+test('a disease name is no version and a spelled-out duration used as an adjective is no figure', () => {
+  assert.deepEqual(values('COVID-19 and SARS-CoV-2 cases saw their biggest one-year increase.'), []);
+});

@@ -7,7 +7,7 @@
 import { ZERO_USAGE, type Figure, type StoryDraft, type StoryInput, type SummarizeResult, type Summarizer } from '../core/types.ts';
 import { pickClaims } from './claims.ts';
 import { findDisagreements, type LocatedFigure } from './disagreements.ts';
-import { findFigures, type FigureKind } from './figures.ts';
+import { findFigures, type FigureKind, type FigureMention } from './figures.ts';
 import { containsNormalized, normalizeForMatch } from './normalize.ts';
 import { cosine, jaccard, prepareStory, vectorOf, type PreparedStory, type StorySentence } from './story-text.ts';
 
@@ -66,12 +66,27 @@ function locateFigures(story: PreparedStory): LocatedFigure[] {
   return out;
 }
 
+/** Bare years rank below every other figure. */
+const BARE_YEAR_WEIGHT = 0.15;
+
+function isBareYear(f: FigureMention): boolean {
+  return f.kind === 'date' && /^\d{4}$/.test(f.value);
+}
+
+/** Figures that state one value of one kind of quantity share this key; the qualifier is part of it. */
+function sameFigureKey(f: FigureMention): string | undefined {
+  if (f.normalized === undefined) return undefined;
+  const qualifier = /^[^\d$€£¥₩₹]*/.exec(f.value)?.[0]?.trim().toLowerCase() ?? '';
+  const unit = f.kind === 'count' || f.kind === 'number' ? 'n' : `${f.kind}:${f.unit ?? ''}`;
+  return `${unit}|${qualifier}|${f.normalized}`;
+}
+
 /** The figures worth listing: one per value, context from its most central sentence. */
 function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): Figure[] {
   const byValue = new Map<string, { best: LocatedFigure; score: number; sources: Set<string> }>();
   for (const f of located) {
     const key = normalizeForMatch(f.mention.value);
-    const score = KIND_WEIGHT[f.mention.kind] * (0.2 + f.sentence.score);
+    const score = (isBareYear(f.mention) ? BARE_YEAR_WEIGHT : KIND_WEIGHT[f.mention.kind]) * (0.2 + f.sentence.score);
     const current = byValue.get(key) ?? { best: f, score, sources: new Set<string>() };
     if (score > current.score) Object.assign(current, { best: f, score });
     f.sentence.articleIds.forEach((id) => current.sources.add(id));
@@ -79,8 +94,20 @@ function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): F
   }
   // A figure several outlets report is more likely the story's own number than one a single
   // article mentions in passing (the 69-30 vote over a line item of the bill).
-  const standing = (v: { score: number; sources: Set<string> }): number => v.score * (1 + CORROBORATION_BONUS * Math.min(v.sources.size - 1, 4));
-  const all = [...byValue.entries()].sort((a, b) => standing(b[1]) - standing(a[1]));
+  // A year every article mentions ("in 2020") is the story's setting, not its news.
+  const standing = (v: { best: LocatedFigure; score: number; sources: Set<string> }): number =>
+    v.score * (isBareYear(v.best.mention) ? 1 : 1 + CORROBORATION_BONUS * Math.min(v.sources.size - 1, 4));
+  // One line per quantity: "21,570 homicides" and "21,570 murders" are one figure, listed in
+  // the wording most articles use.
+  const seen = new Set<string>();
+  const all = [...byValue.entries()]
+    .sort((a, b) => standing(b[1]) - standing(a[1]))
+    .filter(([key, v]) => {
+      const same = sameFigureKey(v.best.mention) ?? key;
+      if (seen.has(same)) return false;
+      seen.add(same);
+      return true;
+    });
   // No one kind fills the list while others wait: eight line items of a bill would push out
   // the vote that passed it. Left-over slots go back to the best of the rest.
   const perKind = new Map<string, number>();

@@ -171,6 +171,8 @@ export function findFigures(sentence: string): FigureMention[] {
       let start = m.index + (m[0].length - m[0].trimStart().length);
       // "will one day be", "one day soon", "at one time": idioms, not durations.
       if (kind === 'duration' && /^(?:one|a|some) (?:day|time)$/i.test(value)) continue;
+      // "its biggest one-year increase": a spelled-out duration used as an adjective measures nothing.
+      if (kind === 'duration' && new RegExp(`^(?:${WORD_NUM}|a few|several)-`, 'i').test(value)) continue;
       if (kind === 'count') {
         const noun = /\s([a-z][a-z-]+)$/.exec(value)?.[1] ?? '';
         // Counted things are plural ("12 people", "1,479 articles"); "31 league games" is an
@@ -181,6 +183,8 @@ export function findFigures(sentence: string): FigureMention[] {
         }
       }
       if (kind === 'version' && !/\d/.test(value)) continue;
+      // A disease's name, not a version: "COVID-19", "SARS-CoV-2".
+      if (kind === 'version' && /^(?:COVID|SARS|MERS|H\d+N\d+)/i.test(value)) continue;
       // "some" as a qualifier only matters before a number; drop a qualifier that got glued to
       // a word-number-less match.
       const end = start + value.length;
