@@ -11,7 +11,7 @@
 import type { Disagreement, Position } from '../core/types.ts';
 import { speakerOf } from './claims.ts';
 import { basisConflicts } from './disagreement-basis.ts';
-import { figureRole, rangesConflict, valueRange, type ValueRange } from './figure-range.ts';
+import { figureClass, figureRole, rangesConflict, valueRange, type ValueRange } from './figure-range.ts';
 import type { FigureMention } from './figures.ts';
 import { contentTokens, isStopword } from './normalize.ts';
 import { jaccard, type PreparedStory, type StorySentence } from './story-text.ts';
@@ -96,10 +96,6 @@ interface FigureConflict {
   readonly sides: [LocatedFigure[], LocatedFigure[]];
 }
 
-function classKey(f: FigureMention): string {
-  return f.kind === 'count' || f.kind === 'number' ? 'n' : f.kind === 'duration' ? `time:${f.unit ?? ''}` : `${f.kind}:${f.unit ?? ''}`;
-}
-
 function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
   const ranged = new Map<LocatedFigure, ValueRange>();
   for (const f of figures) {
@@ -110,7 +106,7 @@ function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]
   // that also gives a value compatible with the other side ("3 then 6 months") is not at odds.
   const statedBy = new Map<string, Array<{ cls: string; range: ValueRange }>>();
   for (const [f, range] of ranged) {
-    for (const id of f.sentence.articleIds) (statedBy.get(id) ?? statedBy.set(id, []).get(id)!).push({ cls: classKey(f.mention), range });
+    for (const id of f.sentence.articleIds) (statedBy.get(id) ?? statedBy.set(id, []).get(id)!).push({ cls: figureClass(f.mention), range });
   }
   const states = (id: string, cls: string, range: ValueRange): boolean =>
     statedBy.get(id)?.some((s) => s.cls === cls && !rangesConflict(s.range, range)) ?? false;
@@ -120,7 +116,7 @@ function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]
   const buckets = new Map<string, LocatedFigure[]>();
   for (const f of usable) {
     for (const w of quantityWords(f.mention)) {
-      const key = `${classKey(f.mention)}|${w}`;
+      const key = `${figureClass(f.mention)}|${w}`;
       const bucket = buckets.get(key) ?? buckets.set(key, []).get(key)!;
       if (bucket.length < MAX_BUCKET) bucket.push(f);
     }
@@ -181,7 +177,7 @@ function figureConflicts(story: PreparedStory, figures: readonly LocatedFigure[]
       }
       const seen = new Set<string>();
       return [...bySentence]
-        .map(([sentence, ids]) => ({ text: clip(sentence.text), articleIds: [...ids].filter((id) => !seen.has(id)) }))
+        .map(([sentence, ids]) => ({ text: sentence.text, articleIds: [...ids].filter((id) => !seen.has(id)) }))
         .filter((p) => {
           p.articleIds.forEach((id) => seen.add(id));
           return p.articleIds.length > 0;
@@ -220,14 +216,6 @@ function globalOf(re: RegExp): RegExp {
 /** A negation that governs the cue right after it ("cannot beat", "is not rising", "less than 20% chance to win"). */
 const NEGATION = /(?:\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable to|fail\w* to|no longer)|\bless than \d+%? chance (?:to|of))\s+(?:[\p{L}'-]+\s+){0,2}$/u;
 const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
-
-/**
- * Polarity of a sentence on an axis: +1, −1 or 0. A cue right after a negation flips; the
- * clause after "but" outweighs the one before ("losing the race but can still win" → win).
- */
-export function polarity(sentence: string, axis: Axis): number {
-  return assess(sentence, axis).polarity;
-}
 
 /** A sentence's polarity on an axis and the words around its cues (what the cue is said of). */
 interface Assessment {
@@ -365,8 +353,8 @@ function assessmentConflicts(story: PreparedStory): Disagreement[] {
     out.push({
       about,
       positions: [
-        { text: clip(best.a.s.text), articleIds: [...best.a.s.articleIds] },
-        { text: clip(best.b.s.text), articleIds: [...best.b.s.articleIds] },
+        { text: best.a.s.text, articleIds: [...best.a.s.articleIds] },
+        { text: best.b.s.text, articleIds: [...best.b.s.articleIds] },
       ],
     });
   }
@@ -430,7 +418,7 @@ function reportingConflicts(story: PreparedStory): Disagreement[] {
     {
       about: 'Who reported it',
       // One line per wording: each position's text must be what its cited articles say.
-      positions: entries.flatMap((e) => e.sentences.slice(0, 3).map((s) => ({ text: clip(s.text), articleIds: [...s.articleIds] }))),
+      positions: entries.flatMap((e) => e.sentences.slice(0, 3).map((s) => ({ text: s.text, articleIds: [...s.articleIds] }))),
     },
   ];
 }
@@ -448,8 +436,8 @@ function speakerContrasts(story: PreparedStory): Disagreement[] {
     out.push({
       about: `${left} vs ${right}`,
       positions: [
-        { text: clip(m[1]!.trim()), articleIds: [...s.articleIds] },
-        { text: clip(m[2]!.trim()), articleIds: [...s.articleIds] },
+        { text: m[1]!.trim(), articleIds: [...s.articleIds] },
+        { text: m[2]!.trim(), articleIds: [...s.articleIds] },
       ],
     });
     if (out.length >= 1) break;
@@ -459,8 +447,9 @@ function speakerContrasts(story: PreparedStory): Disagreement[] {
 
 /** All disagreements of a story, most telling first, at most four. */
 export function findDisagreements(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
-  const basis = basisConflicts(story).map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text) })) }));
-  const all = [...figureConflicts(story, figures), ...reportingConflicts(story), ...assessmentConflicts(story), ...basis, ...speakerContrasts(story)];
+  const found = [...figureConflicts(story, figures), ...reportingConflicts(story), ...assessmentConflicts(story), ...basisConflicts(story), ...speakerContrasts(story)];
+  // Positions are quoted whole up to a length, then cut at a word.
+  const all = found.map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text) })) }));
   const seen = new Set<string>();
   return all
     .filter((d) => {

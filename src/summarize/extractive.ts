@@ -7,6 +7,7 @@
 import { ZERO_USAGE, type Figure, type StoryDraft, type StoryInput, type SummarizeResult, type Summarizer } from '../core/types.ts';
 import { pickClaims } from './claims.ts';
 import { findDisagreements, type LocatedFigure } from './disagreements.ts';
+import { figureClass } from './figure-range.ts';
 import { findFigures, type FigureKind, type FigureMention } from './figures.ts';
 import { containsNormalized, normalizeForMatch } from './normalize.ts';
 import { cosine, jaccard, prepareStory, vectorOf, type PreparedStory, type StorySentence } from './story-text.ts';
@@ -77,8 +78,7 @@ function isBareYear(f: FigureMention): boolean {
 function sameFigureKey(f: FigureMention): string | undefined {
   if (f.normalized === undefined) return undefined;
   const qualifier = /^[^\d$€£¥₩₹]*/.exec(f.value)?.[0]?.trim().toLowerCase() ?? '';
-  const unit = f.kind === 'count' || f.kind === 'number' ? 'n' : `${f.kind}:${f.unit ?? ''}`;
-  return `${unit}|${qualifier}|${f.normalized}`;
+  return `${figureClass(f)}|${qualifier}|${f.normalized}`;
 }
 
 /** The figures worth listing: one per value, context from its most central sentence. */

@@ -42,6 +42,11 @@ export function valueRange(f: FigureMention): ValueRange | undefined {
   return { low: v - slack, high: v + slack };
 }
 
+/** Which figures can be compared at all: counts with counts, months with months, euros with euros. */
+export function figureClass(f: FigureMention): string {
+  return f.kind === 'count' || f.kind === 'number' ? 'n' : `${f.kind}:${f.unit ?? ''}`;
+}
+
 /** True when no value satisfies both ranges. */
 export function rangesConflict(a: ValueRange, b: ValueRange): boolean {
   return a.high < b.low || b.high < a.low;
@@ -75,12 +80,16 @@ export function figureRole(f: FigureMention): FigureRole {
   if (BASELINE.test(before)) return 'baseline';
   if (EXPECTED.test(before)) return 'expected';
   // "870,000 jobs expected": the forecast named right after the value.
-  const after = f.sentence.slice(f.sentence.indexOf(f.value) + f.value.length, f.sentence.indexOf(f.value) + f.value.length + 24);
-  if (/^\s*(?:\w+\s)?(?:expected|forecast|predicted|anticipated)\b/i.test(after)) return 'expected';
+  if (/^\s*(?:\w+\s)?(?:expected|forecast|predicted|anticipated)\b/i.test(textAfter(f, 24))) return 'expected';
   return 'reported';
 }
 
 function textBefore(f: FigureMention, chars: number): string {
   const at = f.sentence.indexOf(f.value);
   return at < 0 ? '' : f.sentence.slice(Math.max(0, at - chars), at);
+}
+
+function textAfter(f: FigureMention, chars: number): string {
+  const at = f.sentence.indexOf(f.value);
+  return at < 0 ? '' : f.sentence.slice(at + f.value.length, at + f.value.length + chars);
 }

@@ -33,6 +33,8 @@ const CURRENCY_SYMBOL = String.raw`(?:US\$|HK\$|A\$|C\$|S\$|R\$|[$€£¥₩₹]
 const CURRENCY_WORD = String.raw`(?:dollars?|euros?|yuan|renminbi|pounds?(?: sterling)?|yen|won|rupees?|francs?|USD|EUR|CNY|RMB|GBP|JPY)\b`;
 const TIME_UNIT = String.raw`(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|quarters?)`;
 const TIME_UNIT_RE = new RegExp(TIME_UNIT, 'i');
+/** "one-year", "two-week": a spelled-out duration written as an adjective. */
+const ADJECTIVE_DURATION = new RegExp(`^(?:${WORD_NUM}|a few|several)-`, 'i');
 const MONTH = String.raw`(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?`;
 
 interface Pattern {
@@ -172,7 +174,7 @@ export function findFigures(sentence: string): FigureMention[] {
       // "will one day be", "one day soon", "at one time": idioms, not durations.
       if (kind === 'duration' && /^(?:one|a|some) (?:day|time)$/i.test(value)) continue;
       // "its biggest one-year increase": a spelled-out duration used as an adjective measures nothing.
-      if (kind === 'duration' && new RegExp(`^(?:${WORD_NUM}|a few|several)-`, 'i').test(value)) continue;
+      if (kind === 'duration' && ADJECTIVE_DURATION.test(value)) continue;
       if (kind === 'count') {
         const noun = /\s([a-z][a-z-]+)$/.exec(value)?.[1] ?? '';
         // Counted things are plural ("12 people", "1,479 articles"); "31 league games" is an
