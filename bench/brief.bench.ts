@@ -6,9 +6,9 @@
  */
 import { silentLogger } from '../src/core/log.ts';
 import type { Article, Topic } from '../src/core/types.ts';
-import { buildBrief } from '../src/pipeline/brief.ts';
-import { clusterArticles } from '../src/pipeline/cluster.ts';
-import { ExtractiveSummarizer } from '../src/summarize/extractive.ts';
+import { buildBrief } from '../src/brief/index.ts';
+import { clusterArticles } from '../src/brief/cluster/index.ts';
+import { ExtractiveSummarizer } from '../src/brief/summarize/extractive.ts';
 import { tokenize } from '../src/text/tokenize.ts';
 import { bcubed, measure, median } from './measure.ts';
 import { generateCorpus } from './synthetic.ts';

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { clusterArticles, type ClusterDoc } from '../src/pipeline/cluster.ts';
-import { isNearDuplicate } from '../src/pipeline/dedupe.ts';
+import { clusterArticles, type ClusterDoc } from '../src/brief/cluster/index.ts';
+import { isNearDuplicate } from '../src/collect/dedupe.ts';
 import { tokenize } from '../src/text/tokenize.ts';
 import { bcubed, measure, median } from './measure.ts';
 import { generateCorpus } from './synthetic.ts';

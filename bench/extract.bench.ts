@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from '../src/pipeline/extract-dom.ts';
-import { extractFromHtml, extractFromText, htmlToText } from '../src/pipeline/extract.ts';
+import { parseDocument } from '../src/collect/pages/dom.ts';
+import { extractFromHtml, extractFromText, htmlToText } from '../src/collect/pages/index.ts';
 import { measure, median } from './measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 import iconv from 'iconv-lite';
 
-import { parseFeed } from '../src/sources/feed.ts';
+import { parseFeed } from '../src/collect/feeds/index.ts';
 import { measure, median } from './measure.ts';
 
 const RUNS = 5;

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { Agent } from 'undici';
-import { HttpClient } from '../src/sources/fetch.ts';
+import { HttpClient } from '../src/collect/http/client.ts';
 import { measure, median } from './measure.ts';
 
 const RUNS = 3;

@@ -7,11 +7,12 @@
  * Run: node --import tsx --expose-gc bench/llm-tokens.bench.ts
  */
 import type { StoryArticle, StoryInput } from '../src/core/types.ts';
-import { selectEvidence } from '../src/summarize/evidence.ts';
-import { ExtractiveSummarizer } from '../src/summarize/extractive.ts';
-import { LlmSummarizer, OpenAiJsonChat } from '../src/summarize/llm.ts';
-import { escapeAttribute, escapeForFence, storyOutputSchema } from '../src/summarize/llm-json.ts';
-import { defaultPrompts } from '../src/summarize/prompts.ts';
+import { selectEvidence } from '../src/brief/summarize/evidence.ts';
+import { ExtractiveSummarizer } from '../src/brief/summarize/extractive.ts';
+import { LlmSummarizer } from '../src/brief/summarize/llm.ts';
+import { OpenAiJsonChat } from '../src/llm/openai.ts';
+import { escapeAttribute, escapeForFence, storyOutputSchema } from '../src/llm/json.ts';
+import { defaultPrompts } from '../src/llm/prompts.ts';
 import { countTokens, fencedArticleIds, startFakeOpenAi, userPrompt } from '../test/fakes/openai.ts';
 import { measure, median } from './measure.ts';
 import { prng } from './synthetic.ts';

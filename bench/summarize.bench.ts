@@ -6,9 +6,9 @@
  * tokenization pass over the same text.
  */
 import type { StoryArticle } from '../src/core/types.ts';
-import { verifyStory } from '../src/pipeline/verify.ts';
-import { summarizeExtractive } from '../src/summarize/extractive.ts';
-import { contentTokens } from '../src/summarize/normalize.ts';
+import { verifyStory } from '../src/brief/verify.ts';
+import { summarizeExtractive } from '../src/brief/summarize/extractive.ts';
+import { contentTokens } from '../src/text/normalize.ts';
 import { measure, median } from './measure.ts';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run sees the same corpus. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { answerQuestion, type AnswerSource } from '../src/answer/answer.ts';
+import { answerQuestion, type AnswerSource } from '../src/answer/index.ts';
 import { retrievePassages } from '../src/answer/retrieve.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { startFakeOpenAi, systemPrompt, userPrompt, type FakeOpenAi } from './fakes/openai.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalizeUrl } from '../src/pipeline/canonical-url.ts';
+import { canonicalizeUrl } from '../src/collect/canonical-url.ts';
 
 const same: Array<[string, string]> = [
   ['https://www.example.com/news/story#comments', 'https://example.com/news/story'],

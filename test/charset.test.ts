@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 
 import iconv from 'iconv-lite';
 
-import { decodeBody, normaliseCharset } from '../src/sources/charset.ts';
+import { decodeBody, normaliseCharset } from '../src/collect/charset.ts';
 
 const encode = (text: string, charset: string): Uint8Array => new Uint8Array(iconv.encode(text, charset));
 const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));

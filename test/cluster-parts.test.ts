@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { anchorFactor, timeAnchors } from '../src/pipeline/cluster-anchors.ts';
-import { splitIncoherent } from '../src/pipeline/cluster-split.ts';
-import { buildVectors, pairOverlap } from '../src/pipeline/cluster-vectors.ts';
+import { anchorFactor, timeAnchors } from '../src/brief/cluster/anchors.ts';
+import { splitIncoherent } from '../src/brief/cluster/split.ts';
+import { buildVectors, pairOverlap } from '../src/brief/cluster/vectors.ts';
 
 test('time anchors: weekdays and months, not the verb "may" or the word "march"', () => {
   const a = timeAnchors('Dockers walked out on Wednesday. The union may march again; the vote is May 12, and Oct. 3 is next.');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { clusterArticles, type ClusterDoc } from '../src/pipeline/cluster.ts';
+import { clusterArticles, type ClusterDoc } from '../src/brief/cluster/index.ts';
 import { generateCorpus } from '../bench/synthetic.ts';
 import { bcubed } from '../bench/measure.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compileMatcher, loadSettings, parseConfigText, readEnv } from '../src/config/load.ts';
-import { parseSince } from '../src/config/window.ts';
+import { parseSince } from '../src/core/window.ts';
 import { ConfigError, UsageError } from '../src/core/errors.ts';
 
 const now = new Date('2026-11-23T09:00:00Z');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { contentHash, estimatedJaccard, isNearDuplicate, normalizeForHash, signature } from '../src/pipeline/dedupe.ts';
+import { contentHash, estimatedJaccard, isNearDuplicate, normalizeForHash, signature } from '../src/collect/dedupe.ts';
 
 // Fixture articles written for these tests.
 const BODY = [

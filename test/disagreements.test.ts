@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StoryArticle } from '../src/core/types.ts';
-import { verifyStory } from '../src/pipeline/verify.ts';
-import { summarizeExtractive } from '../src/summarize/extractive.ts';
+import { verifyStory } from '../src/brief/verify.ts';
+import { summarizeExtractive } from '../src/brief/summarize/extractive.ts';
 
 function article(id: string, title: string, text: string): StoryArticle {
   return { id, title, text, url: `https://news.test/${id}` };

@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { extractFromHtml, extractFromText, htmlToText, removeFurniture, toIsoDate } from '../src/pipeline/extract.ts';
-import type { ExtractedArticle } from '../src/pipeline/extract.ts';
+import { extractFromHtml, extractFromText, htmlToText, removeFurniture, toIsoDate } from '../src/collect/pages/index.ts';
+import type { ExtractedArticle } from '../src/collect/pages/index.ts';
 import { CORPUS_MUST_NEVER_APPEAR } from './helpers/corpus.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -7,13 +7,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Story, StoryArticle, StoryInput } from '../src/core/types.ts';
-import { verifyStory } from '../src/pipeline/verify.ts';
-import { ExtractiveSummarizer, summarizeExtractive } from '../src/summarize/extractive.ts';
-import { normalizeForMatch } from '../src/summarize/normalize.ts';
+import { verifyStory } from '../src/brief/verify.ts';
+import { ExtractiveSummarizer, summarizeExtractive } from '../src/brief/summarize/extractive.ts';
+import { normalizeForMatch } from '../src/text/normalize.ts';
 
 const chinaDir = fileURLToPath(new URL('../../shared/corpus/china-ai/', import.meta.url));
 const corpora = fileURLToPath(new URL('./fixtures/corpora/', import.meta.url));
-const extractPath = fileURLToPath(new URL('../src/pipeline/extract.ts', import.meta.url));
+const extractPath = fileURLToPath(new URL('../src/collect/pages/index.ts', import.meta.url));
 
 type Extract = (raw: string, options: { format: 'text' }) => { title: string; text: string };
 

@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { BriefbotError } from '../src/core/errors.ts';
-import { parseFeed, type ParsedFeed } from '../src/sources/feed.ts';
-import { toPlainText } from '../src/sources/feed-text.ts';
+import { parseFeed, type ParsedFeed } from '../src/collect/feeds/index.ts';
+import { toPlainText } from '../src/collect/feeds/text.ts';
 
 const SUITE = new URL('../../shared/eval/feeds/', import.meta.url);
 const MANIFEST = new URL('manifest.jsonl', SUITE);

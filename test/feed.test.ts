@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
 import { BriefbotError } from '../src/core/errors.ts';
-import { looksLikeFeed, parseFeed } from '../src/sources/feed.ts';
-import { normaliseFeedDate } from '../src/sources/feed-dates.ts';
+import { looksLikeFeed, parseFeed } from '../src/collect/feeds/index.ts';
+import { normaliseFeedDate } from '../src/collect/feeds/dates.ts';
 
 const NOW = new Date('2026-11-23T00:00:00Z');
 const fixture = (name: string): Buffer => readFileSync(new URL(`fixtures/feeds/${name}`, import.meta.url));

@@ -11,7 +11,7 @@ import { Readable, Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { FetchError } from '../src/core/errors.ts';
 import { createLogger } from '../src/core/log.ts';
-import { DEFAULT_USER_AGENT, HttpClient, type HttpClientOptions } from '../src/sources/fetch.ts';
+import { DEFAULT_USER_AGENT, HttpClient, type HttpClientOptions } from '../src/collect/http/client.ts';
 import { startHttpServer, type FakeHttpServer } from './fakes/http-server.ts';
 
 let server: FakeHttpServer;

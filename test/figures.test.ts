@@ -1,8 +1,8 @@
 /** Figures and sentences: what the extractive summarizer sees in a sentence. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findFigures } from '../src/summarize/figures.ts';
-import { splitSentences } from '../src/summarize/sentences.ts';
+import { findFigures } from '../src/brief/summarize/figures.ts';
+import { splitSentences } from '../src/text/sentences.ts';
 
 const values = (s: string) => findFigures(s).map((f) => [f.value, f.kind]);
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Brief } from '../src/core/types.ts';
-import { unescapeFromFence } from '../src/summarize/llm-json.ts';
+import { unescapeFromFence } from '../src/llm/json.ts';
 import { startFakeOpenAi, userPrompt, type ChatRequestBody, type FakeOpenAi } from './fakes/openai.ts';
 import { repoRoot, runCli, tempDir } from './helpers/cli.ts';
 

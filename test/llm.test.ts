@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ConfigError } from '../src/core/errors.ts';
 import type { StoryArticle, StoryInput } from '../src/core/types.ts';
-import { verifyStory } from '../src/pipeline/verify.ts';
+import { verifyStory } from '../src/brief/verify.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
-import { ExtractiveSummarizer } from '../src/summarize/extractive.ts';
-import { LlmSummarizer, type LlmOptions } from '../src/summarize/llm.ts';
-import { parsePrompt } from '../src/summarize/prompts.ts';
+import { ExtractiveSummarizer } from '../src/brief/summarize/extractive.ts';
+import { LlmSummarizer, type LlmOptions } from '../src/brief/summarize/llm.ts';
+import { parsePrompt } from '../src/llm/prompts.ts';
 import { fencedArticleIds, startFakeOpenAi, systemPrompt, userPrompt, type FakeOpenAi } from './fakes/openai.ts';
 
 // Fixture articles written for these tests (one story, three outlets, one hostile).

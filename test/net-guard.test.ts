@@ -12,7 +12,7 @@ import {
   guardedLookup,
   isAllowed,
   parseAllowList,
-} from '../src/sources/net-guard.ts';
+} from '../src/collect/http/net-guard.ts';
 
 describe('addressRefusal', () => {
   test('public unicast addresses pass', () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { BriefService } from '../src/app/service.ts';
+import type { BriefService } from '../src/core/service.ts';
 import { outboxKey } from '../src/store/sqlite/chat.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { startHarness, testTopics } from './helpers/slack-serve.ts';

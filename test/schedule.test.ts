@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { BriefService } from '../src/app/service.ts';
+import type { BriefService } from '../src/core/service.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import { checkSchedule, nextRun, previousRun } from '../src/schedule/cron.ts';
 import { FakeSlack } from './fakes/slack.ts';

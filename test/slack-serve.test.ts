@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { BriefService } from '../src/app/service.ts';
+import type { BriefService } from '../src/core/service.ts';
 import { briefMessages } from '../src/chat/slack/blocks.ts';
 import { outboxKey } from '../src/store/sqlite/chat.ts';
 import { sendSigned, slashCommandBody, threadMessageEvent, waitFor } from './fakes/slack.ts';

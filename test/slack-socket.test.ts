@@ -1,11 +1,11 @@
 /** Socket Mode: the real Bolt socket client against the fake apps.connections.open and websocket. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createBriefService } from '../src/app/briefs.ts';
+import { createBriefService } from '../src/app/brief-service.ts';
 import { SlackAdapter } from '../src/chat/slack/adapter.ts';
 import { readEnv } from '../src/config/load.ts';
 import { silentLogger } from '../src/core/log.ts';
-import { startServe } from '../src/serve/serve.ts';
+import { startServe } from '../src/cli/serve-host.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { FakeSlack, waitFor } from './fakes/slack.ts';
 import { testTopics } from './helpers/slack-serve.ts';

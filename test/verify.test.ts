@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StoryArticle, StoryDraft } from '../src/core/types.ts';
-import { verifyStory } from '../src/pipeline/verify.ts';
+import { verifyStory } from '../src/brief/verify.ts';
 
 const articles: StoryArticle[] = [
   {

@@ -4,7 +4,7 @@
  * covers (IDF-weighted share of the question's terms), which is what decides whether the
  * sources answer the question at all: a term no source contains weighs the most.
  */
-import { splitSentences } from '../summarize/sentences.ts';
+import { splitSentences } from '../text/sentences.ts';
 import { tokenize } from '../text/tokenize.ts';
 
 export interface RetrievalSource {

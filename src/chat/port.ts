@@ -3,7 +3,7 @@
  * back. Slack and Discord each implement it inside chat/<platform>/; the core (router,
  * scheduler, outbox) never imports a chat SDK.
  */
-import type { Answer } from '../app/service.ts';
+import type { Answer } from '../core/service.ts';
 import type { StoredBrief } from '../store/port.ts';
 
 /** Opaque channel address: "slack:C0123ABCD" or "discord:123456789012345678". */

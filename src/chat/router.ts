@@ -3,8 +3,8 @@
  * thread mean, whatever the chat platform. Adapters parse their payloads into the port's
  * CommandRequest/ThreadMessage and render the CommandReply/Answer this returns.
  */
-import type { Answer, BriefService } from '../app/service.ts';
-import { isWindow } from '../config/window.ts';
+import type { Answer, BriefService } from '../core/service.ts';
+import { isWindow } from '../core/window.ts';
 import { oneLine, UnknownTopicError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';

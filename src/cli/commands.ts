@@ -1,13 +1,13 @@
 /**
  * The CLI commands other than serve: thin shells over the brief service and collect.
  */
-import { parseSince } from '../config/window.ts';
+import { parseSince } from '../core/window.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Topic } from '../core/types.ts';
 import { renderBrief, type OutputFormat } from '../render/index.ts';
 import { emptyBriefLine } from '../render/view.ts';
 import { nextRun } from '../schedule/cron.ts';
-import { collectTopics, type CollectReport, type SourceReport } from '../sources/collect.ts';
+import { collectTopics, type CollectReport, type SourceReport } from '../collect/index.ts';
 import { SqliteChatRepo } from '../store/sqlite/chat.ts';
 import type { CliContext } from './context.ts';
 

@@ -2,10 +2,10 @@
  * What every CLI command gets from the composition root (cli/main.ts): settings parsed once,
  * the open store, the brief service, a logger and the output streams.
  */
-import type { BriefService } from '../app/service.ts';
+import type { BriefService } from '../core/service.ts';
 import type { Settings } from '../config/load.ts';
 import type { Logger } from '../core/log.ts';
-import type { HttpClient } from '../sources/fetch.ts';
+import type { HttpClient } from '../collect/http/client.ts';
 import type { SqliteStore } from '../store/sqlite/index.ts';
 
 export interface CliContext {

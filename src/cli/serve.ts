@@ -8,7 +8,7 @@ import type { EnvSettings } from '../config/load.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
-import { startServe, type HttpRoute } from '../serve/serve.ts';
+import { startServe, type HttpRoute } from './serve-host.ts';
 import type { CliContext } from './context.ts';
 
 export const NO_PLATFORM_MESSAGE =
@@ -44,7 +44,7 @@ export function slackFromEnv(env: EnvSettings, logger: Logger): SlackAdapter | u
 async function discordFactory(env: EnvSettings, logger: Logger, topics?: () => readonly Topic[]): Promise<ChatAdapter | undefined> {
   const { token, applicationId, guildId } = env.discord;
   if (token === undefined && applicationId === undefined && guildId === undefined) return undefined;
-  const { discordFromEnv } = await import('../chat/discord/from-env.ts');
+  const { discordFromEnv } = await import('./discord-env.ts');
   return discordFromEnv(env, logger, topics ?? (() => []));
 }
 

@@ -3,7 +3,7 @@
  * in config/load.ts; everything else receives typed values.
  */
 import { z } from 'zod';
-import { isWindow } from './window.ts';
+import { isWindow } from '../core/window.ts';
 
 const topicId = z
   .string()

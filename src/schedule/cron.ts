@@ -7,7 +7,7 @@
  * falls within the catch-up window.
  */
 import { createTask, parse, validate, type ScheduledTask, type TaskContext } from 'node-cron';
-import type { BriefService } from '../app/service.ts';
+import type { BriefService } from '../core/service.ts';
 import { ConfigError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { ScheduleSpec, Topic } from '../core/types.ts';

@@ -14,7 +14,7 @@
  * Retry-After pauses that channel only.
  */
 import { randomUUID } from 'node:crypto';
-import type { BriefService } from '../app/service.ts';
+import type { BriefService } from '../core/service.ts';
 import type { ChatAdapter, PostedBrief } from '../chat/port.ts';
 import { ChatDeliveryError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';

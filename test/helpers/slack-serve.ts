@@ -5,14 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBriefService } from '../../src/app/briefs.ts';
-import type { BriefService } from '../../src/app/service.ts';
+import { createBriefService } from '../../src/app/brief-service.ts';
+import type { BriefService } from '../../src/core/service.ts';
 import { SlackAdapter } from '../../src/chat/slack/adapter.ts';
 import { readEnv, toTopic } from '../../src/config/load.ts';
 import { topicSchema } from '../../src/config/schema.ts';
 import { silentLogger, type Logger } from '../../src/core/log.ts';
 import type { Topic } from '../../src/core/types.ts';
-import { startServe, type ServeHandle, type ServeOptions } from '../../src/serve/serve.ts';
+import { startServe, type ServeHandle, type ServeOptions } from '../../src/cli/serve-host.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
 import { FakeSlack } from '../fakes/slack.ts';
 

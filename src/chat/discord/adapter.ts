@@ -20,7 +20,7 @@ import {
   type MessageCreateOptions,
   type SendableChannels,
 } from 'discord.js';
-import type { Answer } from '../../app/service.ts';
+import type { Answer } from '../../core/service.ts';
 import { ConfigError, oneLine } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Topic } from '../../core/types.ts';

@@ -6,7 +6,7 @@
  * refused and never cut silently. Article text is escaped; links are shown in full.
  */
 import type { APIEmbed } from 'discord.js';
-import type { Answer } from '../../app/service.ts';
+import type { Answer } from '../../core/service.ts';
 import type { Brief, BriefArticle, Story } from '../../core/types.ts';
 import { packInOrder } from '../pack.ts';
 import { clip, escapeText, showUrl } from './escape.ts';

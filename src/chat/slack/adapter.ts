@@ -7,7 +7,7 @@
 import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type RespondFn } from '@slack/bolt';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Answer } from '../../app/service.ts';
+import type { Answer } from '../../core/service.ts';
 import { ConfigError, oneLine } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { StoredBrief } from '../../store/port.ts';

@@ -5,7 +5,7 @@
  * text at 3,000 characters: long content is split across blocks, and blocks beyond a
  * message's share continue in further messages that the adapter posts in the brief's thread.
  */
-import type { Answer } from '../../app/service.ts';
+import type { Answer } from '../../core/service.ts';
 import type { Brief, SourceHealth, Story } from '../../core/types.ts';
 import { citeMarks, emptyBriefLine, formatWindow, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
 import { packInOrder } from '../pack.ts';

@@ -1,0 +1,162 @@
+/**
+ * Follow-up answers over a brief's sources: retrieve passages (BM25), then either quote the
+ * best ones (offline) or ask the LLM for an answer that cites them. Either way the answer
+ * cites only passages it was given, numbered like `sources`; when the sources don't answer
+ * the question, it says so plainly instead of guessing.
+ */
+import { createHash } from 'node:crypto';
+import type { Answer } from '../core/service.ts';
+import { oneLine } from '../core/errors.ts';
+import { silentLogger, type Logger } from '../core/log.ts';
+import { ZERO_USAGE, type Usage } from '../core/types.ts';
+import type { CacheRepo } from '../store/port.ts';
+import { LlmCallError, type JsonChat } from '../llm/client.ts';
+import { OpenAiJsonChat } from '../llm/openai.ts';
+import { answerOutputSchema, escapeForFence, unescapeFromFence, type AnswerOutput } from '../llm/json.ts';
+import { defaultPrompts, type PromptRegistry } from '../llm/prompts.ts';
+import { retrievePassages, type Passage } from './retrieve.ts';
+
+/** An article of the brief, with its text, to answer from. */
+export interface AnswerSource {
+  readonly id: string;
+  readonly title: string;
+  readonly url: string;
+  readonly text: string;
+}
+
+export interface AnswerOptions {
+  readonly llm?: {
+    readonly apiKey: string;
+    readonly baseURL?: string;
+    readonly model: string;
+    readonly timeoutMs?: number;
+    /** SDK retries (429, 5xx, timeouts); default 2. */
+    readonly maxRetries?: number;
+  };
+  readonly cache?: CacheRepo;
+  readonly logger?: Logger;
+  /** Tests and the bench inject a client; otherwise one is made from `llm`. */
+  readonly chat?: JsonChat;
+  readonly prompts?: PromptRegistry;
+  /** Passages sent to the model (default 6). */
+  readonly passages?: number;
+  /** Passages quoted offline (default 3). */
+  readonly quotes?: number;
+  /** Minimum IDF-weighted share of the question the retrieved passages must cover (default 0.5). */
+  readonly minCoverage?: number;
+}
+
+export type AnswerResult = Answer & { readonly usage: Usage };
+
+const MAX_QUESTION_CHARS = 500;
+
+function notAnswered(question: string): AnswerResult {
+  const q = oneLine(question).slice(0, 200);
+  return {
+    text: `The sources of this brief don't say. None of its articles answers “${q}”.`,
+    sources: [],
+    answered: false,
+    usage: ZERO_USAGE,
+  };
+}
+
+/** Numbers sources in order of first citation; `cite(id)` gives a source's number. */
+function citationBook(sources: readonly AnswerSource[]) {
+  const byId = new Map(sources.map((s) => [s.id, s]));
+  const order: string[] = [];
+  return {
+    cite(id: string): number {
+      let n = order.indexOf(id);
+      if (n < 0) n = order.push(id) - 1;
+      return n + 1;
+    },
+    cited(): Answer['sources'] {
+      return order.flatMap((id) => {
+        const s = byId.get(id);
+        return s ? [{ id: s.id, title: s.title, url: s.url }] : [];
+      });
+    },
+  };
+}
+
+/** The offline answer: the best passages, quoted, each citing its source. */
+function quoted(passages: readonly Passage[], sources: readonly AnswerSource[], count: number, usage: Usage = ZERO_USAGE): AnswerResult {
+  const book = citationBook(sources);
+  const lines = passages.slice(0, count).map((p) => `“${p.text}” [${book.cite(p.sourceId)}]`);
+  return { text: lines.join('\n'), sources: book.cited(), answered: true, usage };
+}
+
+/**
+ * Rewrites the model's passage citations ([n] over the passages it was given) into source
+ * citations numbered like `sources`. Citations of passages it wasn't given are removed.
+ * Returns undefined when nothing valid is cited.
+ */
+function citeSources(output: AnswerOutput, passages: readonly Passage[], sources: readonly AnswerSource[]): Answer | undefined {
+  const book = citationBook(sources);
+  let valid = 0;
+  const text = unescapeFromFence(output.text)
+    .replace(/\[(\d+(?:\s*,\s*\d+)*)\]/g, (_, list: string) => {
+      const numbers = list.split(',').map((x) => Number(x.trim()));
+      const cited = [...new Set(numbers.flatMap((n) => {
+        const p = passages[n - 1];
+        return p ? [book.cite(p.sourceId)] : [];
+      }))];
+      valid += cited.length;
+      return cited.map((n) => `[${n}]`).join('');
+    })
+    .replace(/[ \t]+([.,;:])/g, '$1')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+  if (valid === 0 || text.length === 0) return undefined;
+  return { text, sources: book.cited(), answered: true };
+}
+
+/**
+ * Answers a follow-up question from the given sources. Never throws because of the model:
+ * a failed or uncited LLM answer falls back to quoted passages.
+ */
+export async function answerQuestion(question: string, sources: readonly AnswerSource[], options: AnswerOptions = {}): Promise<AnswerResult> {
+  const logger = options.logger ?? silentLogger;
+  const q = question.slice(0, MAX_QUESTION_CHARS);
+  const { passages, coverage } = retrievePassages(q, sources, { limit: options.passages ?? 6 });
+  if (passages.length === 0 || coverage < (options.minCoverage ?? 0.5)) return notAnswered(q);
+
+  const chat = options.chat ?? (options.llm ? new OpenAiJsonChat({ ...options.llm, logger }) : undefined);
+  const quotes = options.quotes ?? 3;
+  if (!chat) return quoted(passages, sources, quotes);
+
+  const titles = new Map(sources.map((s) => [s.id, s.title]));
+  const prompt = (options.prompts ?? defaultPrompts()).render('followup-answer', {
+    question: escapeForFence(oneLine(q)),
+    passages: passages
+      .map((p, i) => `<passage n="${i + 1}" source="${escapeForFence(titles.get(p.sourceId) ?? '').replace(/"/g, '&quot;')}">\n${escapeForFence(p.text)}\n</passage>`)
+      .join('\n\n'),
+  });
+  const key = `${prompt.version}:${chat.model}:${createHash('sha256').update(`${prompt.system}\u0000${prompt.user}`).digest('hex')}`;
+  let output: AnswerOutput | undefined;
+  let usage: Usage = ZERO_USAGE;
+  const cached = await options.cache?.get('answer', key);
+  if (cached !== undefined) {
+    const parsed = answerOutputSchema.safeParse(JSON.parse(cached));
+    if (parsed.success) output = parsed.data;
+  }
+  if (!output) {
+    try {
+      const result = await chat.json({ system: prompt.system, user: prompt.user, schema: answerOutputSchema, schemaName: 'answer' });
+      output = result.value;
+      usage = result.usage;
+      await options.cache?.set('answer', key, JSON.stringify(output), 7 * 24 * 3600);
+    } catch (error) {
+      if (error instanceof LlmCallError) usage = error.usage;
+      logger.warn({ reason: error instanceof LlmCallError ? error.reason : 'error', error: oneLine(error) }, 'LLM answer failed; quoting passages');
+      return quoted(passages, sources, quotes, usage);
+    }
+  }
+  if (!output.answered) return { ...notAnswered(q), usage };
+  const answer = citeSources(output, passages, sources);
+  if (!answer) {
+    logger.warn({ model: chat.model }, 'LLM answer cited no given passage; quoting passages');
+    return quoted(passages, sources, quotes, usage);
+  }
+  return { ...answer, usage };
+}

@@ -1,0 +1,145 @@
+/**
+ * Build a brief from a topic's articles: cluster into stories, summarize each story,
+ * verify (cited or cut), and assemble the JSON contract. Pure apart from the summarizer.
+ */
+import pLimit from 'p-limit';
+import type { Logger } from '../core/log.ts';
+import type {
+  Article,
+  Brief,
+  BriefArticle,
+  SourceHealth,
+  Story,
+  StoryArticle,
+  StoryInput,
+  Summarizer,
+  Topic,
+  Usage,
+} from '../core/types.ts';
+import { clusterArticles } from './cluster/index.ts';
+import { verifyStory } from './verify.ts';
+
+/**
+ * Revision of what the brief stage produces from the same articles (clustering, summarizing,
+ * verification). Part of a stored brief's content key: bump it when a change alters briefs,
+ * so an upgraded bot builds afresh instead of reusing a brief the old code made.
+ */
+export const BRIEF_PIPELINE_REVISION = 6;
+
+export interface BuildBriefInput {
+  readonly topic: Topic;
+  /** Distinct articles in the window (duplicates already collapsed by the store). */
+  readonly articles: readonly Article[];
+  readonly window: { readonly since: Date; readonly until: Date };
+  readonly summarizer: Summarizer;
+  readonly logger: Logger;
+  readonly now: Date;
+  readonly failingSources?: readonly SourceHealth[];
+  /** Stories summarized at once. */
+  readonly concurrency?: number;
+}
+
+export interface BuiltBrief {
+  readonly brief: Brief;
+  /** Brief-local article id ("a1") → store article id. */
+  readonly articleMap: Record<string, string>;
+  /** Items verification removed, all stories together. */
+  readonly droppedCount: number;
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    llmCalls: a.llmCalls + b.llmCalls,
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+  };
+}
+
+function toBriefArticle(id: string, article: Article): BriefArticle {
+  return {
+    id,
+    title: article.title,
+    url: article.url,
+    ...(article.publisher !== undefined && { publisher: article.publisher }),
+    ...(article.publishedAt !== undefined && { publishedAt: article.publishedAt }),
+  };
+}
+
+export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
+  const { topic, articles, logger } = input;
+  const byStoreId = new Map(articles.map((a) => [a.id, a]));
+  const clusters = clusterArticles(
+    articles.map((a) => ({
+      id: a.id,
+      title: a.title,
+      text: a.text,
+      ...(a.publishedAt !== undefined && { publishedAt: a.publishedAt }),
+      ...(a.publisher !== undefined && { publisher: a.publisher }),
+    })),
+  );
+  const chosen = clusters.slice(0, topic.summarizer.maxStories);
+
+  // Brief-local ids: the chosen stories' articles first, in story order, then the rest.
+  const localId = new Map<string, string>();
+  const assign = (storeId: string): void => {
+    if (!localId.has(storeId)) localId.set(storeId, `a${localId.size + 1}`);
+  };
+  for (const cluster of chosen) cluster.articleIds.forEach(assign);
+  for (const article of articles) assign(article.id);
+
+  const storyInputs: StoryInput[] = chosen.map((cluster, i) => ({
+    id: `s${i + 1}`,
+    articles: cluster.articleIds.flatMap((storeId): StoryArticle[] => {
+      const a = byStoreId.get(storeId);
+      if (!a) return [];
+      return [
+        {
+          id: localId.get(storeId)!,
+          title: a.title,
+          text: a.text,
+          url: a.url,
+          ...(a.publisher !== undefined && { publisher: a.publisher }),
+          ...(a.publishedAt !== undefined && { publishedAt: a.publishedAt }),
+        },
+      ];
+    }),
+  }));
+
+  const limit = pLimit(input.concurrency ?? 4);
+  let usage: Usage = { llmCalls: 0, promptTokens: 0, completionTokens: 0 };
+  const notes: string[] = [];
+  let droppedCount = 0;
+  const stories = await Promise.all(
+    storyInputs.map((story) =>
+      limit(async (): Promise<Story> => {
+        const result = await input.summarizer.summarize(story);
+        usage = addUsage(usage, result.usage);
+        if (result.note) notes.push(`${story.id}: ${result.note}`);
+        const verified = verifyStory(result.story, story.articles);
+        if (verified.dropped.length > 0) {
+          droppedCount += verified.dropped.length;
+          logger.info(
+            { topic: topic.id, story: story.id, dropped: verified.dropped.length, reasons: verified.dropped.map((d) => d.reason) },
+            'verification dropped unsupported items',
+          );
+        }
+        // The story's own id and article list are ours, whatever the summarizer said.
+        return { ...verified.story, id: story.id, articleIds: story.articles.map((a) => a.id) };
+      }),
+    ),
+  );
+
+  const briefArticles = [...localId.entries()].map(([storeId, id]) => toBriefArticle(id, byStoreId.get(storeId)!));
+  const brief: Brief = {
+    topic: topic.id,
+    generatedAt: input.now.toISOString(),
+    window: { since: input.window.since.toISOString(), until: input.window.until.toISOString() },
+    summarizer: input.summarizer.name,
+    articles: briefArticles,
+    stories,
+    usage,
+    ...(notes.length > 0 && { notes: notes.sort() }),
+    ...(input.failingSources && input.failingSources.length > 0 && { failingSources: input.failingSources }),
+  };
+  return { brief, articleMap: Object.fromEntries([...localId.entries()].map(([s, l]) => [l, s])), droppedCount };
+}

@@ -1,0 +1,156 @@
+/**
+ * The extractive summarizer: offline, deterministic, no keys. It picks the story's own
+ * sentences — the most central title as headline, 1–3 central sentences as summary, key
+ * claims, figures with their context and sources, and disagreements — every item citing the
+ * articles that state it. Verification (pipeline/verify.ts) still runs after it.
+ */
+import { ZERO_USAGE, type Figure, type StoryDraft, type StoryInput, type SummarizeResult, type Summarizer } from '../../core/types.ts';
+import { pickClaims } from './claims.ts';
+import { findDisagreements, type LocatedFigure } from './disagreements.ts';
+import { figureClass } from './figure-range.ts';
+import { findFigures, type FigureKind, type FigureMention } from './figures.ts';
+import { containsNormalized, normalizeForMatch } from '../../text/normalize.ts';
+import { cosine, jaccard, prepareStory, vectorOf, type PreparedStory, type StorySentence } from './story-text.ts';
+
+const MAX_FIGURES = 8;
+const MAX_FIGURES_PER_KIND = 5;
+/** Added to a figure's standing per further article that states it (up to four). */
+const CORROBORATION_BONUS = 0.25;
+const MAX_SUMMARY_CHARS = 480;
+
+/** How much a kind of figure tells a reader; bare numbers and dates the least. */
+const KIND_WEIGHT: Record<FigureKind, number> = {
+  percent: 1, money: 1, duration: 1, count: 0.9, ratio: 0.9, version: 0.8, date: 0.4, number: 0.35,
+};
+
+function pickHeadline(story: PreparedStory): string {
+  let best = '';
+  let bestScore = -1;
+  for (const a of story.articles) {
+    const title = story.titles.get(a.id) ?? '';
+    if (!title) continue;
+    const score = cosine(vectorOf(story, title), story.centroid);
+    if (score > bestScore + 1e-9) {
+      best = title;
+      bestScore = score;
+    }
+  }
+  if (best) return best;
+  const lead = story.sentences[0]?.text ?? '';
+  return lead.length > 120 ? `${lead.slice(0, lead.lastIndexOf(' ', 117))}…` : lead;
+}
+
+function pickSummary(story: PreparedStory): StorySentence[] {
+  const ranked = story.sentences
+    .filter((s) => !s.heading && !s.text.endsWith('?'))
+    .sort((a, b) => b.score - a.score || a.position - b.position);
+  const chosen: StorySentence[] = [];
+  let chars = 0;
+  for (const s of ranked) {
+    if (chosen.length >= 3) break;
+    if (chosen.some((c) => jaccard(c.tokenSet, s.tokenSet) >= 0.35)) continue;
+    if (chosen.length > 0 && chars + s.text.length > MAX_SUMMARY_CHARS) continue;
+    chosen.push(s);
+    chars += s.text.length + 1;
+    if (chars > MAX_SUMMARY_CHARS * 0.6) break;
+  }
+  if (chosen.length === 0 && story.sentences[0]) chosen.push(story.sentences[0]);
+  return chosen;
+}
+
+/** Every figure mention in the story's sentences, with where it was found. */
+function locateFigures(story: PreparedStory): LocatedFigure[] {
+  const out: LocatedFigure[] = [];
+  for (const sentence of story.sentences) {
+    for (const mention of findFigures(sentence.text)) out.push({ mention, sentence });
+  }
+  return out;
+}
+
+/** Bare years rank below every other figure. */
+const BARE_YEAR_WEIGHT = 0.15;
+
+function isBareYear(f: FigureMention): boolean {
+  return f.kind === 'date' && /^\d{4}$/.test(f.value);
+}
+
+/** Figures that state one value of one kind of quantity share this key; the qualifier is part of it. */
+function sameFigureKey(f: FigureMention): string | undefined {
+  if (f.normalized === undefined) return undefined;
+  const qualifier = /^[^\d$€£¥₩₹]*/.exec(f.value)?.[0]?.trim().toLowerCase() ?? '';
+  return `${figureClass(f)}|${qualifier}|${f.normalized}`;
+}
+
+/** The figures worth listing: one per value, context from its most central sentence. */
+function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): Figure[] {
+  const byValue = new Map<string, { best: LocatedFigure; score: number; sources: Set<string> }>();
+  for (const f of located) {
+    const key = normalizeForMatch(f.mention.value);
+    const score = (isBareYear(f.mention) ? BARE_YEAR_WEIGHT : KIND_WEIGHT[f.mention.kind]) * (0.2 + f.sentence.score);
+    const current = byValue.get(key) ?? { best: f, score, sources: new Set<string>() };
+    if (score > current.score) Object.assign(current, { best: f, score });
+    f.sentence.articleIds.forEach((id) => current.sources.add(id));
+    byValue.set(key, current);
+  }
+  // A figure several outlets report is more likely the story's own number than one a single
+  // article mentions in passing (the 69-30 vote over a line item of the bill).
+  // A year every article mentions ("in 2020") is the story's setting, not its news.
+  const standing = (v: { best: LocatedFigure; score: number; sources: Set<string> }): number =>
+    v.score * (isBareYear(v.best.mention) ? 1 : 1 + CORROBORATION_BONUS * Math.min(v.sources.size - 1, 4));
+  // One line per quantity: "21,570 homicides" and "21,570 murders" are one figure, listed in
+  // the wording most articles use.
+  const seen = new Set<string>();
+  const all = [...byValue.entries()]
+    .sort((a, b) => standing(b[1]) - standing(a[1]))
+    .filter(([key, v]) => {
+      const same = sameFigureKey(v.best.mention) ?? key;
+      if (seen.has(same)) return false;
+      seen.add(same);
+      return true;
+    });
+  // No one kind fills the list while others wait: eight line items of a bill would push out
+  // the vote that passed it. Left-over slots go back to the best of the rest.
+  const perKind = new Map<string, number>();
+  const ranked = all.filter(([, v]) => {
+    const n = perKind.get(v.best.mention.kind) ?? 0;
+    perKind.set(v.best.mention.kind, n + 1);
+    return n < MAX_FIGURES_PER_KIND;
+  }).slice(0, MAX_FIGURES);
+  for (const entry of all) if (ranked.length < MAX_FIGURES && !ranked.includes(entry)) ranked.push(entry);
+  // Keep the reading order of the story for figures of equal standing: sort chosen by first appearance.
+  const order = new Map(story.sentences.map((s, i) => [s, i]));
+  ranked.sort((a, b) => order.get(a[1].best.sentence)! - order.get(b[1].best.sentence)!);
+  return ranked
+    .map(([key, { best }]) => ({
+      value: best.mention.value,
+      text: best.sentence.text,
+      // Cite every article whose text contains the value — and only those.
+      articleIds: story.articles.filter((a) => containsNormalized(story.normText.get(a.id)!, key)).map((a) => a.id),
+    }))
+    .filter((f) => f.articleIds.length > 0);
+}
+
+/** The synchronous, deterministic core: a story draft from the story's own sentences. */
+export function summarizeExtractive(input: StoryInput): StoryDraft {
+  const story = prepareStory(input.articles);
+  const summarySentences = pickSummary(story);
+  const located = locateFigures(story);
+  return {
+    id: input.id,
+    headline: pickHeadline(story),
+    summary: summarySentences.map((s) => s.text).join(' '),
+    articleIds: input.articles.map((a) => a.id),
+    claims: pickClaims(story, summarySentences),
+    figures: pickFigures(story, located),
+    disagreements: findDisagreements(story, located),
+  };
+}
+
+/** {@link Summarizer} over {@link summarizeExtractive}: no network, no tokens spent. */
+export class ExtractiveSummarizer implements Summarizer {
+  readonly name = 'extractive';
+
+  summarize(story: StoryInput): Promise<SummarizeResult> {
+    return Promise.resolve({ story: summarizeExtractive(story), usage: ZERO_USAGE });
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Parsing any feed — RSS 0.9x/2.0, RSS 1.0/RDF, Atom 0.3/1.0, JSON Feed 1.0/1.1 — into one
+ * shape. Input is untrusted: anything that is not a feed fails with a one-line
+ * `BriefbotError('PARSE')`; an ill-formed feed is salvaged with its problems listed.
+ */
+import { BriefbotError } from '../../core/errors.ts';
+import { decodeBody } from '../charset.ts';
+import { isJsonFeedShape, parseJsonFeed } from './json.ts';
+import { parseXmlFeedText } from './xml.ts';
+
+/** One entry of a feed, normalised. */
+export interface FeedItem {
+  /** Plain text: entities decoded, tags stripped. */
+  title?: string;
+  /** Absolute URL (resolved against xml:base and the feed URL). */
+  link?: string;
+  guid?: string;
+  /** ISO 8601 UTC; absent when the feed gave none or an impossible one. */
+  publishedAt?: string;
+  updatedAt?: string;
+  author?: string;
+  /** HTML or text as the feed gives it (RSS description, Atom summary). */
+  summary?: string;
+  /** Full HTML content when the feed carries it (content:encoded, Atom content). */
+  content?: string;
+  categories: string[];
+}
+
+/** A parsed feed. */
+export interface ParsedFeed {
+  format: 'rss' | 'rdf' | 'atom' | 'json';
+  title?: string;
+  link?: string;
+  items: FeedItem[];
+  /** Non-empty when the document was ill-formed but something was salvaged (feedparser's "bozo"). */
+  problems: string[];
+}
+
+/** Options for {@link parseFeed}. */
+export interface ParseFeedOptions {
+  /** HTTP Content-Type, for its charset. */
+  contentType?: string;
+  /** The feed's own URL: the base for relative links. */
+  url?: string;
+  /** Reference time for rejecting future dates (defaults to the clock). */
+  now?: Date;
+}
+
+/**
+ * Parses a feed document.
+ * @throws BriefbotError with code `PARSE` when the input is empty, an HTML page, JSON that is
+ *   not a JSON Feed, binary junk, or XML with no feed in it.
+ */
+export function parseFeed(body: Uint8Array | string, options: ParseFeedOptions = {}): ParsedFeed {
+  const decoded = typeof body === 'string' ? undefined : decodeBody(body, options.contentType, sniffKind(body));
+  const text = decoded ? decoded.text : (body as string).replace(/^\uFEFF/, '');
+  const head = text.trimStart();
+  if (head === '') throw new BriefbotError('PARSE', 'not a feed: empty document');
+  const context = { ...(options.url !== undefined && { url: options.url }), ...(options.now !== undefined && { now: options.now }) };
+  if (head.startsWith('{') || head.startsWith('[')) return parseJsonFeed(head, context);
+  if (looksLikeBinary(head)) throw new BriefbotError('PARSE', 'not a feed: binary or non-text content');
+  // Junk before the root (a stray line of PHP warnings, say) is salvaged by the XML path, which reports it.
+  if (!head.startsWith('<') && !/<(rss|feed|rdf:RDF)\b/.test(head.slice(0, 1024))) {
+    throw new BriefbotError('PARSE', 'not a feed: the document is neither XML nor JSON');
+  }
+  if (isHtmlPage(head)) throw new BriefbotError('PARSE', 'expected a feed but got an HTML page');
+  const feed = parseXmlFeed(head, context);
+  if (decoded?.guessed) feed.problems.push(`character set undeclared or wrong; decoded as ${decoded.charset}`);
+  if (decoded?.unknownCharset !== undefined) feed.problems.push(`unknown character set "${decoded.unknownCharset}" ignored`);
+  const mediaType = options.contentType?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType && !/xml|rss|atom|rdf|octet-stream/.test(mediaType)) feed.problems.push(`served as ${mediaType}, not as a feed`);
+  if (decoded?.invalidBytes) feed.problems.push(`${decoded.invalidBytes} byte(s) invalid in ${decoded.charset} replaced`);
+  return feed;
+}
+
+function parseXmlFeed(text: string, context: { url?: string; now?: Date }): ParsedFeed {
+  try {
+    return parseXmlFeedText(text, context);
+  } catch (error) {
+    if (error instanceof BriefbotError) throw error;
+    // The library must never take the process down on hostile input.
+    throw new BriefbotError('PARSE', `unreadable feed: ${(error as Error).message ?? String(error)}`.replace(/\s+/g, ' '), {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Cheap sniff: does this body look like a feed rather than an HTML page or other document?
+ * Reads the Content-Type and the first 2 KB only.
+ */
+export function looksLikeFeed(body: Uint8Array, contentType?: string): boolean {
+  const type = (contentType ?? '').toLowerCase();
+  if (/\b(rss|atom|rdf)\+xml\b|feed\+json/.test(type)) return true;
+  const head = decodeBody(body.subarray(0, 2048), contentType, sniffKind(body)).text.trimStart();
+  if (head.startsWith('{')) return /"version"\s*:\s*"https?:\/\/jsonfeed\.org\/version\//.test(head) || jsonFeedWhole(body);
+  if (!head.startsWith('<')) return false;
+  const root = rootElementName(head);
+  return root !== undefined && /^(rss|feed|rdf:rdf|rdf|channel)$/i.test(root);
+}
+
+function jsonFeedWhole(body: Uint8Array): boolean {
+  try {
+    return isJsonFeedShape(JSON.parse(new TextDecoder().decode(body)));
+  } catch {
+    return false;
+  }
+}
+
+/** The decoder rules differ for XML (encoding declaration) and JSON (always Unicode). */
+function sniffKind(body: Uint8Array): 'xml' | 'json' {
+  for (let i = 0; i < Math.min(body.length, 64); i++) {
+    const byte = body[i]!;
+    if (byte === 0x7b || byte === 0x5b) return 'json';
+    if (byte === 0x3c) return 'xml';
+  }
+  return 'xml';
+}
+
+/** Name of the first element, skipping the XML declaration, comments, PIs and DOCTYPE. */
+function rootElementName(head: string): string | undefined {
+  const stripped = head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>/gi, '');
+  return /<([A-Za-z_][\w:.-]*)/.exec(stripped)?.[1];
+}
+
+function isHtmlPage(head: string): boolean {
+  const root = rootElementName(head.slice(0, 8192));
+  if (root === undefined) return /^<!doctype html/i.test(head);
+  return /^(html|head|body)$/i.test(root);
+}
+
+/** Control characters other than whitespace are never in a text feed's first kilobyte. */
+function looksLikeBinary(head: string): boolean {
+  const sample = head.slice(0, 1024);
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffd) control++;
+  }
+  return control > sample.length / 20;
+}

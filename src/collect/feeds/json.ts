@@ -1,0 +1,101 @@
+/**
+ * JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1), validated with a schema on the way in.
+ * Lenient where real feeds are sloppy (extra fields, 1.0's `author`), strict on the shape that
+ * makes it a JSON Feed at all: an object with a `version` URL on jsonfeed.org and an `items` array.
+ */
+import { z } from 'zod';
+
+import { BriefbotError } from '../../core/errors.ts';
+import type { FeedItem, ParsedFeed } from './index.ts';
+import { normaliseFeedDate } from './dates.ts';
+import { resolveUrl, toPlainText } from './text.ts';
+
+const Author = z.object({ name: z.string().optional(), url: z.string().optional() }).loose();
+
+const JsonItem = z
+  .object({
+    id: z.union([z.string(), z.number()]).optional(),
+    url: z.string().optional(),
+    external_url: z.string().optional(),
+    title: z.string().optional(),
+    content_html: z.string().optional(),
+    content_text: z.string().optional(),
+    summary: z.string().optional(),
+    date_published: z.string().optional(),
+    date_modified: z.string().optional(),
+    author: Author.optional(),
+    authors: z.array(Author).optional(),
+    tags: z.array(z.unknown()).optional(),
+  })
+  .loose();
+
+const JsonFeedSchema = z
+  .object({
+    version: z.string().regex(/^https?:\/\/jsonfeed\.org\/version\//, 'version must be a jsonfeed.org URL'),
+    title: z.string().optional(),
+    home_page_url: z.string().optional(),
+    feed_url: z.string().optional(),
+    items: z.array(z.unknown()),
+  })
+  .loose();
+
+/** True when the parsed JSON value claims to be a JSON Feed. */
+export function isJsonFeedShape(value: unknown): boolean {
+  return JsonFeedSchema.safeParse(value).success;
+}
+
+/** Parses JSON Feed text; throws `BriefbotError('PARSE')` when it is not JSON or not a JSON Feed. */
+export function parseJsonFeed(text: string, options: { url?: string; now?: Date }): ParsedFeed {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BriefbotError('PARSE', `not a feed: invalid JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  const feed = JsonFeedSchema.safeParse(value);
+  if (!feed.success) {
+    const first = feed.error.issues[0];
+    const where = first && first.path.length > 0 ? ` at "${first.path.join('.')}"` : '';
+    throw new BriefbotError('PARSE', `not a feed: JSON that is not a JSON Feed (${first?.message ?? 'bad shape'}${where})`);
+  }
+  const problems: string[] = [];
+  const base = resolveUrl(feed.data.feed_url, options.url) ?? options.url;
+  const items: FeedItem[] = [];
+  feed.data.items.forEach((raw, index) => {
+    const parsed = JsonItem.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(`item ${index} skipped: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
+      return;
+    }
+    items.push(toItem(parsed.data, base, options.now));
+  });
+  const title = toPlainText(feed.data.title);
+  const link = resolveUrl(feed.data.home_page_url, base);
+  return { format: 'json', ...(title !== undefined && { title }), ...(link !== undefined && { link }), items, problems };
+}
+
+function toItem(item: z.infer<typeof JsonItem>, base: string | undefined, now: Date | undefined): FeedItem {
+  const link = resolveUrl(item.url ?? item.external_url, base);
+  const title = toPlainText(item.title);
+  const guid = item.id === undefined ? undefined : String(item.id);
+  const publishedAt = normaliseFeedDate(item.date_published, now);
+  const updatedAt = normaliseFeedDate(item.date_modified, now);
+  const author = (item.authors ?? (item.author ? [item.author] : [])).map((a) => a.name).find((n) => n);
+  const content = item.content_html ?? (item.content_text !== undefined ? escapeHtml(item.content_text) : undefined);
+  const categories = (item.tags ?? []).filter((t): t is string => typeof t === 'string');
+  return {
+    ...(title !== undefined && { title }),
+    ...(link !== undefined && { link }),
+    ...(guid !== undefined && guid !== '' && { guid }),
+    ...(publishedAt !== undefined && { publishedAt }),
+    ...(updatedAt !== undefined && { updatedAt }),
+    ...(author !== undefined && { author }),
+    ...(item.summary !== undefined && { summary: item.summary }),
+    ...(content !== undefined && { content }),
+    categories,
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

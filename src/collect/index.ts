@@ -1,0 +1,277 @@
+/**
+ * Collect: every source of the given topics → articles in the store. Each source is read
+ * once even when several topics share it, fails alone with a one-line reason, and records
+ * its health. Re-running is idempotent: known URLs are neither fetched nor stored again.
+ */
+import pLimit from 'p-limit';
+import { BriefbotError, FetchError, oneLine } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+import type { ArticleDraft, SourceSpec, Topic } from '../core/types.ts';
+import { extractFromHtml, htmlToText } from './pages/index.ts';
+import { canonicalizeUrl } from './canonical-url.ts';
+import type { Store } from '../store/port.ts';
+import { decodeBody } from './charset.ts';
+import { looksLikeFeed, parseFeed, type FeedItem, type ParsedFeed } from './feeds/index.ts';
+import type { HttpClient } from './http/client.ts';
+import { ingestDraft, matchingTopics, type IngestOutcome } from './ingest.ts';
+import { readLocalSource, type LocalArticle } from './local.ts';
+
+export interface CollectDeps {
+  readonly store: Store;
+  /** Absent when offline: remote sources are then skipped. */
+  readonly http?: HttpClient;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  /** Sources read at once. */
+  readonly concurrency?: number;
+  readonly onProgress?: (progress: { done: number; total: number; source: SourceSpec }) => void;
+}
+
+export type SourceStatus = 'ok' | 'unchanged' | 'failed' | 'skipped';
+
+export interface SourceReport {
+  readonly source: SourceSpec;
+  readonly topicIds: readonly string[];
+  readonly status: SourceStatus;
+  readonly new: number;
+  readonly duplicate: number;
+  readonly known: number;
+  /** Articles that matched none of the topics' include/exclude rules. */
+  readonly filtered: number;
+  /** One-line reason when the source failed or was skipped. */
+  readonly error?: string;
+  /** Per-item problems (an unreadable file, a teaser page that failed) that did not fail the source. */
+  readonly warnings: readonly string[];
+}
+
+export interface CollectReport {
+  readonly sources: readonly SourceReport[];
+  readonly failed: number;
+}
+
+/** Teasers: short feed texts, or ones that end in "…" / "Read more". */
+function isTeaser(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length < 600 || /(\u2026|\.\.\.|\[…\]|read more|continue reading)\s*$/i.test(trimmed);
+}
+
+class Tally {
+  new = 0;
+  duplicate = 0;
+  known = 0;
+  filtered = 0;
+  readonly warnings: string[] = [];
+  add(outcome: IngestOutcome): void {
+    this[outcome] += 1;
+  }
+}
+
+interface SourceContext {
+  readonly source: SourceSpec;
+  readonly topics: readonly Topic[];
+  readonly deps: CollectDeps;
+  readonly now: Date;
+  readonly tally: Tally;
+}
+
+async function store(ctx: SourceContext, draft: ArticleDraft): Promise<void> {
+  if (draft.title.trim() === '' && draft.text.trim() === '') {
+    ctx.tally.warnings.push(`${draft.url}: empty article skipped`);
+    return;
+  }
+  const topicIds = matchingTopics(draft, ctx.topics);
+  if (topicIds.length === 0) ctx.tally.filtered += 1;
+  const { outcome } = await ingestDraft(draft, topicIds, ctx.deps.store, ctx.now);
+  ctx.tally.add(outcome);
+}
+
+function draftFromLocal(article: LocalArticle, sourceId: string): ArticleDraft {
+  return { ...article, sourceId };
+}
+
+/** The link of a feed item, or a stable stand-in when it has none. */
+function itemUrl(item: FeedItem, feedUrl: string, index: number): string {
+  if (item.link) return item.link;
+  if (item.guid && /^https?:\/\//i.test(item.guid)) return item.guid;
+  const key = item.guid ?? item.title ?? String(index);
+  return `${feedUrl}#${encodeURIComponent(key).slice(0, 200)}`;
+}
+
+async function fullTextFromPage(ctx: SourceContext, url: string): Promise<ReturnType<typeof extractFromHtml> | undefined> {
+  const http = ctx.deps.http;
+  if (!http || !/^https?:/i.test(url)) return undefined;
+  try {
+    const response = await http.get(url, { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
+    const html = decodeBody(response.body, response.contentType, 'html').text;
+    return extractFromHtml(html, response.url);
+  } catch (error) {
+    ctx.tally.warnings.push(`${url}: full text not fetched (${oneLine(error)}); kept the feed's text`);
+    return undefined;
+  }
+}
+
+async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string): Promise<void> {
+  if (feed.problems.length > 0) ctx.tally.warnings.push(`feed is not well-formed (${feed.problems[0]}); salvaged ${feed.items.length} items`);
+  const publisher = feed.title;
+  // Pages are fetched concurrently (the HTTP client limits per host), but drafts are stored
+  // in feed order, one at a time, so that dedupe between items of one feed is deterministic.
+  const drafts = await Promise.all(
+    feed.items.map(async (item, index): Promise<ArticleDraft | 'known'> => {
+      const url = itemUrl(item, feedUrl, index);
+      const known = await ctx.deps.store.articles.byCanonicalUrl(canonicalizeUrl(url));
+      if (known) {
+        // Identity is the URL: a rewritten pubDate or title does not make it new.
+        const topicIds = matchingTopics(known, ctx.topics);
+        if (topicIds.length > 0) await ctx.deps.store.articles.addTopics(known.id, topicIds);
+        return 'known';
+      }
+      let text = htmlToText(item.content ?? item.summary ?? '');
+      let title = item.title ?? '';
+      let author = item.author;
+      let publishedAt = item.publishedAt ?? item.updatedAt;
+      let lang: string | undefined;
+      if (isTeaser(text)) {
+        const page = await fullTextFromPage(ctx, url);
+        if (page && page.text.length > text.length) {
+          text = page.text;
+          title ||= page.title;
+          author ??= page.author;
+          publishedAt ??= page.publishedAt;
+          lang = page.lang;
+        }
+      }
+      if (title === '') title = text.slice(0, 80);
+      return {
+        url,
+        title,
+        text,
+        sourceId: ctx.source.id,
+        ...(publisher !== undefined && { publisher }),
+        ...(author !== undefined && { author }),
+        ...(publishedAt !== undefined && { publishedAt }),
+        ...(lang !== undefined && { lang }),
+        ...(item.guid !== undefined && { guid: item.guid }),
+      };
+    }),
+  );
+  for (const draft of drafts) {
+    if (draft === 'known') ctx.tally.add('known');
+    else await store(ctx, draft);
+  }
+}
+
+async function collectLocal(ctx: SourceContext): Promise<void> {
+  const result = await readLocalSource(ctx.source.url);
+  ctx.tally.warnings.push(...result.errors);
+  for (const doc of result.documents) {
+    if (doc.kind === 'feed') await storeFeed(ctx, doc.feed, doc.fileUrl);
+    else await store(ctx, draftFromLocal(doc.article, ctx.source.id));
+  }
+}
+
+/** Returns validators for the next conditional GET, or 'unchanged' on 304. */
+async function collectRemote(ctx: SourceContext): Promise<'unchanged' | { etag?: string; lastModified?: string }> {
+  const http = ctx.deps.http!;
+  const state = await ctx.deps.store.sources.get(ctx.source.id);
+  const response = await http.get(ctx.source.url, {
+    accept:
+      ctx.source.kind === 'page'
+        ? 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5'
+        : 'application/rss+xml,application/atom+xml,application/feed+json,application/xml;q=0.9,text/xml;q=0.9,text/html;q=0.5,*/*;q=0.3',
+    ...(state?.etag !== undefined && { etag: state.etag }),
+    ...(state?.lastModified !== undefined && { lastModified: state.lastModified }),
+  });
+  if (response.notModified) return 'unchanged';
+  const isFeed =
+    ctx.source.kind === 'feed' || (ctx.source.kind !== 'page' && looksLikeFeed(response.body, response.contentType));
+  if (isFeed) {
+    const feed = parseFeed(response.body, {
+      url: response.url,
+      ...(response.contentType !== undefined && { contentType: response.contentType }),
+    });
+    await storeFeed(ctx, feed, response.url);
+  } else {
+    const html = decodeBody(response.body, response.contentType, 'html').text;
+    const page = extractFromHtml(html, response.url);
+    if (page.text.trim().length < 200) {
+      throw new BriefbotError('PARSE', `${ctx.source.url}: neither a feed nor an article page (no readable article text)`);
+    }
+    await store(ctx, {
+      url: page.canonicalUrl ?? response.url,
+      title: page.title,
+      text: page.text,
+      sourceId: ctx.source.id,
+      ...(page.publisher !== undefined && { publisher: page.publisher }),
+      ...(page.author !== undefined && { author: page.author }),
+      ...(page.publishedAt !== undefined && { publishedAt: page.publishedAt }),
+      ...(page.lang !== undefined && { lang: page.lang }),
+    });
+  }
+  return {
+    ...(response.etag !== undefined && { etag: response.etag }),
+    ...(response.lastModified !== undefined && { lastModified: response.lastModified }),
+  };
+}
+
+/** A short reason for a source's failure, for reports and health footers. */
+export function failureReason(error: unknown): string {
+  if (error instanceof FetchError && error.status !== undefined) return `HTTP ${error.status}`;
+  return oneLine(error);
+}
+
+async function collectSource(source: SourceSpec, topics: readonly Topic[], deps: CollectDeps): Promise<SourceReport> {
+  const now = (deps.now ?? (() => new Date()))();
+  const tally = new Tally();
+  const ctx: SourceContext = { source, topics, deps, now, tally };
+  const isLocal = source.url.startsWith('file:');
+  const base = { source, topicIds: topics.map((t) => t.id) };
+  const counts = () => ({ new: tally.new, duplicate: tally.duplicate, known: tally.known, filtered: tally.filtered, warnings: tally.warnings });
+  if (!isLocal && !deps.http) {
+    return { ...base, status: 'skipped', ...counts(), error: 'offline: remote source not fetched' };
+  }
+  try {
+    if (isLocal) {
+      await collectLocal(ctx);
+      await deps.store.sources.recordSuccess(source.id, source.url, now.toISOString(), {});
+      return { ...base, status: 'ok', ...counts() };
+    }
+    const outcome = await collectRemote(ctx);
+    const validators = outcome === 'unchanged' ? ((await deps.store.sources.get(source.id)) ?? {}) : outcome;
+    await deps.store.sources.recordSuccess(source.id, source.url, now.toISOString(), {
+      etag: validators.etag,
+      lastModified: validators.lastModified,
+    });
+    return { ...base, status: outcome === 'unchanged' ? 'unchanged' : 'ok', ...counts() };
+  } catch (error) {
+    const reason = failureReason(error);
+    deps.logger.warn({ source: source.url, err: oneLine(error) }, 'source failed');
+    await deps.store.sources.recordFailure(source.id, source.url, now.toISOString(), reason);
+    return { ...base, status: 'failed', ...counts(), error: oneLine(error) };
+  }
+}
+
+/** Collects every source of `topics` (a source shared by topics is read once). */
+export async function collectTopics(topics: readonly Topic[], deps: CollectDeps): Promise<CollectReport> {
+  const bySource = new Map<string, { source: SourceSpec; topics: Topic[] }>();
+  for (const topic of topics) {
+    for (const source of topic.sources) {
+      const entry = bySource.get(source.id) ?? { source, topics: [] };
+      entry.topics.push(topic);
+      bySource.set(source.id, entry);
+    }
+  }
+  const limit = pLimit(deps.concurrency ?? 4);
+  const entries = [...bySource.values()];
+  let done = 0;
+  const reports = await Promise.all(
+    entries.map((entry) =>
+      limit(async () => {
+        const report = await collectSource(entry.source, entry.topics, deps);
+        done += 1;
+        deps.onProgress?.({ done, total: entries.length, source: entry.source });
+        return report;
+      }),
+    ),
+  );
+  return { sources: reports, failed: reports.filter((r) => r.status === 'failed').length };
+}

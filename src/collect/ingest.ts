@@ -1,0 +1,86 @@
+/**
+ * Ingest: a draft article → identity, dedupe, storage. Identity rests on the canonical URL
+ * and the text, never on a feed's dates: a feed that rewrites pubDate changes nothing here.
+ */
+import { createHash } from 'node:crypto';
+import type { Article, ArticleDraft, IsoTime, Topic } from '../core/types.ts';
+import { canonicalizeUrl, displayUrl } from './canonical-url.ts';
+import { contentHash, isNearDuplicate, signature } from './dedupe.ts';
+import type { Store } from '../store/port.ts';
+
+export type IngestOutcome = 'new' | 'duplicate' | 'known';
+
+/** Clock skew tolerated on a published date before it is treated as wrong. */
+const FUTURE_SKEW_MS = 36 * 3_600_000;
+
+export function articleIdFor(canonicalUrl: string): string {
+  return `art_${createHash('sha256').update(canonicalUrl).digest('hex').slice(0, 20)}`;
+}
+
+/** The topics among `topics` whose include/exclude rules the draft satisfies. */
+export function matchingTopics(draft: Pick<ArticleDraft, 'title' | 'text'>, topics: readonly Topic[]): string[] {
+  const haystack = `${draft.title}\n${draft.text}`;
+  return topics
+    .filter(
+      (topic) =>
+        (topic.include.length === 0 || topic.include.some((m) => m.test(haystack))) &&
+        !topic.exclude.some((m) => m.test(haystack)),
+    )
+    .map((topic) => topic.id);
+}
+
+/** A published date is kept only when plausible: not in the future, not before 1990. */
+export function plausibleDate(iso: string | undefined, now: Date): IsoTime | undefined {
+  if (iso === undefined) return undefined;
+  const time = Date.parse(iso);
+  if (Number.isNaN(time) || time > now.getTime() + FUTURE_SKEW_MS || time < Date.UTC(1990, 0, 1)) return undefined;
+  return new Date(time).toISOString();
+}
+
+/**
+ * Stores a draft once. Known canonical URL → 'known' (topics linked); same text or a
+ * near-identical copy of a stored article → stored as a 'duplicate' linked to its original;
+ * else 'new'.
+ */
+export async function ingestDraft(
+  draft: ArticleDraft,
+  topicIds: readonly string[],
+  store: Store,
+  now: Date,
+): Promise<{ outcome: IngestOutcome; article: Article }> {
+  const canonicalUrl = canonicalizeUrl(draft.url);
+  const known = await store.articles.byCanonicalUrl(canonicalUrl);
+  if (known) {
+    if (topicIds.length > 0) await store.articles.addTopics(known.id, topicIds);
+    return { outcome: 'known', article: known };
+  }
+  const hash = contentHash(`${draft.text}`);
+  let original = draft.text.trim() === '' ? undefined : await store.articles.byContentHash(hash);
+  const sig = signature(draft.text);
+  if (!original && draft.text.length > 200) {
+    const candidateIds = await store.articles.candidatesByBands(sig.bands);
+    for (const candidate of await store.articles.byIds(candidateIds.slice(0, 50))) {
+      if (isNearDuplicate(candidate.text, draft.text)) {
+        original = candidate;
+        break;
+      }
+    }
+  }
+  const originalId = original ? (original.duplicateOf ?? original.id) : undefined;
+  const publishedAt = plausibleDate(draft.publishedAt, now);
+  const { publishedAt: _drop, ...rest } = draft;
+  const article: Article = {
+    ...rest,
+    url: displayUrl(draft.url),
+    ...(publishedAt !== undefined && { publishedAt }),
+    id: articleIdFor(canonicalUrl),
+    canonicalUrl,
+    contentHash: hash,
+    firstSeenAt: now.toISOString(),
+    ...(originalId !== undefined && { duplicateOf: originalId }),
+  };
+  // Copies get no bands: later articles are compared with originals only.
+  const inserted = await store.articles.insert({ article, bands: originalId ? [] : sig.bands, topicIds });
+  if (!inserted) return { outcome: 'known', article: (await store.articles.byCanonicalUrl(canonicalUrl)) ?? article };
+  return { outcome: originalId ? 'duplicate' : 'new', article };
+}

@@ -1,0 +1,194 @@
+/**
+ * Local sources: a file or a folder of article files (.txt, .md, .html, .json) and feed files
+ * (.xml, .rss, .atom, .rdf, JSON Feed). Each file is read alone: an unreadable one is
+ * reported and the rest go on.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { BriefbotError, oneLine } from '../core/errors.ts';
+import { extractFromHtml, extractFromText } from './pages/index.ts';
+import { decodeBody } from './charset.ts';
+import { looksLikeFeed, parseFeed, type ParsedFeed } from './feeds/index.ts';
+
+export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', '.htm', '.json']);
+export const FEED_EXTENSIONS = new Set(['.xml', '.rss', '.atom', '.rdf']);
+/** Largest local file read; bigger ones are reported, not loaded. */
+const MAX_FILE_BYTES = 20_000_000;
+/** Folders are walked this deep at most (symlink loops, accidental home directories). */
+const MAX_DEPTH = 4;
+const MAX_FILES = 20_000;
+
+/** What a local file turned out to be. */
+export type LocalDocument =
+  | { readonly kind: 'article'; readonly fileUrl: string; readonly article: LocalArticle }
+  | { readonly kind: 'feed'; readonly fileUrl: string; readonly feed: ParsedFeed };
+
+export interface LocalArticle {
+  readonly url: string;
+  readonly title: string;
+  readonly text: string;
+  readonly publisher?: string;
+  readonly author?: string;
+  readonly publishedAt?: string;
+  readonly lang?: string;
+}
+
+export interface LocalReadResult {
+  readonly documents: LocalDocument[];
+  /** One line per file that could not be read or understood. */
+  readonly errors: string[];
+}
+
+const articleJson = z.object({
+  title: z.string().min(1),
+  text: z.string().optional(),
+  content: z.string().optional(),
+  url: z.string().optional(),
+  publisher: z.string().optional(),
+  author: z.string().optional(),
+  publishedAt: z.string().optional(),
+  lang: z.string().optional(),
+});
+
+function isoOrUndefined(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function httpUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Drops undefined fields, so optional properties are absent rather than undefined. */
+function withoutUndefined<T>(obj: { [K in keyof T]: T[K] | undefined }): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Parses one file's bytes by its extension (sniffing feeds where the extension is vague). */
+export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[] {
+  const fileUrl = pathToFileURL(path).href;
+  const ext = extname(path).toLowerCase();
+  if (FEED_EXTENSIONS.has(ext) || (ext === '.json' && looksLikeFeed(bytes, 'application/json'))) {
+    return [{ kind: 'feed', fileUrl, feed: parseFeed(bytes, { url: fileUrl }) }];
+  }
+  if (ext === '.json') {
+    const text = decodeBody(bytes, 'application/json', 'json').text;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new BriefbotError('PARSE', `not valid JSON: ${oneLine(error)}`);
+    }
+    const list = Array.isArray(raw) ? raw : [raw];
+    return list.map((entry, i) => {
+      const parsed = articleJson.safeParse(entry);
+      if (!parsed.success) {
+        throw new BriefbotError('PARSE', `entry ${i}: expected an article {title, text, url?, publisher?, publishedAt?}`);
+      }
+      const a = parsed.data;
+      const article = withoutUndefined<LocalArticle>({
+        url: httpUrl(a.url) ?? (list.length > 1 ? `${fileUrl}#${i + 1}` : fileUrl),
+        title: a.title.trim(),
+        text: (a.text ?? a.content ?? '').trim(),
+        publisher: a.publisher,
+        author: a.author,
+        publishedAt: isoOrUndefined(a.publishedAt),
+        lang: a.lang,
+      });
+      return { kind: 'article' as const, fileUrl, article };
+    });
+  }
+  if (ext === '.html' || ext === '.htm') {
+    const html = decodeBody(bytes, undefined, 'html').text;
+    const page = extractFromHtml(html, fileUrl);
+    return [{ kind: 'article', fileUrl, article: extractedArticle(page, page.canonicalUrl, fileUrl) }];
+  }
+  if (looksLikeFeed(bytes)) return [{ kind: 'feed', fileUrl, feed: parseFeed(bytes, { url: fileUrl }) }];
+  const raw = decodeBody(bytes, undefined, 'text').text;
+  const extracted = extractFromText(raw, {
+    format: ext === '.md' || ext === '.markdown' ? 'markdown' : 'text',
+    fileName: path,
+  });
+  return [{ kind: 'article', fileUrl, article: extractedArticle(extracted, extracted.url, fileUrl) }];
+}
+
+/** An extracted page or text file as a local article: its own http(s) URL, else the file's. */
+function extractedArticle(e: Omit<LocalArticle, 'url'>, ownUrl: string | undefined, fileUrl: string): LocalArticle {
+  return withoutUndefined<LocalArticle>({
+    url: httpUrl(ownUrl) ?? fileUrl,
+    title: e.title,
+    text: e.text,
+    publisher: e.publisher,
+    author: e.author,
+    publishedAt: e.publishedAt,
+    lang: e.lang,
+  });
+}
+
+async function listFiles(dir: string, depth: number, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || out.length >= MAX_FILES) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth < MAX_DEPTH) await listFiles(path, depth + 1, out);
+    } else if (entry.isFile()) {
+      const ext = extname(entry.name).toLowerCase();
+      if (ARTICLE_EXTENSIONS.has(ext) || FEED_EXTENSIONS.has(ext)) out.push(path);
+    }
+  }
+}
+
+/**
+ * Reads a local source. Throws BriefbotError SOURCE when the path itself is missing or
+ * unreadable; per-file problems are returned in `errors`.
+ */
+export async function readLocalSource(fileUrl: string): Promise<LocalReadResult> {
+  const path = fileURLToPath(fileUrl);
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : oneLine(error);
+    throw new BriefbotError('SOURCE', `${path}: ${reason}`);
+  }
+  const files: string[] = [];
+  if (info.isDirectory()) {
+    try {
+      await listFiles(path, 0, files);
+    } catch (error) {
+      throw new BriefbotError('SOURCE', `${path}: cannot list folder: ${oneLine(error)}`);
+    }
+    if (files.length === 0) {
+      throw new BriefbotError('SOURCE', `${path}: no article or feed files (.txt, .md, .html, .json, .xml, .rss, .atom)`);
+    }
+  } else {
+    files.push(path);
+  }
+  const documents: LocalDocument[] = [];
+  const errors: string[] = [];
+  for (const file of files) {
+    try {
+      const size = (await stat(file)).size;
+      if (size > MAX_FILE_BYTES) throw new BriefbotError('SOURCE', `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+      const bytes = await readFile(file);
+      documents.push(...parseLocalFile(file, bytes));
+    } catch (error) {
+      errors.push(`${file}: ${oneLine(error)}`);
+    }
+  }
+  if (!info.isDirectory() && documents.length === 0) {
+    throw new BriefbotError('SOURCE', errors[0] ?? `${path}: nothing readable`);
+  }
+  return { documents, errors };
+}
