@@ -8,7 +8,7 @@ import { briefMessages, embedLength } from '../src/chat/discord/embeds.ts';
 import type { CommandReply } from '../src/chat/port.ts';
 import { silentLogger } from '../src/core/log.ts';
 import type { Brief } from '../src/core/types.ts';
-import type { StoredBrief } from '../src/store/port.ts';
+import type { StoredBrief } from '../src/core/types.ts';
 import { FakeDiscord } from '../test/fakes/discord.ts';
 import { measure, median, percentile } from './measure.ts';
 

@@ -9,7 +9,7 @@ import type { ChatHandlers, CommandReply, PostedBrief } from '../src/chat/port.t
 import { ChatDeliveryError, ConfigError } from '../src/core/errors.ts';
 import { silentLogger } from '../src/core/log.ts';
 import type { Topic } from '../src/core/types.ts';
-import type { StoredBrief } from '../src/store/port.ts';
+import type { StoredBrief } from '../src/core/types.ts';
 import { FakeDiscord, type RecordedCall } from './fakes/discord.ts';
 
 const topic: Topic = {

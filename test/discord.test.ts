@@ -16,7 +16,8 @@ import { silentLogger } from '../src/core/log.ts';
 import type { Topic } from '../src/core/types.ts';
 import { startServe, type ServeHandle } from '../src/cli/serve-host.ts';
 import { outboxKey } from '../src/store/sqlite/chat.ts';
-import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/index.ts';
+import type { Store } from '../src/store/port.ts';
+import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { FakeDiscord, type RecordedCall } from './fakes/discord.ts';
 import { tempDir } from './helpers/cli.ts';
 
@@ -68,7 +69,7 @@ describe('Briefbot on Discord (serving core + real BriefService + fake Discord)'
   const fake = new FakeDiscord({ token: TOKEN });
   const dbPath = join(tempDir('briefbot-discord-'), 'briefbot.db');
   const [channelA = '', channelB = ''] = fake.channelIds;
-  let store: SqliteStore;
+  let store: Store;
   let serve: ServeHandle;
 
   async function startBot(

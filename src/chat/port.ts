@@ -4,7 +4,7 @@
  * scheduler, outbox) never imports a chat SDK.
  */
 import type { Answer } from '../core/service.ts';
-import type { StoredBrief } from '../store/port.ts';
+import type { StoredBrief } from '../core/types.ts';
 
 /** Opaque channel address: "slack:C0123ABCD" or "discord:123456789012345678". */
 export type ChannelRef = string;

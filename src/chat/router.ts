@@ -9,7 +9,7 @@ import { oneLine, UnknownTopicError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
 import type { ChatRepo } from '../store/chat-port.ts';
-import type { StoredBrief } from '../store/port.ts';
+import type { StoredBrief } from '../core/types.ts';
 import type { ChatHandlers, CommandReply, CommandRequest, PostedBrief, ThreadMessage } from './port.ts';
 
 export interface RouterOptions {

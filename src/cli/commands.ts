@@ -8,7 +8,6 @@ import { renderBrief, type OutputFormat } from '../render/index.ts';
 import { emptyBriefLine } from '../render/view.ts';
 import { nextRun } from '../schedule/cron.ts';
 import { collectTopics, type CollectReport, type SourceReport } from '../collect/index.ts';
-import { SqliteChatRepo } from '../store/sqlite/chat.ts';
 import type { CliContext } from './context.ts';
 
 function sourceName(report: SourceReport): string {
@@ -99,7 +98,7 @@ export async function runTopics(ctx: CliContext): Promise<number> {
     return 0;
   }
   const now = new Date();
-  const chat = new SqliteChatRepo(ctx.store.db);
+  const chat = ctx.store.chat;
   for (const topic of topics) {
     ctx.stdout.write(`${topic.id} — ${topic.title}\n`);
     ctx.stdout.write(`  window: ${topic.window}; sources: ${topic.sources.length}; summarizer: ${topic.summarizer.kind}\n`);

@@ -6,11 +6,11 @@ import type { BriefService } from '../core/service.ts';
 import type { Settings } from '../config/load.ts';
 import type { Logger } from '../core/log.ts';
 import type { HttpClient } from '../collect/http/client.ts';
-import type { SqliteStore } from '../store/sqlite/index.ts';
+import type { Store } from '../store/port.ts';
 
 export interface CliContext {
   readonly settings: Settings;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly service: BriefService;
   readonly logger: Logger;
   /** The guarded HTTP client; absent when the command runs --offline. */

@@ -12,9 +12,8 @@ import { oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { Scheduler } from '../schedule/cron.ts';
 import { Outbox } from '../schedule/outbox.ts';
-import type { OutboxEntry } from '../store/chat-port.ts';
-import { SqliteChatRepo } from '../store/sqlite/chat.ts';
-import type { SqliteStore } from '../store/sqlite/index.ts';
+import type { ChatRepo, OutboxEntry } from '../store/chat-port.ts';
+import type { Store } from '../store/port.ts';
 
 export interface HttpRoute {
   /** Exact path, e.g. "/slack/events". */
@@ -24,7 +23,7 @@ export interface HttpRoute {
 
 export interface ServeOptions {
   readonly service: BriefService;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly adapters: readonly ChatAdapter[];
   readonly logger: Logger;
   /** HTTP port for health (and Slack HTTP mode); 0 picks a free one. */
@@ -48,7 +47,7 @@ export interface ServeOptions {
 
 export interface ServeHandle {
   readonly port: number;
-  readonly chat: SqliteChatRepo;
+  readonly chat: ChatRepo;
   readonly outbox: Outbox;
   readonly scheduler: Scheduler;
   /** Graceful stop: no new work, in-flight posts finish (unfinished ones stay in the outbox). */
@@ -63,7 +62,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const { service, store, adapters, logger } = options;
   const now = options.now ?? (() => new Date());
-  const chat = new SqliteChatRepo(store.db);
+  const chat = store.chat;
   const handlers = createRouter({ service, chat, logger, now, ...(options.freshForMs !== undefined && { freshForMs: options.freshForMs }) });
   const outbox = new Outbox({
     chat, adapters, service, logger, now,

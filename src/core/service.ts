@@ -3,8 +3,7 @@
  * Implemented once over the pipeline and the store (app/briefs.ts); adapters depend only
  * on this interface, never on the pipeline's modules or a chat SDK of another platform.
  */
-import type { SourceHealth, Topic } from './types.ts';
-import type { StoredBrief } from '../store/port.ts';
+import type { SourceHealth, StoredBrief, Topic } from './types.ts';
 
 /** A cited answer to a follow-up question about a brief. */
 export interface Answer {

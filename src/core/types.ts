@@ -212,3 +212,15 @@ export interface SummarizeResult {
 }
 
 export const ZERO_USAGE: Usage = Object.freeze({ llmCalls: 0, promptTokens: 0, completionTokens: 0 });
+
+/** A stored brief plus what it was built from. */
+export interface StoredBrief {
+  readonly id: string;
+  readonly topicId: string;
+  readonly brief: Brief;
+  /** Brief-local article id ("a1") → store article id. */
+  readonly articleMap: Readonly<Record<string, string>>;
+  /** Hash of (article ids, summarizer, window): the same request reuses the brief. */
+  readonly contentKey: string;
+  readonly createdAt: IsoTime;
+}

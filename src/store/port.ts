@@ -3,7 +3,8 @@
  * interfaces, so that SQLite (the default) can be joined later by PostgreSQL without any
  * stage changing. Methods are async for that reason, even though SQLite answers at once.
  */
-import type { Article, Brief, IsoTime, SourceHealth } from '../core/types.ts';
+import type { Article, IsoTime, SourceHealth, StoredBrief } from '../core/types.ts';
+import type { ChatRepo } from './chat-port.ts';
 
 /** Conditional-GET validators and health of one source. */
 export interface SourceState extends SourceHealth {
@@ -66,18 +67,6 @@ export interface ArticleRepo {
   count(): Promise<number>;
 }
 
-/** A stored brief plus what it was built from. */
-export interface StoredBrief {
-  readonly id: string;
-  readonly topicId: string;
-  readonly brief: Brief;
-  /** Brief-local article id ("a1") → store article id. */
-  readonly articleMap: Readonly<Record<string, string>>;
-  /** Hash of (article ids, summarizer, window): the same request reuses the brief. */
-  readonly contentKey: string;
-  readonly createdAt: IsoTime;
-}
-
 export interface BriefRepo {
   save(brief: StoredBrief): Promise<void>;
   byId(id: string): Promise<StoredBrief | undefined>;
@@ -96,5 +85,7 @@ export interface Store {
   readonly articles: ArticleRepo;
   readonly briefs: BriefRepo;
   readonly cache: CacheRepo;
+  /** Follows, the delivery outbox, schedule runs and chat state (store/chat-port.ts). */
+  readonly chat: ChatRepo;
   close(): Promise<void>;
 }

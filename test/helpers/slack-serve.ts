@@ -13,7 +13,8 @@ import { topicSchema } from '../../src/config/schema.ts';
 import { silentLogger, type Logger } from '../../src/core/log.ts';
 import type { Topic } from '../../src/core/types.ts';
 import { startServe, type ServeHandle, type ServeOptions } from '../../src/cli/serve-host.ts';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
+import type { Store } from '../../src/store/port.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { FakeSlack } from '../fakes/slack.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -46,7 +47,7 @@ export function testTopics(overrides: { harborChannels?: string[]; schedule?: { 
 
 export interface Harness {
   readonly slack: FakeSlack;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly service: BriefService;
   readonly serve: ServeHandle;
   readonly adapter: SlackAdapter;

@@ -24,7 +24,7 @@ import type { Answer } from '../../core/service.ts';
 import { ConfigError, oneLine } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Topic } from '../../core/types.ts';
-import type { StoredBrief } from '../../store/port.ts';
+import type { StoredBrief } from '../../core/types.ts';
 import type { ChannelRef, ChatAdapter, ChatHandlers, CommandReply, PostedBrief, ThreadRef } from '../port.ts';
 import { COMMAND, COMMAND_DEFINITIONS, commandArgs } from './commands.ts';
 import { answerMessage, briefMessages, DISCORD_LIMITS, type DiscordMessage } from './embeds.ts';

@@ -10,7 +10,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Answer } from '../../core/service.ts';
 import { ConfigError, oneLine } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
-import type { StoredBrief } from '../../store/port.ts';
+import type { StoredBrief } from '../../core/types.ts';
 import type { ChannelRef, ChatAdapter, ChatHandlers, PostBriefOptions, PostedBrief, ThreadRef } from '../port.ts';
 import { answerMessage, briefMessages, SLACK_LIMITS, splitMessage, type BlockLimits, type SlackMessage } from './blocks.ts';
 import { toDeliveryError } from './errors.ts';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 import { BriefbotError } from '../../core/errors.ts';
-import type { FeedItem, ParsedFeed } from './index.ts';
+import type { FeedItem, ParsedFeed } from './types.ts';
 import { normaliseFeedDate } from './dates.ts';
 import { resolveUrl, toPlainText } from './text.ts';
 

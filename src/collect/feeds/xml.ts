@@ -6,7 +6,7 @@
 import { parseFeed as parseXmlFeed } from '@rowanmanning/feed-parser';
 
 import { BriefbotError } from '../../core/errors.ts';
-import type { FeedItem, ParsedFeed } from './index.ts';
+import type { FeedItem, ParsedFeed } from './types.ts';
 import { normaliseFeedDate } from './dates.ts';
 import { closeOpenElements, prepareXml } from './xml-repair.ts';
 import { resolveUrl, toPlainText } from './text.ts';

@@ -5,7 +5,7 @@
  * links, captions) is removed; after it, removeFurniture cleans what is left line by line.
  */
 import { Readability } from '@mozilla/readability';
-import type { ExtractedArticle } from './index.ts';
+import type { ExtractedArticle } from './types.ts';
 import { domToText, linkDensity, parseDocument, tooComplexForReadability, type DomDocument, type DomElement } from './dom.ts';
 import { toIsoDate } from './dates.ts';
 import { readPageMeta } from './meta.ts';

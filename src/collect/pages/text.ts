@@ -4,7 +4,7 @@
  * "Source Domain: …", the URL), then the text with its page furniture. Metadata lines are read
  * into fields and removed; everything else goes through removeFurniture.
  */
-import type { ExtractedArticle } from './index.ts';
+import type { ExtractedArticle } from './types.ts';
 import { toIsoDate } from './dates.ts';
 import { isByline, isFurnitureLine, normaliseSpaces, removeFurniture } from './furniture.ts';
 

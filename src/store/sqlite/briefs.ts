@@ -1,5 +1,6 @@
 import type { Brief } from '../../core/types.ts';
-import type { BriefRepo, StoredBrief } from '../port.ts';
+import type { StoredBrief } from '../../core/types.ts';
+import type { BriefRepo } from '../port.ts';
 import type { Db } from './database.ts';
 
 interface BriefRow {
