@@ -6,7 +6,7 @@
  */
 import { ZERO_USAGE, type Figure, type StoryDraft, type StoryInput, type SummarizeResult, type Summarizer } from '../../core/types.ts';
 import { pickClaims } from './claims.ts';
-import { findDisagreements, type LocatedFigure } from './disagreements.ts';
+import { findDisagreements, type LocatedFigure } from './disagreements/index.ts';
 import { figureClass } from './figure-range.ts';
 import { findFigures, type FigureKind, type FigureMention } from './figures.ts';
 import { containsNormalized, normalizeForMatch } from '../../text/normalize.ts';

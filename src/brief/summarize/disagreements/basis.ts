@@ -4,9 +4,9 @@
  * different names after a dependency cue ("rely on", "dependent on", "following approaches
  * used by", "replicating") said of the same subject.
  */
-import type { Disagreement } from '../../core/types.ts';
-import { contentTokens } from '../../text/normalize.ts';
-import type { PreparedStory, StorySentence } from './story-text.ts';
+import type { Disagreement } from '../../../core/types.ts';
+import { contentTokens } from '../../../text/normalize.ts';
+import type { PreparedStory, StorySentence } from '../story-text.ts';
 
 const CUE =
   /\b(?:(?:depend(?:s|ed|ing|ent|ence)?|rel(?:y|ies|ied|ying|iance)|built|build(?:s|ing)?) (?:up)?on|follow(?:s|ed|ing)? (?:the )?(?:approach(?:es)?|models?|path|lead|designs?)(?: (?:used|set|taken|developed) by| of)?|replicat(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|imitat(?:e|es|ed|ing))\b/i;

@@ -1,0 +1,181 @@
+/**
+ * Opposite assessments of the same question: polarity cues on sentences that share topic
+ * terms (widening/narrowing, can/cannot win, likely/unlikely, rise/fall, safe/unsafe).
+ */
+import type { Disagreement } from '../../../core/types.ts';
+import { contentTokens, isStopword } from '../../../text/normalize.ts';
+import { speakerOf } from '../claims.ts';
+import { jaccard, type PreparedStory, type StorySentence } from '../story-text.ts';
+import { capitalize, surfaceTerms } from './label.ts';
+
+interface Axis {
+  readonly label: string;
+  readonly up: RegExp;
+  readonly down: RegExp;
+  /** A measured change: a forecast of it ("would drop") is not a reading to set against one. */
+  readonly measured?: boolean;
+}
+
+const AXES: Axis[] = [
+  { label: 'widening or narrowing', up: /\b(?:widen\w*|grow\w*|larger|expand\w*|deepen\w*)\b/, down: /\b(?:narrow\w*|clos(?:e|es|ed|ing) (?:the |a |that |this )?(?:gap|distance|divide)|clos(?:e|es|ing) in on|shrink\w*|smaller|catch(?:ing)? up)\b/ },
+  { label: 'ahead or behind', up: /\b(?:win|wins|winning|beat|beats|surpass\w*|overtake\w*|outpac\w*|ahead of)\b/, down: /\b(?:los(?:e|es|ing) (?:the|to|ground)|lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|(?:fall\w*|falls|fell|is|are|was|were|remains?|stay\w*|left) behind|at a disadvantage)\b/ },
+  { label: 'likely or unlikely', up: /\b(?:likely|probable|expected|confident|(?:little|no) doubt)\b/, down: /\b(?:unlikely|improbable|(?<!(?:little|no) )doubt\w*|skeptic\w*|sceptic\w*)\b/ },
+  { label: 'rising or falling', up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/, down: /\b(?:(?<!(?:last|this|next|the|early|late|in) )(?:fall|falls|falling|fell)(?! behind| short| fights?| elections?| semester| season| campaign)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/, measured: true },
+  { label: 'safe or unsafe', up: /\b(?:safe|secure|harmless)\b/, down: /\b(?:unsafe|dangerous|risky|harmful)\b/ },
+];
+
+const GLOBAL = new Map<RegExp, RegExp>();
+/** The cue pattern with the g flag, compiled once. */
+function globalOf(re: RegExp): RegExp {
+  let g = GLOBAL.get(re);
+  if (!g) GLOBAL.set(re, (g = new RegExp(re.source, 'g')));
+  return g;
+}
+
+/** A negation that governs the cue right after it ("cannot beat", "is not rising", "less than 20% chance to win"). */
+const NEGATION = /(?:\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable to|fail\w* to|no longer)|\bless than \d+%? chance (?:to|of))\s+(?:[\p{L}'-]+\s+){0,2}$/u;
+const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
+
+/** A sentence's polarity on an axis and the words around its cues (what the cue is said of). */
+interface Assessment {
+  readonly polarity: number;
+  readonly subject: Set<string>;
+}
+
+/** A cue inside a supposition is nobody's assessment: "thinking Chinese models have surpassed", "whether it can win". */
+const SUPPOSED = /\b(?:thinking|believing|assuming|hoping|imagining|if|whether)\b(?:\s+[\p{L}'’-]+){0,6}\s+$/u;
+
+/** A change only forecast or wished for: "would drop", "expected to rise". */
+const HYPOTHETICAL = /\b(?:would|could|might|may|should|expected to|forecast to|projected to|anticipated)\b(?:\s+[\p{L}'’-]+){0,6}\s+$/u;
+
+/**
+ * Content words either side of a cue that name what rises, widens or wins: the subject mostly
+ * comes before ("the gap with the United States narrowing"); a few words after catch the
+ * object ("cannot beat the U.S.") without reaching the next clause's subject.
+ */
+const SUBJECT_BEFORE = 5;
+const SUBJECT_AFTER = 3;
+const NEGATION_WORD = /^(?:not|no|never|cannot|can't|won't|less|unable|fail\w*)$/;
+const ODDS = /\b(?:chances?|probability|odds|likelihood)\b/;
+const LOW_ODDS_AFTER = /^[^.;]{0,80}?\b(?:is|are|was|were|at|put at)\s+(?:currently\s+|now\s+|only\s+|just\s+)?(?:less than|under|below|slim|low|small|remote)\b/;
+const TIME_WORD = /^(?:\d.*|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|week|month|year|today|yesterday)$/;
+
+/**
+ * Polarity of a sentence on an axis: +1, −1 or 0, with the words its deciding cues sit among.
+ * A cue right after a negation flips; the clause after "but" outweighs the one before
+ * ("losing the race but can still win" → win). A question asserts nothing, and a clause with
+ * cues both ways ("rose by 235,000, down from 943,000") is too mixed to count.
+ */
+function assess(sentence: string, axis: Axis): Assessment {
+  const none: Assessment = { polarity: 0, subject: new Set() };
+  if (/\?["”’']?\s*$/.test(sentence)) return none;
+  const lower = sentence.toLowerCase();
+  const parts = lower.split(CONTRAST);
+  let total = 0;
+  const near: Array<{ sign: number; words: string[] }> = [];
+  for (const [i, part] of parts.entries()) {
+    const weight = i === parts.length - 1 && parts.length > 1 ? 2 : 1;
+    const signs = new Set<number>();
+    for (const [re, sign] of [[globalOf(axis.up), 1], [globalOf(axis.down), -1]] as const) {
+      re.lastIndex = 0;
+      for (const m of part.matchAll(re)) {
+        const before = part.slice(0, m.index);
+        // A cue in quotes is someone's word held at a distance ("asked why he's 'confident'").
+        if (/['‘"“]$/.test(before)) continue;
+        if (axis.measured && HYPOTHETICAL.test(before)) continue;
+        if (SUPPOSED.test(before)) continue;
+        let s = NEGATION.test(before) ? -sign : sign;
+        const after = part.slice(m.index + m[0].length);
+        // "the chance of any firm surpassing them is less than 20%": the odds turn the cue round.
+        if (ODDS.test(before) && LOW_ODDS_AFTER.test(after)) s = -s;
+        total += s * weight;
+        // The negation itself ("less than 20% chance to") is not part of the subject.
+        const lead = before.replace(NEGATION, ' ').trim().split(/\s+/);
+        const words = [...lead.slice(-SUBJECT_BEFORE), ...after.trim().split(/\s+/).slice(0, SUBJECT_AFTER)];
+        signs.add(s);
+        near.push({ sign: s, words });
+      }
+    }
+    if (signs.size > 1) return none;
+  }
+  const polarity = Math.sign(total);
+  const subject = new Set(contentTokens(near.filter((n) => n.sign === polarity).flatMap((n) => n.words).join(' ')).filter((t) => !TIME_WORD.test(t) && !NEGATION_WORD.test(t)));
+  return { polarity, subject };
+}
+
+/** Single words of multi-word cues ("falls behind", "ahead of"): not topic terms. */
+const CUE_PARTS = new Set(['behind', 'ahead', 'los', 'lose', 'losing', 'fall', 'fell', 'falling', 'disadvantage', 'remain', 'stay', 'left', 'still']);
+
+function axisTokens(s: StorySentence, axis: Axis): Set<string> {
+  return new Set([...s.tokenSet].filter((t) => !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t) && !/^\d/.test(t)));
+}
+
+export function assessmentConflicts(story: PreparedStory): Disagreement[] {
+  const out: Disagreement[] = [];
+  // Candidates: the most central sentences, titles included, so the pass stays bounded.
+  // Distinct titles only, and a bounded number of them: a thousand copies share one headline.
+  const distinctTitles = new Map<string, [string, string]>();
+  for (const [id, text] of story.titles) if (!distinctTitles.has(text) && distinctTitles.size < 60) distinctTitles.set(text, [id, text]);
+  const titleSentences: StorySentence[] = [...distinctTitles.values()].map(([id, text], i) => {
+    const set = new Set(contentTokens(text));
+    const ids = [...story.titles].filter(([, t]) => t === text).map(([x]) => x);
+    return { text, tokens: [...set], tokenSet: set, articleIds: ids.length ? ids : [id], articleId: id, position: -1 - i, heading: true, score: 1 };
+  });
+  const pool = [...story.sentences].sort((a, b) => b.score - a.score).slice(0, 150);
+  const candidates = [...titleSentences, ...pool];
+  // Terms in a third or more of the story's sentences are its general topic ("China", "AI"):
+  // sharing only those does not make two sentences about the same question.
+  const df = new Map<string, number>();
+  for (const s of story.sentences) for (const t of s.tokenSet) df.set(t, (df.get(t) ?? 0) + 1);
+  const inArticles = new Map<string, Set<string>>();
+  for (const s of story.sentences) for (const t of s.tokenSet) for (const id of s.articleIds) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
+  const nArticles = story.articles.length;
+  const specific = (t: string): boolean => (df.get(t) ?? 0) <= Math.max(2, story.sentences.length * 0.3);
+  // For the label: a term nearly every article uses ("Tencent" in a Tencent story) names nothing.
+  const distinctive = (t: string): boolean => specific(t) && (nArticles < 3 || (inArticles.get(t)?.size ?? 0) < nArticles * 0.8);
+  for (const axis of AXES) {
+    const signed = candidates
+      .map((s) => {
+        const { polarity: p, subject } = assess(s.text, axis);
+        return { s, p, subject, terms: axisTokens(s, axis) };
+      })
+      .filter((x) => x.p !== 0);
+    // Bounded: the 60 most central sentences on each side (titles first), so pairs stay few.
+    const ups = signed.filter((x) => x.p > 0).slice(0, 60);
+    const downs = signed.filter((x) => x.p < 0).slice(0, 60);
+    let best: { a: (typeof signed)[number]; b: (typeof signed)[number]; shared: string[]; weight: number } | undefined;
+    for (const a of ups) {
+      for (const b of downs) {
+        const sameSource = a.s.articleIds.every((id) => b.s.articleIds.includes(id)) && b.s.articleIds.every((id) => a.s.articleIds.includes(id));
+        // Within one article, two named speakers at odds count; one voice hedging does not.
+        if (sameSource) {
+          const sa = speakerOf(a.s.text);
+          const sb = speakerOf(b.s.text);
+          if (!sa || !sb || sa === sb) continue;
+        }
+        // The two must say it of the same thing: a word next to one cue is next to the other
+        // ("the gap is widening" / "the gap is narrowing"; not "the rise of Delta" / "last fall").
+        if (![...a.subject].some((t) => b.subject.has(t) && !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t))) continue;
+        const shared = [...a.terms].filter((t) => b.terms.has(t) && !isStopword(t) && t.length > 2);
+        const nSpecific = shared.filter(specific).length;
+        const rare = shared.length === 1 && (df.get(shared[0]!) ?? 0) <= 3;
+        // Two headlines are each outlet's verdict on the whole story: cues on one subject suffice.
+        const headlines = a.s.heading && b.s.heading && shared.length > 0;
+        if (!headlines && ((shared.length < 2 && !rare) || (nSpecific === 0 && shared.length < 4))) continue;
+        const weight = shared.length + nSpecific + jaccard(a.terms, b.terms);
+        if (!best || weight > best.weight) best = { a, b, shared: [...shared.filter(specific), ...shared.filter((t) => !specific(t))], weight };
+      }
+    }
+    if (!best) continue;
+    const terms = surfaceTerms(best.shared.filter(distinctive), `${best.a.s.text} ${best.b.s.text}`).slice(0, 2);
+    const about = terms.length ? `${terms.join(', ')}: ${axis.label}?` : `${capitalize(axis.label)}?`;
+    out.push({
+      about,
+      positions: [
+        { text: best.a.s.text, articleIds: [...best.a.s.articleIds] },
+        { text: best.b.s.text, articleIds: [...best.b.s.articleIds] },
+      ],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+/**
+ * Disagreements — where sources differ, shown side by side, never averaged:
+ * (a) the same quantity given different values by different articles;
+ * (b) opposite assessments of the same question (polarity cues on sentences that share
+ *     topic terms: widening/narrowing, can/cannot win, likely/unlikely, rise/fall);
+ * (c) conflicting credit for who reported the story ("reported by AFP" vs "according to
+ *     the South China Morning Post");
+ * (d) within one article, a contrast between two named speakers ("A suggests X, but B says Y").
+ * Agreement written differently ("3 months" / "three months") is not a disagreement.
+ */
+import type { Disagreement } from '../../../core/types.ts';
+import type { PreparedStory } from '../story-text.ts';
+import { assessmentConflicts } from './assessments.ts';
+import { basisConflicts } from './basis.ts';
+import { figureConflicts, type LocatedFigure } from './figures.ts';
+import { MAX_DISAGREEMENTS } from './label.ts';
+import { reportingConflicts, speakerContrasts } from './reporting.ts';
+
+export type { LocatedFigure } from './figures.ts';
+
+const MAX_POSITION_CHARS = 240;
+
+function clip(text: string): string {
+  if (text.length <= MAX_POSITION_CHARS) return text;
+  const cut = text.slice(0, MAX_POSITION_CHARS);
+  return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+}
+
+/** All disagreements of a story, most telling first, at most four. */
+export function findDisagreements(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
+  const found = [...figureConflicts(story, figures), ...reportingConflicts(story), ...assessmentConflicts(story), ...basisConflicts(story), ...speakerContrasts(story)];
+  // Positions are quoted whole up to a length, then cut at a word.
+  const all = found.map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text) })) }));
+  const seen = new Set<string>();
+  return all
+    .filter((d) => {
+      const key = d.positions.map((p) => p.text).sort().join('|');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, MAX_DISAGREEMENTS);
+}
