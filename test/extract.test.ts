@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { extractFromHtml, extractFromText, htmlToText, removeFurniture, toIsoDate } from '../src/collect/pages/index.ts';
+import { extractFromHtml, extractFromText, htmlToText, removeFurniture } from '../src/collect/pages/index.ts';
+import { toIsoDate } from '../src/text/dates.ts';
 import type { ExtractedArticle } from '../src/collect/pages/index.ts';
 import { CORPUS_MUST_NEVER_APPEAR } from './helpers/corpus.ts';
 

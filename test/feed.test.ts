@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 
 import { BriefbotError } from '../src/core/errors.ts';
 import { looksLikeFeed, parseFeed } from '../src/collect/feeds/index.ts';
-import { normaliseFeedDate } from '../src/collect/feeds/dates.ts';
+import { toIsoDate } from '../src/text/dates.ts';
 
 const NOW = new Date('2026-11-23T00:00:00Z');
 const fixture = (name: string): Buffer => readFileSync(new URL(`fixtures/feeds/${name}`, import.meta.url));
@@ -196,7 +196,7 @@ describe('looksLikeFeed', () => {
   });
 });
 
-describe('normaliseFeedDate', () => {
+describe('toIsoDate', () => {
   const cases: Array<[string, string | undefined]> = [
     ['Tue, 10 Jun 2003 04:00:00 GMT', '2003-06-10T04:00:00.000Z'],
     ['Tue, 10 Jun 2003 04:00:00 +0000', '2003-06-10T04:00:00.000Z'],
@@ -217,7 +217,7 @@ describe('normaliseFeedDate', () => {
     ['', undefined],
   ];
   for (const [raw, expected] of cases) {
-    test(JSON.stringify(raw), () => assert.equal(normaliseFeedDate(raw, NOW), expected));
+    test(JSON.stringify(raw), () => assert.equal(toIsoDate(raw, NOW), expected));
   }
 });
 

@@ -3,15 +3,13 @@
  * and the text, never on a feed's dates: a feed that rewrites pubDate changes nothing here.
  */
 import { createHash } from 'node:crypto';
-import type { Article, ArticleDraft, IsoTime, Topic } from '../core/types.ts';
+import type { Article, ArticleDraft, Topic } from '../core/types.ts';
+import { plausibleIsoTime } from '../text/dates.ts';
 import { canonicalizeUrl, displayUrl } from './canonical-url.ts';
 import { contentHash, isNearDuplicate, signature } from './dedupe.ts';
 import type { Store } from '../store/port.ts';
 
 export type IngestOutcome = 'new' | 'duplicate' | 'known';
-
-/** Clock skew tolerated on a published date before it is treated as wrong. */
-const FUTURE_SKEW_MS = 36 * 3_600_000;
 
 export function articleIdFor(canonicalUrl: string): string {
   return `art_${createHash('sha256').update(canonicalUrl).digest('hex').slice(0, 20)}`;
@@ -27,14 +25,6 @@ export function matchingTopics(draft: Pick<ArticleDraft, 'title' | 'text'>, topi
         !topic.exclude.some((m) => m.test(haystack)),
     )
     .map((topic) => topic.id);
-}
-
-/** A published date is kept only when plausible: not in the future, not before 1990. */
-export function plausibleDate(iso: string | undefined, now: Date): IsoTime | undefined {
-  if (iso === undefined) return undefined;
-  const time = Date.parse(iso);
-  if (Number.isNaN(time) || time > now.getTime() + FUTURE_SKEW_MS || time < Date.UTC(1990, 0, 1)) return undefined;
-  return new Date(time).toISOString();
 }
 
 /**
@@ -67,7 +57,8 @@ export async function ingestDraft(
     }
   }
   const originalId = original ? (original.duplicateOf ?? original.id) : undefined;
-  const publishedAt = plausibleDate(draft.publishedAt, now);
+  // Readers judged the date against their clock; ingest's clock has the last word.
+  const publishedAt = plausibleIsoTime(draft.publishedAt, now);
   const { publishedAt: _drop, ...rest } = draft;
   const article: Article = {
     ...rest,

@@ -8,6 +8,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BriefbotError, oneLine } from '../core/errors.ts';
+import { toIsoDate } from '../text/dates.ts';
 import { extractFromHtml, extractFromText } from './pages/index.ts';
 import { decodeBody } from './charset.ts';
 import { looksLikeFeed, parseFeed, type ParsedFeed } from './feeds/index.ts';
@@ -52,12 +53,6 @@ const articleJson = z.object({
   lang: z.string().optional(),
 });
 
-function isoOrUndefined(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
 function httpUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   try {
@@ -101,7 +96,7 @@ export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[]
         text: (a.text ?? a.content ?? '').trim(),
         publisher: a.publisher,
         author: a.author,
-        publishedAt: isoOrUndefined(a.publishedAt),
+        publishedAt: toIsoDate(a.publishedAt),
         lang: a.lang,
       });
       return { kind: 'article' as const, fileUrl, article };

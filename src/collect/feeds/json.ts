@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 import { BriefbotError } from '../../core/errors.ts';
 import type { FeedItem, ParsedFeed } from './types.ts';
-import { normaliseFeedDate } from './dates.ts';
+import { toIsoDate } from '../../text/dates.ts';
 import { resolveUrl, toPlainText } from './text.ts';
 
 const Author = z.object({ name: z.string().optional(), url: z.string().optional() }).loose();
@@ -78,8 +78,8 @@ function toItem(item: z.infer<typeof JsonItem>, base: string | undefined, now: D
   const link = resolveUrl(item.url ?? item.external_url, base);
   const title = toPlainText(item.title);
   const guid = item.id === undefined ? undefined : String(item.id);
-  const publishedAt = normaliseFeedDate(item.date_published, now);
-  const updatedAt = normaliseFeedDate(item.date_modified, now);
+  const publishedAt = toIsoDate(item.date_published, now);
+  const updatedAt = toIsoDate(item.date_modified, now);
   const author = (item.authors ?? (item.author ? [item.author] : [])).map((a) => a.name).find((n) => n);
   const content = item.content_html ?? (item.content_text !== undefined ? escapeHtml(item.content_text) : undefined);
   const categories = (item.tags ?? []).filter((t): t is string => typeof t === 'string');

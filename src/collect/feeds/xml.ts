@@ -7,7 +7,7 @@ import { parseFeed as parseXmlFeed } from '@rowanmanning/feed-parser';
 
 import { BriefbotError } from '../../core/errors.ts';
 import type { FeedItem, ParsedFeed } from './types.ts';
-import { normaliseFeedDate } from './dates.ts';
+import { toIsoDate } from '../../text/dates.ts';
 import { closeOpenElements, prepareXml } from './xml-repair.ts';
 import { resolveUrl, toPlainText } from './text.ts';
 
@@ -219,8 +219,8 @@ function toItem(item: LibItem, format: ParsedFeed['format'], base: string | unde
   const link = resolveUrl(itemLink(element, format) ?? permalinkGuid(element), element.baseUrl ?? base) ?? undefined;
   const absoluteLink = link !== undefined && base !== undefined ? resolveUrl(link, base) : link;
   const guid = rawText(element, format === 'atom' ? ['id'] : ['guid']);
-  const publishedAt = normaliseFeedDate(rawText(element, ['pubdate', 'published', 'issued', 'date', 'created']), now);
-  const updatedAt = normaliseFeedDate(rawText(element, ['updated', 'modified']), now);
+  const publishedAt = toIsoDate(rawText(element, ['pubdate', 'published', 'issued', 'date', 'created']), now);
+  const updatedAt = toIsoDate(rawText(element, ['updated', 'modified']), now);
   const author = itemAuthor(element);
   const summary = markupOf(element, format === 'atom' ? ['summary'] : ['description', 'summary'], () => item.description);
   const content = markupOf(element, format === 'atom' ? ['content'] : ['encoded'], () => item.content);

@@ -7,7 +7,7 @@
 import { Readability } from '@mozilla/readability';
 import type { ExtractedArticle } from './types.ts';
 import { domToText, linkDensity, parseDocument, tooComplexForReadability, type DomDocument, type DomElement } from './dom.ts';
-import { toIsoDate } from './dates.ts';
+import { toIsoDate } from '../../text/dates.ts';
 import { readPageMeta } from './meta.ts';
 import { normaliseSpaces, removeFurniture } from './furniture.ts';
 

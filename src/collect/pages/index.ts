@@ -12,4 +12,3 @@ export type { ExtractedArticle } from './types.ts';
 export { extractFromHtml, htmlToText } from './html.ts';
 export { extractFromText } from './text.ts';
 export { removeFurniture, isFurnitureLine } from './furniture.ts';
-export { toIsoDate } from './dates.ts';

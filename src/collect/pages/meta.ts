@@ -4,7 +4,7 @@
  * Read before Readability runs, because Readability rewrites the document.
  */
 import type { DomDocument } from './dom.ts';
-import { toIsoDate } from './dates.ts';
+import { toIsoDate } from '../../text/dates.ts';
 
 /** What the page's metadata says; every field optional. */
 export interface PageMeta {

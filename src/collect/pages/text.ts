@@ -5,7 +5,7 @@
  * into fields and removed; everything else goes through removeFurniture.
  */
 import type { ExtractedArticle } from './types.ts';
-import { toIsoDate } from './dates.ts';
+import { toIsoDate } from '../../text/dates.ts';
 import { isByline, isFurnitureLine, normaliseSpaces, removeFurniture } from './furniture.ts';
 
 /** What the metadata lines of a file said. */
