@@ -8,7 +8,7 @@
 import type { StoryArticle } from '../src/core/types.ts';
 import { verifyStory } from '../src/brief/verify.ts';
 import { summarizeExtractive } from '../src/brief/summarize/extractive.ts';
-import { contentTokens } from '../src/text/normalize.ts';
+import { contentTokens } from '../src/text/tokenize.ts';
 import { measure, median } from './measure.ts';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run sees the same corpus. */

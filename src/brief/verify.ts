@@ -11,7 +11,8 @@
  * - headline and summary lose numbers no story article contains.
  */
 import type { Claim, Disagreement, Figure, Position, Story, StoryArticle, StoryDraft } from '../core/types.ts';
-import { containsNormalized, contentTokens, normalizeForMatch, numbersIn } from '../text/normalize.ts';
+import { containsNormalized, normalizeForMatch, numbersIn } from '../text/normalize.ts';
+import { contentTokens } from '../text/tokenize.ts';
 import { splitSentences } from '../text/sentences.ts';
 
 /** Something verification removed, with why; the caller logs the count. */

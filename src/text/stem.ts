@@ -27,3 +27,17 @@ function undouble(w: string): string {
   if (last !== undefined && last === w[w.length - 2] && !'lsz'.includes(last) && !VOWEL.test(last)) return w.slice(0, -1);
   return w;
 }
+
+/**
+ * The matching tokenizer's stemmer, lighter still: enough that "models"/"model" and
+ * "widening"/"widen" meet (words of 4 letters or fewer are kept).
+ */
+export function stemForMatch(token: string): string {
+  if (token.length <= 4) return token;
+  if (token.endsWith('ies') && token.length > 5) return token.slice(0, -3) + 'y';
+  if (token.endsWith('ing') && token.length > 6) return token.slice(0, -3);
+  if (token.endsWith('ed') && token.length > 5) return token.slice(0, -2);
+  if (token.endsWith('es') && /(?:ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
+  if (token.endsWith('s') && !token.endsWith('ss') && !token.endsWith('us')) return token.slice(0, -1);
+  return token;
+}

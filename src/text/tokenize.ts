@@ -1,10 +1,20 @@
 /**
- * The tokenizer every similarity measure shares: Unicode-aware, lowercase, letters and digits.
- * Chinese, Japanese and Korean have no spaces between words, so their runs become overlapping
- * character bigrams, which match about as well as a word segmenter for similarity purposes.
+ * Tokenizers: text → lowercase word stems without stopwords. Chinese, Japanese and Korean have
+ * no spaces between words, so their runs become overlapping character bigrams, which match
+ * about as well as a word segmenter for these purposes.
+ *
+ * Two profiles, kept apart on purpose for now:
+ * - {@link tokenize}, for similarity between documents and passages (clustering, evidence
+ *   selection, follow-up retrieval): numbers keep their separators, a richer stemmer.
+ * - {@link contentTokens}, for matching what a summary says against what a source says
+ *   (sentence scoring, verification, disagreements): typography folded first
+ *   (normalizeForMatch), hyphenated words split, a lighter stemmer and its own stopwords.
+ * Making them one changes the briefs of every shared test window (claims, figures and
+ * unsupported counts move), so that is a quality change to be measured on its own.
  */
-import { ENGLISH_STOPWORDS } from './stopwords.ts';
-import { stem } from './stem.ts';
+import { normalizeForMatch } from './normalize.ts';
+import { stem, stemForMatch } from './stem.ts';
+import { ENGLISH_STOPWORDS, MATCH_STOPWORDS } from './stopwords.ts';
 
 // A number keeps its decimal point and thousands separators ("1.2", "194,000" → "194000"),
 // unless letters follow it ("4o", "5g" stay one word).
@@ -40,16 +50,42 @@ function pushMixed(run: string, out: string[]): void {
   let last = 0;
   for (const m of run.matchAll(CJK_RUN)) {
     if (m.index > last) pushWord(run.slice(last, m.index), out);
-    const cjk = [...m[0]];
-    if (cjk.length === 1) out.push(cjk[0]!);
-    for (let i = 0; i + 1 < cjk.length; i += 1) out.push(cjk[i]! + cjk[i + 1]!);
+    pushBigrams([...m[0]], out);
     last = m.index + m[0].length;
   }
   if (last < run.length) pushWord(run.slice(last), out);
+}
+
+/** A CJK run as overlapping character bigrams; a lone character stands for itself. */
+function pushBigrams(chars: readonly string[], out: string[]): void {
+  if (chars.length === 1) out.push(chars[0]!);
+  for (let i = 0; i + 1 < chars.length; i += 1) out.push(chars[i]! + chars[i + 1]!);
 }
 
 /** "194,000" → "194000"; "1.5" stays; "1,5" (a European decimal) is left as written. */
 function normalizeNumber(raw: string): string {
   if (/^\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?$/u.test(raw)) return raw.replace(/,/g, '');
   return raw;
+}
+
+/**
+ * Content tokens of a text: lower-cased words and numbers without stopwords, stemmed.
+ * CJK runs become character bigrams so Chinese text compares too.
+ */
+export function contentTokens(text: string): string[] {
+  const out: string[] = [];
+  const norm = normalizeForMatch(text);
+  for (const m of norm.matchAll(/[\u3400-\u9fff\uf900-\ufaff]+|[\p{L}\p{N}]+(?:[.'-][\p{L}\p{N}]+)*/gu)) {
+    const word = m[0];
+    if (/[\u3400-\u9fff]/.test(word)) {
+      pushBigrams([...word], out);
+      continue;
+    }
+    for (const part of word.includes('-') && !/\d/.test(word) ? word.split('-') : [word]) {
+      const t = part.replace(/'s$/, '');
+      if (t.length < 2 || MATCH_STOPWORDS.has(t)) continue;
+      out.push(stemForMatch(t));
+    }
+  }
+  return out;
 }

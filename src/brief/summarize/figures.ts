@@ -3,7 +3,7 @@
  * model/version numbers. Values are returned exactly as written, with the qualifier when it
  * changes the meaning ("less than 20%", "at least 3 months").
  */
-import { isStopword } from '../../text/normalize.ts';
+import { isStopword } from '../../text/stopwords.ts';
 
 export type FigureKind = 'percent' | 'money' | 'duration' | 'count' | 'date' | 'ratio' | 'version' | 'number';
 

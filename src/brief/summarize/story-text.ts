@@ -6,7 +6,8 @@
  */
 import type { StoryArticle } from '../../core/types.ts';
 import { isFurnitureSentence } from './figures.ts';
-import { contentTokens, normalizeForMatch } from '../../text/normalize.ts';
+import { normalizeForMatch } from '../../text/normalize.ts';
+import { contentTokens } from '../../text/tokenize.ts';
 import { splitSentences } from '../../text/sentences.ts';
 
 /** One distinct sentence of the story. */

@@ -3,7 +3,8 @@
  * terms (widening/narrowing, can/cannot win, likely/unlikely, rise/fall, safe/unsafe).
  */
 import type { Disagreement } from '../../../core/types.ts';
-import { contentTokens, isStopword } from '../../../text/normalize.ts';
+import { isStopword } from '../../../text/stopwords.ts';
+import { contentTokens } from '../../../text/tokenize.ts';
 import { speakerOf } from '../claims.ts';
 import { jaccard, type PreparedStory, type StorySentence } from '../story-text.ts';
 import { capitalize, surfaceTerms } from './label.ts';

@@ -5,7 +5,7 @@
  * used by", "replicating") said of the same subject.
  */
 import type { Disagreement } from '../../../core/types.ts';
-import { contentTokens } from '../../../text/normalize.ts';
+import { contentTokens } from '../../../text/tokenize.ts';
 import type { PreparedStory, StorySentence } from '../story-text.ts';
 
 const CUE =

@@ -1,6 +1,7 @@
 /** The same quantity given different values by different articles (ranges, not strings). */
 import type { Disagreement, Position } from '../../../core/types.ts';
-import { contentTokens, isStopword } from '../../../text/normalize.ts';
+import { isStopword } from '../../../text/stopwords.ts';
+import { contentTokens } from '../../../text/tokenize.ts';
 import { figureClass, figureRole, rangesConflict, valueRange, type ValueRange } from '../figure-range.ts';
 import type { FigureMention } from '../figures.ts';
 import { jaccard, type PreparedStory, type StorySentence } from '../story-text.ts';
