@@ -99,3 +99,18 @@ test('the header names sources that have been failing, so a dead feed is noticed
   assert.match(header, /1 source failing/);
   assert.match(header, /dead\.example\/feed\.xml since 2026-11-20 \(HTTP 403 \\\*\\\*forbidden\\\*\\\*\)/);
 });
+
+test('sources are numbered as in every other renderer (cited first, in story order), and a window "all" reads "everything up to"', () => {
+  const base = longBrief(2, 1, 1);
+  // Article a1 is listed second but cited first: every renderer calls it [1].
+  const brief: Brief = {
+    ...base,
+    window: { since: new Date(0).toISOString(), until: base.window.until },
+    stories: [{ ...story(1, 1, 1), claims: [{ text: 'Claim', articleIds: ['a1'] }] }, story(0, 1, 1)],
+  };
+  const [header, first, second] = briefMessages(brief)[0]?.embeds ?? [];
+  assert.match(header?.description ?? '', /Window: everything up to 2026-11-23 09:00 UTC/);
+  assert.match(first?.description ?? '', /• Claim \[1\]/);
+  assert.match(first?.description ?? '', /\[1\] Article 1/);
+  assert.match(second?.description ?? '', /\[2\] Article 0/);
+});

@@ -1,7 +1,7 @@
 /** Block Kit rendering and mrkdwn escaping: limits respected by continuing, nothing injected. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { answerMessage, briefMessages, failingFooter, SLACK_LIMITS } from '../src/chat/slack/blocks.ts';
+import { answerMessage, briefMessages, SLACK_LIMITS } from '../src/chat/slack/blocks.ts';
 import { escapeMrkdwn, linkTarget, mrkdwnLink, splitText } from '../src/chat/slack/escape.ts';
 import type { Brief, Story } from '../src/core/types.ts';
 
@@ -57,7 +57,7 @@ describe('slack blocks', () => {
     assert.match(json, /\[1\] &lt;!channel&gt; read this/);
     assert.match(json, /<https:\/\/example.com\/a\?x=1&amp;y=%3C2%3E\|\[1\]/);
     assert.match(json, /\[2\] Fake &lt;https:\/\/evil.example¦bank.com&gt; link/, 'a javascript: URL is shown as text, not linked');
-    assert.match(json, /1 source failing since Monday: https:\/\/feeds.example.com\/rss \(HTTP 403\)/);
+    assert.match(json, /1 source failing: https:\/\/feeds.example.com\/rss since 2026-11-23 \(HTTP 403\)/, 'worded as in every renderer');
     assert.ok(message!.text.length > 0);
     const disagreement = message!.blocks.find((b) => b.type === 'section' && b.fields !== undefined);
     assert.equal(disagreement?.type === 'section' && disagreement.fields?.length, 2, 'positions side by side');
@@ -78,8 +78,9 @@ describe('slack blocks', () => {
     assert.equal((all.match(/Claim 5 x{700}/g) ?? []).length, 30, 'every claim kept in full');
   });
 
-  it('failingFooter is empty when all sources are healthy', () => {
-    assert.equal(failingFooter([], new Date()), undefined);
+  it('no failing-sources footer when all sources are healthy', () => {
+    const { failingSources: _healthy, ...healthy } = brief([story(1, 20)]);
+    assert.doesNotMatch(JSON.stringify(briefMessages(healthy)), /failing/);
   });
 
   it('renders an answer with escaped text and numbered source links', () => {

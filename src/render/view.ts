@@ -1,8 +1,10 @@
 /**
  * A platform-neutral view of a brief: sources numbered in order of first citation, so every
- * renderer (terminal, Markdown, Slack, Discord) shows the same [n] for the same article.
+ * renderer (terminal, Markdown, Slack, Discord) shows the same [n] for the same article, and
+ * the lines every renderer words alike (window, empty brief, failing sources).
  */
 import type { Brief, BriefArticle } from '../core/types.ts';
+import { clip } from '../text/clip.ts';
 
 export interface NumberedSource {
   readonly n: number;
@@ -47,7 +49,13 @@ export function citeMarks(view: BriefView, articleIds: readonly string[]): strin
     .join('');
 }
 
-/** "Mon 23 Nov 2026, 09:00 UTC" — short, unambiguous, for headers and footers. */
+/** " [1][3]" to follow a text, or "" when none of the ids is a numbered source. */
+export function citeSuffix(view: BriefView, articleIds: readonly string[]): string {
+  const marks = citeMarks(view, articleIds);
+  return marks === '' ? '' : ` ${marks}`;
+}
+
+/** "2026-11-23 09:00 UTC" — short, unambiguous, for headers and footers. */
 export function formatTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
@@ -60,7 +68,12 @@ export function formatTime(iso: string): string {
  */
 export function formatWindow(brief: Brief, separator = ' to '): string {
   const until = formatTime(brief.window.until);
-  return new Date(brief.window.since).getTime() <= 0 ? `everything up to ${until}` : `${formatTime(brief.window.since)}${separator}${until}`;
+  return hasNoStart(brief) ? `everything up to ${until}` : `${formatTime(brief.window.since)}${separator}${until}`;
+}
+
+/** A window that starts at the epoch (window "all"). */
+function hasNoStart(brief: Brief): boolean {
+  return new Date(brief.window.since).getTime() <= 0;
 }
 
 /** The publisher, else the URL's host, else "local file". */
@@ -76,17 +89,21 @@ export function sourceLabel(article: BriefArticle): string {
 
 /** One line telling the reader there was nothing to brief. */
 export function emptyBriefLine(brief: Brief): string {
-  const since = new Date(brief.window.since).getTime() <= 0 ? 'yet' : `since ${formatTime(brief.window.since)}`;
+  const since = hasNoStart(brief) ? 'yet' : `since ${formatTime(brief.window.since)}`;
   return `No new articles on ${brief.topic} ${since}.`;
 }
 
-/** Footer line about failing sources, or undefined when all are healthy. */
+/**
+ * Footer line about failing sources, or undefined when all are healthy:
+ * "1 source failing: https://… since 2026-11-20 (HTTP 403)". Dates are absolute, so a posted
+ * brief still reads true days later; long URLs and errors are clipped.
+ */
 export function failingSourcesLine(brief: Brief): string | undefined {
   const failing = brief.failingSources ?? [];
   if (failing.length === 0) return undefined;
   const parts = failing.map((s) => {
     const since = s.failingSince ? ` since ${s.failingSince.slice(0, 10)}` : '';
-    return `${s.url}${since}${s.lastError ? ` (${s.lastError})` : ''}`;
+    return `${clip(s.url, 200)}${since}${s.lastError ? ` (${clip(s.lastError, 120)})` : ''}`;
   });
   return `${failing.length} source${failing.length === 1 ? '' : 's'} failing: ${parts.join('; ')}`;
 }

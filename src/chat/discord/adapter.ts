@@ -29,7 +29,7 @@ import type { ChannelRef, ChatAdapter, ChatHandlers, CommandReply, PostedBrief, 
 import { COMMAND, COMMAND_DEFINITIONS, commandArgs } from './commands.ts';
 import { answerMessage, briefMessages, DISCORD_LIMITS, type DiscordMessage } from './embeds.ts';
 import { toDeliveryError } from './errors.ts';
-import { clip, escapeText } from './escape.ts';
+import { clipEscaped, escapeText } from './escape.ts';
 
 /** Sent with every message: article text never pings @everyone, @here, roles or users. */
 export const NO_MENTIONS = { parse: [] as [] } as const;
@@ -84,7 +84,7 @@ function withMarker(messages: DiscordMessage[], deliveryKey: string | undefined)
   const [first, ...rest] = messages;
   const [header, ...embeds] = first?.embeds ?? [];
   if (!first || !header) return messages;
-  const footer = clip(`${header.footer?.text ?? ''} · ${deliveryMarker(deliveryKey)}`, DISCORD_LIMITS.footer);
+  const footer = clipEscaped(`${header.footer?.text ?? ''} · ${deliveryMarker(deliveryKey)}`, DISCORD_LIMITS.footer);
   return [{ ...first, embeds: [{ ...header, footer: { text: footer } }, ...embeds] }, ...rest];
 }
 
@@ -132,7 +132,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     if (first.channel.isThread()) return first.channel;
     try {
       return await first.startThread({
-        name: clip(`${topicTitle(brief.topicId)} — ${brief.brief.generatedAt.slice(0, 10)}`, 100),
+        name: clipEscaped(`${topicTitle(brief.topicId)} — ${brief.brief.generatedAt.slice(0, 10)}`, 100),
         autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
       });
     } catch (error) {
@@ -206,13 +206,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       .topics()
       .filter((t) => !t.adHoc && (t.id.toLowerCase().includes(typed) || t.title.toLowerCase().includes(typed)))
       .slice(0, 25)
-      .map((t) => ({ name: clip(`${t.id} — ${t.title}`, 100), value: t.id }));
+      .map((t) => ({ name: clipEscaped(`${t.id} — ${t.title}`, 100), value: t.id }));
     await interaction.respond(choices);
   }
 
   async function answerCommand(interaction: ChatInputCommandInteraction, reply: CommandReply): Promise<void> {
     if (reply.kind === 'text') {
-      const content = clip(reply.text, DISCORD_LIMITS.content);
+      const content = clipEscaped(reply.text, DISCORD_LIMITS.content);
       if (reply.ephemeral) {
         // The deferral was public; replace it with a message only the user sees.
         await interaction.deleteReply();
@@ -250,7 +250,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     }
     const rendered = answerMessage(answer);
     await interaction.editReply({
-      content: clip(`**Q:** ${escapeText(question)}`, DISCORD_LIMITS.content),
+      content: clipEscaped(`**Q:** ${escapeText(question)}`, DISCORD_LIMITS.content),
       embeds: [...rendered.embeds],
       allowedMentions: NO_MENTIONS,
     });
@@ -274,7 +274,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       log.error({ err: oneLine(error), interaction: interaction.id, channel: interaction.channelId }, 'discord interaction failed');
       if (interaction.isChatInputCommand() && interaction.deferred) {
         await interaction
-          .editReply({ content: `Sorry, that failed: ${clip(escapeText(oneLine(error)), 300)}`, allowedMentions: NO_MENTIONS })
+          .editReply({ content: `Sorry, that failed: ${clipEscaped(escapeText(oneLine(error)), 300)}`, allowedMentions: NO_MENTIONS })
           .catch(() => undefined);
       }
     }

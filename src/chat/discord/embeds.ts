@@ -8,8 +8,9 @@
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../../core/service.ts';
 import type { Brief, BriefArticle, Story } from '../../core/types.ts';
-import { packInOrder } from '../pack.ts';
-import { clip, escapeText, showUrl } from './escape.ts';
+import { citeSuffix, failingSourcesLine, formatWindow, viewOf, type BriefView } from '../../render/view.ts';
+import { packInOrder, packLines } from '../pack.ts';
+import { clipEscaped, escapeText, showUrl } from './escape.ts';
 
 /** Discord's documented message and embed limits (characters are UTF-16 units). */
 export const DISCORD_LIMITS = {
@@ -46,41 +47,33 @@ export function embedLength(embed: APIEmbed): number {
   );
 }
 
-/** "[1]" style citations for brief-local article ids. */
-function cite(ids: readonly string[], numbers: ReadonlyMap<string, number>): string {
-  const marks = ids.flatMap((id) => {
-    const n = numbers.get(id);
-    return n === undefined ? [] : [`[${n}]`];
-  });
-  return marks.length > 0 ? ` ${marks.join('')}` : '';
-}
-
 /** "[n] Title — <url>" (the URL shown, never masked); a URL we won't show is left out. */
 function sourceLine(n: number, title: string, url: string, publisher?: string): string {
   const shown = showUrl(url);
   const who = publisher !== undefined && publisher !== '' ? ` (${escapeText(publisher)})` : '';
-  const line = `[${n}] ${escapeText(clip(title, 200))}${who}`;
+  const line = `[${n}] ${escapeText(clipEscaped(title, 200))}${who}`;
   return shown !== undefined ? `${line} — <${shown}>` : line;
 }
 
-function storyLines(story: Story, numbers: ReadonlyMap<string, number>, byId: ReadonlyMap<string, BriefArticle>): string[] {
+function storyLines(story: Story, view: BriefView, byId: ReadonlyMap<string, BriefArticle>): string[] {
+  const cite = (ids: readonly string[]): string => citeSuffix(view, ids);
   const lines: string[] = [];
   if (story.summary.trim() !== '') lines.push(escapeText(story.summary));
   if (story.claims.length > 0) {
     lines.push('', '**Key claims**');
-    for (const claim of story.claims) lines.push(`• ${escapeText(claim.text)}${cite(claim.articleIds, numbers)}`);
+    for (const claim of story.claims) lines.push(`• ${escapeText(claim.text)}${cite(claim.articleIds)}`);
   }
   if (story.figures.length > 0) {
     lines.push('', '**Figures**');
     for (const figure of story.figures) {
-      lines.push(`• **${escapeText(figure.value)}** — ${escapeText(figure.text)}${cite(figure.articleIds, numbers)}`);
+      lines.push(`• **${escapeText(figure.value)}** — ${escapeText(figure.text)}${cite(figure.articleIds)}`);
     }
   }
   if (story.disagreements.length > 0) {
     lines.push('', '**Disagreements**');
     for (const d of story.disagreements) {
       lines.push(`• ${escapeText(d.about)}`);
-      for (const p of d.positions) lines.push(`  – ${escapeText(p.text)}${cite(p.articleIds, numbers)}`);
+      for (const p of d.positions) lines.push(`  – ${escapeText(p.text)}${cite(p.articleIds)}`);
     }
   }
   const articles = story.articleIds.flatMap((id) => {
@@ -89,35 +82,14 @@ function storyLines(story: Story, numbers: ReadonlyMap<string, number>, byId: Re
   });
   if (articles.length > 0) {
     lines.push('', '**Sources**');
-    for (const a of articles) lines.push(sourceLine(numbers.get(a.id) ?? 0, a.title, a.url, a.publisher));
+    for (const a of articles) lines.push(sourceLine(view.numberOf.get(a.id) ?? 0, a.title, a.url, a.publisher));
   }
   return lines;
 }
 
-/** Splits lines into descriptions of at most `max` characters, clipping any single giant line. */
-function packLines(lines: readonly string[], max: number): string[] {
-  const chunks: string[] = [];
-  let current = '';
-  for (const raw of lines) {
-    const line = clip(raw, max);
-    const next = current === '' ? line : `${current}\n${line}`;
-    if (next.length > max && current !== '') {
-      chunks.push(current);
-      current = line;
-    } else {
-      current = next;
-    }
-  }
-  if (current.trim() !== '') chunks.push(current);
-  return chunks;
-}
-
-/** "2026-11-23 09:00 UTC"; the epoch (window "all") reads "the beginning". */
-function when(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return escapeText(iso);
-  if (ms <= 0) return 'the beginning';
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** Lines as embed descriptions of at most `max` characters; a single giant line is clipped. */
+function descriptions(lines: readonly string[], max: number = DISCORD_LIMITS.description): string[] {
+  return packLines(lines, max, (line) => [clipEscaped(line, max)]);
 }
 
 /**
@@ -132,33 +104,26 @@ function headerEmbed(brief: Brief, topicTitle: string | undefined): APIEmbed {
   const storyCount = brief.stories.length;
   const lines = [
     `${storyCount} ${storyCount === 1 ? 'story' : 'stories'} from ${brief.articles.length} ${brief.articles.length === 1 ? 'article' : 'articles'}`,
-    `Window: ${when(brief.window.since)} → ${when(brief.window.until)}`,
+    `Window: ${escapeText(formatWindow(brief, ' → '))}`,
   ];
   if (storyCount === 0) lines.push('', 'Nothing new in this window.');
   for (const note of brief.notes ?? []) lines.push(`_${escapeText(note)}_`);
-  const failing = brief.failingSources ?? [];
-  if (failing.length > 0) {
-    lines.push('', `⚠️ ${failing.length} ${failing.length === 1 ? 'source' : 'sources'} failing:`);
-    for (const f of failing) {
-      const since = f.failingSince !== undefined ? ` since ${f.failingSince.slice(0, 10)}` : '';
-      const why = f.lastError !== undefined ? ` (${escapeText(clip(f.lastError, 120))})` : '';
-      lines.push(`• ${escapeText(clip(f.url, 200))}${since}${why}`);
-    }
-  }
+  const failing = failingSourcesLine(brief);
+  if (failing !== undefined) lines.push('', `⚠️ ${escapeText(failing)}`);
   return {
-    title: clip(`Brief: ${escapeText(topicTitle ?? brief.topic)}`, DISCORD_LIMITS.title),
-    description: packLines(lines, DISCORD_LIMITS.description)[0] ?? '',
+    title: clipEscaped(`Brief: ${escapeText(topicTitle ?? brief.topic)}`, DISCORD_LIMITS.title),
+    description: descriptions(lines)[0] ?? '',
     color: HEADER_COLOR,
-    footer: { text: clip(`${brief.summarizer} · generated ${brief.generatedAt}`, DISCORD_LIMITS.footer) },
+    footer: { text: clipEscaped(`${brief.summarizer} · generated ${brief.generatedAt}`, DISCORD_LIMITS.footer) },
   };
 }
 
-function storyEmbeds(story: Story, index: number, byId: ReadonlyMap<string, BriefArticle>, numbers: ReadonlyMap<string, number>): APIEmbed[] {
+function storyEmbeds(story: Story, index: number, view: BriefView, byId: ReadonlyMap<string, BriefArticle>): APIEmbed[] {
   const headline = escapeText(story.headline);
-  const parts = packLines(storyLines(story, numbers, byId), DISCORD_LIMITS.description);
+  const parts = descriptions(storyLines(story, view, byId));
   if (parts.length === 0) parts.push('(no details)');
   return parts.map((description, part) => ({
-    title: clip(`${index + 1}. ${headline}${part > 0 ? ' (continued)' : ''}`, DISCORD_LIMITS.title),
+    title: clipEscaped(`${index + 1}. ${headline}${part > 0 ? ' (continued)' : ''}`, DISCORD_LIMITS.title),
     description,
     color: STORY_COLOR,
   }));
@@ -177,9 +142,9 @@ export function packEmbeds(embeds: readonly APIEmbed[], budget = DISCORD_LIMITS.
  * rest continue in the brief's thread. Every message is within Discord's limits.
  */
 export function briefMessages(brief: Brief, options: { readonly topicTitle?: string } = {}): DiscordMessage[] {
-  const numbers = new Map(brief.articles.map((a, i) => [a.id, i + 1]));
+  const view = viewOf(brief);
   const byId = new Map(brief.articles.map((a) => [a.id, a]));
-  const embeds = [headerEmbed(brief, options.topicTitle), ...brief.stories.flatMap((s, i) => storyEmbeds(s, i, byId, numbers))];
+  const embeds = [headerEmbed(brief, options.topicTitle), ...brief.stories.flatMap((s, i) => storyEmbeds(s, i, view, byId))];
   const packed = packEmbeds(embeds);
   return packed.map((group, i) => ({
     content: i === 0 ? '' : `(continued, part ${i + 1} of ${packed.length})`,
@@ -194,7 +159,7 @@ export function answerMessage(answer: Answer): DiscordMessage {
     lines.push('', '**Sources**');
     answer.sources.forEach((s, i) => lines.push(sourceLine(i + 1, s.title, s.url)));
   }
-  const description = packLines(lines, DISCORD_LIMITS.description)[0] ?? '';
+  const description = descriptions(lines)[0] ?? '';
   return {
     content: '',
     embeds: [{ title: answer.answered ? 'Answer' : 'Not in the sources', description, color: ANSWER_COLOR }],

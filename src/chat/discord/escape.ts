@@ -4,6 +4,7 @@
  * `allowedMentions: { parse: [] }` on every message is what stops pings; escaping here is
  * what stops text from *looking* like a ping or a link to something else.
  */
+import { clip } from '../../text/clip.ts';
 
 /** Zero-width space: breaks `@everyone` and `<@123>` without changing what readers see. */
 const ZWSP = '\u200b';
@@ -48,12 +49,7 @@ export function showUrl(url: string): string | undefined {
   return parsed.href.replace(URL_UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/** Cuts text to at most `max` characters (UTF-16 units), ending with "…" when cut. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, Math.max(0, max - 1));
-  // Never leave a lone escape backslash or half a surrogate pair at the end.
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  if (/(^|[^\\])\\$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
+/** Cuts escaped text to at most `max` characters, ending with "…" when cut, never after a lone escape backslash. */
+export function clipEscaped(text: string, max: number): string {
+  return clip(text, max, { unsafeEnd: /(?<!\\)\\$/ });
 }

@@ -6,10 +6,11 @@
  * message's share continue in further messages that the adapter posts in the brief's thread.
  */
 import type { Answer } from '../../core/service.ts';
-import type { Brief, SourceHealth, Story } from '../../core/types.ts';
-import { citeMarks, emptyBriefLine, formatWindow, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
+import type { Brief, Story } from '../../core/types.ts';
+import { citeSuffix, emptyBriefLine, failingSourcesLine, formatWindow, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
+import { clip } from '../../text/clip.ts';
 import { packInOrder } from '../pack.ts';
-import { clip, escapeMrkdwn, mrkdwnLink, splitText } from './escape.ts';
+import { escapeMrkdwn, mrkdwnLink, splitText } from './escape.ts';
 
 /** The Block Kit subset we send (plain JSON). */
 export type SlackText = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string; emoji?: boolean };
@@ -39,33 +40,26 @@ export interface BlockLimits {
 
 export const SLACK_LIMITS: BlockLimits = { maxBlocks: 50, maxText: 3000, maxField: 2000, maxFields: 10, maxMessageChars: 12_000 };
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
 function sections(text: string, limits: BlockLimits): SlackBlock[] {
   return splitText(text, limits.maxText).map((piece) => ({ type: 'section', text: { type: 'mrkdwn', text: piece } }));
 }
 
-function cite(view: BriefView, ids: readonly string[]): string {
-  const marks = citeMarks(view, ids);
-  return marks === '' ? '' : ` ${marks}`;
-}
-
 function storyBlocks(view: BriefView, story: Story, limits: BlockLimits): SlackBlock[] {
   const blocks: SlackBlock[] = [];
-  blocks.push(...sections(`*${escapeMrkdwn(story.headline)}*\n${escapeMrkdwn(story.summary)}${cite(view, story.articleIds)}`, limits));
+  blocks.push(...sections(`*${escapeMrkdwn(story.headline)}*\n${escapeMrkdwn(story.summary)}${citeSuffix(view, story.articleIds)}`, limits));
   if (story.claims.length > 0) {
-    const lines = story.claims.map((c) => `• ${escapeMrkdwn(c.text)}${cite(view, c.articleIds)}`);
+    const lines = story.claims.map((c) => `• ${escapeMrkdwn(c.text)}${citeSuffix(view, c.articleIds)}`);
     blocks.push(...sections(`*Key claims*\n${lines.join('\n')}`, limits));
   }
   if (story.figures.length > 0) {
-    const lines = story.figures.map((f) => `• *${escapeMrkdwn(f.value)}* — ${escapeMrkdwn(f.text)}${cite(view, f.articleIds)}`);
+    const lines = story.figures.map((f) => `• *${escapeMrkdwn(f.value)}* — ${escapeMrkdwn(f.text)}${citeSuffix(view, f.articleIds)}`);
     blocks.push(...sections(`*Figures*\n${lines.join('\n')}`, limits));
   }
   for (const d of story.disagreements) {
     // Positions side by side: section fields render in two columns.
     const fields = d.positions.map((p) => ({
       type: 'mrkdwn' as const,
-      text: clip(`${escapeMrkdwn(p.text)}${cite(view, p.articleIds)}`, limits.maxField),
+      text: clip(`${escapeMrkdwn(p.text)}${citeSuffix(view, p.articleIds)}`, limits.maxField),
     }));
     const head = `*Disagreement:* ${escapeMrkdwn(d.about)}`;
     for (let i = 0; i < Math.max(1, fields.length); i += limits.maxFields) {
@@ -74,20 +68,6 @@ function storyBlocks(view: BriefView, story: Story, limits: BlockLimits): SlackB
     }
   }
   return blocks;
-}
-
-/** "2 sources failing since Monday: Example feed (HTTP 403); …", or undefined when all are well. */
-export function failingFooter(failing: readonly SourceHealth[], now: Date): string | undefined {
-  if (failing.length === 0) return undefined;
-  const earliest = failing.map((s) => s.failingSince).filter((s): s is string => s !== undefined).sort()[0];
-  let since = '';
-  if (earliest !== undefined) {
-    const date = new Date(earliest);
-    const ageDays = (now.getTime() - date.getTime()) / 86_400_000;
-    since = ageDays < 6 ? ` since ${WEEKDAYS[date.getUTCDay()]}` : ` since ${earliest.slice(0, 10)}`;
-  }
-  const parts = failing.map((s) => `${s.url}${s.lastError ? ` (${s.lastError})` : ''}`);
-  return `${failing.length} source${failing.length === 1 ? '' : 's'} failing${since}: ${parts.join('; ')}`;
 }
 
 /** Groups blocks into messages within the per-message limits. */
@@ -118,7 +98,7 @@ function fallback(brief: Brief, limits: BlockLimits): string {
  * Renders a brief as one or more messages: the first goes to the channel, the rest continue
  * in its thread. Nothing is dropped; every message carries a fallback text.
  */
-export function briefMessages(brief: Brief, options: { limits?: BlockLimits; now?: Date } = {}): SlackMessage[] {
+export function briefMessages(brief: Brief, options: { limits?: BlockLimits } = {}): SlackMessage[] {
   const limits = options.limits ?? SLACK_LIMITS;
   const view = viewOf(brief);
   const blocks: SlackBlock[] = [
@@ -145,7 +125,7 @@ export function briefMessages(brief: Brief, options: { limits?: BlockLimits; now
     const lines = view.sources.map(({ n, article }) => `${mrkdwnLink(article.url, `[${n}] ${article.title}`)} — ${escapeMrkdwn(sourceLabel(article))}`);
     blocks.push(...sections(`*Sources*\n${lines.join('\n')}`, limits));
   }
-  const footer = [failingFooter(brief.failingSources ?? [], options.now ?? new Date(brief.generatedAt)), ...(brief.notes ?? [])].filter(
+  const footer = [failingSourcesLine(brief), ...(brief.notes ?? [])].filter(
     (l): l is string => l !== undefined,
   );
   if (footer.length > 0) {

@@ -4,6 +4,7 @@
  * link. Slack's rule is that only &, < and > need escaping; with them escaped no mention,
  * channel ping or link can appear in text we did not write ourselves.
  */
+import { packLines } from '../pack.ts';
 
 /** Escapes &, < and > so the text renders literally. */
 export function escapeMrkdwn(text: string): string {
@@ -33,35 +34,26 @@ export function mrkdwnLink(url: string, label: string): string {
   return target === undefined ? safeLabel : `<${target}|${safeLabel}>`;
 }
 
-/** Shortens to `max` characters with an ellipsis (for fields Slack caps, like the header). */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-
 /**
  * Splits text into pieces of at most `max` characters, at line ends where possible, so long
- * content continues in a further block instead of being cut. Escaped entities are not split.
+ * content continues in a further block instead of being cut.
  */
 export function splitText(text: string, max: number): string[] {
+  return packLines(text.split('\n'), max, (line) => breakLine(line, max));
+}
+
+/** A line longer than `max` as pieces: cut at a space where one is near, never inside an escaped entity. */
+function breakLine(line: string, max: number): string[] {
   const pieces: string[] = [];
-  let current = '';
-  for (const line of text.split('\n')) {
-    const candidate = current === '' ? line : `${current}\n${line}`;
-    if (candidate.length <= max) {
-      current = candidate;
-      continue;
-    }
-    if (current !== '') pieces.push(current);
-    current = line;
-    while (current.length > max) {
-      let cut = current.lastIndexOf(' ', max);
-      if (cut < max / 2) cut = max;
-      const amp = current.lastIndexOf('&', cut);
-      if (amp > cut - 6 && amp > 0 && !current.slice(amp, cut).includes(';')) cut = amp;
-      pieces.push(current.slice(0, cut));
-      current = current.slice(cut).trimStart();
-    }
+  let rest = line;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = max;
+    const amp = rest.lastIndexOf('&', cut);
+    if (amp > cut - 6 && amp > 0 && !rest.slice(amp, cut).includes(';')) cut = amp;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
   }
-  if (current !== '') pieces.push(current);
+  pieces.push(rest);
   return pieces;
 }

@@ -9,6 +9,7 @@
  * Agreement written differently ("3 months" / "three months") is not a disagreement.
  */
 import type { Disagreement } from '../../../core/types.ts';
+import { clip } from '../../../text/clip.ts';
 import type { PreparedStory } from '../story-text.ts';
 import { assessmentConflicts } from './assessments.ts';
 import { basisConflicts } from './basis.ts';
@@ -20,17 +21,12 @@ export type { LocatedFigure } from './figures.ts';
 
 const MAX_POSITION_CHARS = 240;
 
-function clip(text: string): string {
-  if (text.length <= MAX_POSITION_CHARS) return text;
-  const cut = text.slice(0, MAX_POSITION_CHARS);
-  return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
-}
 
 /** All disagreements of a story, most telling first, at most four. */
 export function findDisagreements(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
   const found = [...figureConflicts(story, figures), ...reportingConflicts(story), ...assessmentConflicts(story), ...basisConflicts(story), ...speakerContrasts(story)];
   // Positions are quoted whole up to a length, then cut at a word.
-  const all = found.map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text) })) }));
+  const all = found.map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text, MAX_POSITION_CHARS, { atWord: true }) })) }));
   const seen = new Set<string>();
   return all
     .filter((d) => {
