@@ -138,6 +138,16 @@ describe('answers with an LLM (fake server)', () => {
     }
   });
 
+  test('a corrupt cache entry is a miss, not a crash', async () => {
+    fake.respond = () => ({ answered: true, text: 'About three months [1].' });
+    const written: string[] = [];
+    const cache = { get: async () => '{"answered": tru', set: async (_ns: string, _key: string, value: string) => void written.push(value) };
+    const answer = await answerQuestion(question, SOURCES, { llm: llm(), cache });
+    assert.equal(fake.requests.length, 1);
+    assert.equal(answer.answered, true);
+    assert.equal(written.length, 1, 'the fresh reply replaces the corrupt one');
+  });
+
   test('an unanswerable question never reaches the model', async () => {
     const answer = await answerQuestion('What did the Martian parliament decide about lunar tariffs?', SOURCES, { llm: llm() });
     assert.equal(answer.answered, false);

@@ -89,6 +89,11 @@ test('bad usage and config exit 2 with one line naming the problem', async () =>
 
   const missing = await runCli(['brief', 'gone', '--source', join(dir, 'nope')], { cwd: dir, env });
   assert.notEqual(missing.code, 0);
+
+  // An ad-hoc topic's name follows the config file's rule for topic ids.
+  const name = await runCli(['brief', 'My.Topic', '--source', dir], { cwd: tempDir(), env });
+  assert.equal(name.code, 2);
+  assert.match(name.stderr, /topic name "My\.Topic" must be lowercase letters, digits, "-" or "_"/);
 });
 
 test('an empty window says so and exits 0', async () => {

@@ -4,12 +4,12 @@
  * cites only passages it was given, numbered like `sources`; when the sources don't answer
  * the question, it says so plainly instead of guessing.
  */
-import { createHash } from 'node:crypto';
 import type { Answer } from '../core/service.ts';
 import { oneLine } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { ZERO_USAGE, type Usage } from '../core/types.ts';
 import type { CacheRepo } from '../store/port.ts';
+import { ReplyCache, replyCacheKey } from '../llm/cache.ts';
 import { LlmCallError, type JsonChat } from '../llm/client.ts';
 import { OpenAiJsonChat } from '../llm/openai.ts';
 import { answerOutputSchema, escapeForFence, unescapeFromFence, type AnswerOutput } from '../llm/json.ts';
@@ -49,6 +49,8 @@ export interface AnswerOptions {
 export type AnswerResult = Answer & { readonly usage: Usage };
 
 const MAX_QUESTION_CHARS = 500;
+const CACHE_NAMESPACE = 'answer';
+const CACHE_TTL_SECONDS = 7 * 24 * 3600;
 
 function notAnswered(question: string): AnswerResult {
   const q = oneLine(question).slice(0, 200);
@@ -132,20 +134,16 @@ export async function answerQuestion(question: string, sources: readonly AnswerS
       .map((p, i) => `<passage n="${i + 1}" source="${escapeForFence(titles.get(p.sourceId) ?? '').replace(/"/g, '&quot;')}">\n${escapeForFence(p.text)}\n</passage>`)
       .join('\n\n'),
   });
-  const key = `${prompt.version}:${chat.model}:${createHash('sha256').update(`${prompt.system}\u0000${prompt.user}`).digest('hex')}`;
-  let output: AnswerOutput | undefined;
+  const cache = new ReplyCache(options.cache, CACHE_NAMESPACE, CACHE_TTL_SECONDS, answerOutputSchema);
+  const key = replyCacheKey(prompt, chat.model);
+  let output = await cache.get(key);
   let usage: Usage = ZERO_USAGE;
-  const cached = await options.cache?.get('answer', key);
-  if (cached !== undefined) {
-    const parsed = answerOutputSchema.safeParse(JSON.parse(cached));
-    if (parsed.success) output = parsed.data;
-  }
   if (!output) {
     try {
       const result = await chat.json({ system: prompt.system, user: prompt.user, schema: answerOutputSchema, schemaName: 'answer' });
       output = result.value;
       usage = result.usage;
-      await options.cache?.set('answer', key, JSON.stringify(output), 7 * 24 * 3600);
+      await cache.set(key, output);
     } catch (error) {
       if (error instanceof LlmCallError) usage = error.usage;
       logger.warn({ reason: error instanceof LlmCallError ? error.reason : 'error', error: oneLine(error) }, 'LLM answer failed; quoting passages');

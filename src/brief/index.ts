@@ -16,6 +16,7 @@ import type {
   Topic,
   Usage,
 } from '../core/types.ts';
+import { addUsage } from '../llm/budget.ts';
 import { clusterArticles } from './cluster/index.ts';
 import { verifyStory } from './verify.ts';
 
@@ -45,14 +46,6 @@ export interface BuiltBrief {
   readonly articleMap: Record<string, string>;
   /** Items verification removed, all stories together. */
   readonly droppedCount: number;
-}
-
-function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    llmCalls: a.llmCalls + b.llmCalls,
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-  };
 }
 
 function toBriefArticle(id: string, article: Article): BriefArticle {

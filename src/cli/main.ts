@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { loadSettings, resolveSource, type Settings } from '../config/load.ts';
+import { TOPIC_ID, TOPIC_ID_RULE } from '../config/schema.ts';
 import { BriefbotError, isUserError, oneLine, UsageError } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
@@ -36,9 +37,7 @@ const collectSources = (value: string, previous: string[] = []): string[] => [..
 function topicWithSources(settings: Settings, id: string, sources: readonly string[], cwd: string): Topic | undefined {
   const configured = settings.topics.find((t) => t.id === id);
   if (sources.length === 0) return configured;
-  if (!/^[\p{L}\p{N}][\p{L}\p{N}_.-]{0,62}$/u.test(id)) {
-    throw new UsageError(`topic name "${id}" must be letters, digits, ".", "-" or "_" (e.g. china-ai)`);
-  }
+  if (!TOPIC_ID.test(id)) throw new UsageError(`topic name "${id}" must be ${TOPIC_ID_RULE}`);
   const extra = sources.map((s) => {
     try {
       return resolveSource(s, cwd);

@@ -8,6 +8,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BriefbotError, oneLine } from '../core/errors.ts';
+import type { ArticleContent } from '../core/types.ts';
 import { toIsoDate } from '../text/dates.ts';
 import { extractFromHtml, extractFromText } from './pages/index.ts';
 import { decodeBody } from './charset.ts';
@@ -26,15 +27,8 @@ export type LocalDocument =
   | { readonly kind: 'article'; readonly fileUrl: string; readonly article: LocalArticle }
   | { readonly kind: 'feed'; readonly fileUrl: string; readonly feed: ParsedFeed };
 
-export interface LocalArticle {
-  readonly url: string;
-  readonly title: string;
-  readonly text: string;
-  readonly publisher?: string;
-  readonly author?: string;
-  readonly publishedAt?: string;
-  readonly lang?: string;
-}
+/** An article file's content and its URL: its own http(s) URL when it names one, else the file's. */
+export type LocalArticle = ArticleContent & { readonly url: string };
 
 export interface LocalReadResult {
   readonly documents: LocalDocument[];
@@ -117,7 +111,7 @@ export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[]
 }
 
 /** An extracted page or text file as a local article: its own http(s) URL, else the file's. */
-function extractedArticle(e: Omit<LocalArticle, 'url'>, ownUrl: string | undefined, fileUrl: string): LocalArticle {
+function extractedArticle(e: ArticleContent, ownUrl: string | undefined, fileUrl: string): LocalArticle {
   return withoutUndefined<LocalArticle>({
     url: httpUrl(ownUrl) ?? fileUrl,
     title: e.title,

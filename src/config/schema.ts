@@ -5,9 +5,14 @@
 import { z } from 'zod';
 import { isWindow } from '../core/window.ts';
 
-const topicId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "-" or "_" (e.g. china-ai)');
+/**
+ * A topic id, in the config file and for an ad-hoc topic on the command line alike: it names
+ * the topic's stored articles and briefs, and chat commands (`/brief china-ai`) type it.
+ */
+export const TOPIC_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const TOPIC_ID_RULE = 'lowercase letters, digits, "-" or "_" (e.g. china-ai)';
+
+const topicId = z.string().regex(TOPIC_ID, `must be ${TOPIC_ID_RULE}`);
 
 const sourceEntry = z.union([
   z.string().min(1),

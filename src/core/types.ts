@@ -61,10 +61,11 @@ export interface Topic {
   readonly adHoc?: boolean;
 }
 
-/** An article as a source produced it, before dedupe and storage. */
-export interface ArticleDraft {
-  /** The article's own URL: `http(s)://…`, or `file://…` for a local file. */
-  readonly url: string;
+/**
+ * What reading an article gives, whatever it was read from (a web page, a feed item, a text,
+ * Markdown or JSON file): its text and what it says about itself.
+ */
+export interface ArticleContent {
   readonly title: string;
   /** Clean readable text: paragraphs separated by a blank line, no page furniture. */
   readonly text: string;
@@ -74,6 +75,12 @@ export interface ArticleDraft {
   readonly publishedAt?: IsoTime;
   /** BCP-47 language tag when known ("en", "zh-CN"). */
   readonly lang?: string;
+}
+
+/** An article as a source produced it, before dedupe and storage. */
+export interface ArticleDraft extends ArticleContent {
+  /** The article's own URL: `http(s)://…`, or `file://…` for a local file. */
+  readonly url: string;
   /** The feed item's guid/id, when it came from a feed. */
   readonly guid?: string;
   readonly sourceId: string;

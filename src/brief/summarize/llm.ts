@@ -9,7 +9,6 @@
  * summarizer with a note: a brief is never lost because the model misbehaved. Verification
  * (cited or cut) runs afterwards, in the brief stage, as for any summarizer.
  */
-import { createHash } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { oneLine } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../../core/log.ts';
@@ -24,6 +23,7 @@ import {
 } from '../../core/types.ts';
 import type { CacheRepo } from '../../store/port.ts';
 import { addUsage, estimateTokens, TokenBudget } from '../../llm/budget.ts';
+import { ReplyCache, replyCacheKey } from '../../llm/cache.ts';
 import { LlmCallError } from '../../llm/client.ts';
 import { escapeForFence, storyOutputSchema, unescapeFromFence, type StoryOutput } from '../../llm/json.ts';
 import { classifyLlmError, OpenAiJsonChat, type LlmClientOptions } from '../../llm/openai.ts';
@@ -45,8 +45,6 @@ export interface LlmOptions extends LlmClientOptions {
   readonly prompts?: PromptRegistry;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 /** Completion tokens assumed when reserving budget for a call (settled to the real count). */
 const EXPECTED_COMPLETION_TOKENS = 600;
 const CACHE_NAMESPACE = 'llm';
@@ -63,6 +61,7 @@ export class LlmSummarizer implements Summarizer {
   private readonly budget: TokenBudget;
   private readonly prompts: PromptRegistry;
   private readonly logger: Logger;
+  private readonly cache: ReplyCache<StoryOutput>;
 
   constructor(private readonly options: LlmOptions) {
     this.name = `llm:${options.model}`;
@@ -72,6 +71,7 @@ export class LlmSummarizer implements Summarizer {
     // Loaded (and checked) here, so a broken prompt file fails before any story is written.
     this.prompts = options.prompts ?? defaultPrompts();
     this.logger = options.logger ?? silentLogger;
+    this.cache = new ReplyCache(options.cache, CACHE_NAMESPACE, CACHE_TTL_SECONDS, storyOutputSchema);
   }
 
   /** The prompt versions this summarizer writes with ("story-summary.v1", …), for records. */
@@ -141,12 +141,9 @@ export class LlmSummarizer implements Summarizer {
 
   /** One cached, budgeted, concurrency-limited call. */
   private async call(prompt: RenderedPrompt, spent: { usage: Usage }, signal: AbortSignal | undefined): Promise<StoryOutput> {
-    const key = `${prompt.version}:${this.options.model}:${sha256(`${prompt.system}\u0000${prompt.user}`)}`;
-    const cached = await this.options.cache?.get(CACHE_NAMESPACE, key);
-    if (cached !== undefined) {
-      const parsed = storyOutputSchema.safeParse(safeJson(cached));
-      if (parsed.success) return parsed.data;
-    }
+    const key = replyCacheKey(prompt, this.options.model);
+    const cached = await this.cache.get(key);
+    if (cached !== undefined) return cached;
     const reserve = estimateTokens(prompt.system) + estimateTokens(prompt.user) + EXPECTED_COMPLETION_TOKENS;
     if (!this.budget.reserve(reserve)) {
       throw new LlmCallError(`the brief's token budget (${this.budget.limit}) is spent`, 'budget');
@@ -168,7 +165,7 @@ export class LlmSummarizer implements Summarizer {
         { prompt: prompt.version, model: this.options.model, mode: this.chat.outputMode, ...result.usage },
         'LLM call',
       );
-      await this.options.cache?.set(CACHE_NAMESPACE, key, JSON.stringify(result.value), CACHE_TTL_SECONDS);
+      await this.cache.set(key, result.value);
       return result.value;
     } catch (error) {
       if (error instanceof LlmCallError) {
@@ -191,14 +188,6 @@ function causeOf(error: Error): string | undefined {
     cause = cause.cause;
   }
   return last;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The model's output as a Story draft: plain text, citations limited to the story's ids. */

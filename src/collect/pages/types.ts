@@ -1,16 +1,8 @@
 /** What extraction produces, whatever the input (page, feed HTML, text file). */
+import type { ArticleContent } from '../../core/types.ts';
 
-/** An article as extraction found it. */
-export interface ExtractedArticle {
-  title: string;
-  /** Paragraphs separated by "\n\n"; no page furniture. */
-  text: string;
-  publisher?: string;
-  author?: string;
-  /** ISO-8601 UTC. */
-  publishedAt?: string;
-  /** BCP-47 tag ("en", "zh-CN") when the page or text says or shows it. */
-  lang?: string;
+/** An article as extraction found it: its content, and its own address when the page or file says it. */
+export type ExtractedArticle = ArticleContent & {
   /** From <link rel=canonical> or og:url, absolute. */
-  canonicalUrl?: string;
-}
+  readonly canonicalUrl?: string;
+};
