@@ -2,7 +2,8 @@
  * Follow-up answers over a brief's sources: retrieve passages (BM25), then either quote the
  * best ones (offline) or ask the LLM for an answer that cites them. Either way the answer
  * cites only passages it was given, numbered like `sources`; when the sources don't answer
- * the question, it says so plainly instead of guessing.
+ * the question, it says so plainly instead of guessing. Planted instructions in the sources
+ * are never passages (text/instructions.ts).
  */
 import type { Answer } from '../core/service.ts';
 import { oneLine } from '../core/errors.ts';
@@ -13,6 +14,7 @@ import { ReplyCache, replyCacheKey } from '../llm/cache.ts';
 import { LlmCallError, type JsonChat } from '../llm/client.ts';
 import { OpenAiJsonChat } from '../llm/openai.ts';
 import { answerOutputSchema, escapeForFence, unescapeFromFence, type AnswerOutput } from '../llm/json.ts';
+import { screenInstructions } from '../text/instructions.ts';
 import { defaultPrompts, type PromptRegistry } from '../llm/prompts.ts';
 import { retrievePassages, type Passage } from './retrieve.ts';
 
@@ -117,9 +119,14 @@ function citeSources(output: AnswerOutput, passages: readonly Passage[], sources
  * Answers a follow-up question from the given sources. Never throws because of the model:
  * a failed or uncited LLM answer falls back to quoted passages.
  */
-export async function answerQuestion(question: string, sources: readonly AnswerSource[], options: AnswerOptions = {}): Promise<AnswerResult> {
+export async function answerQuestion(question: string, rawSources: readonly AnswerSource[], options: AnswerOptions = {}): Promise<AnswerResult> {
   const logger = options.logger ?? silentLogger;
   const q = question.slice(0, MAX_QUESTION_CHARS);
+  // Planted instructions are never passages: not quoted, not shown to the model, not evidence.
+  const sources = rawSources.map((s) => {
+    const { text, removed } = screenInstructions(s.text);
+    return removed === 0 ? s : { ...s, text };
+  });
   const { passages, coverage } = retrievePassages(q, sources, { limit: options.passages ?? 6 });
   if (passages.length === 0 || coverage < (options.minCoverage ?? 0.5)) return notAnswered(q);
 

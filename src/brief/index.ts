@@ -1,6 +1,7 @@
 /**
- * Build a brief from a topic's articles: cluster into stories, summarize each story,
- * verify (cited or cut), and assemble the JSON contract. Pure apart from the summarizer.
+ * Build a brief from a topic's articles: screen out planted instructions, cluster into
+ * stories, summarize each story, verify (cited or cut), and assemble the JSON contract.
+ * Pure apart from the summarizer.
  */
 import pLimit from 'p-limit';
 import type { Logger } from '../core/log.ts';
@@ -17,6 +18,7 @@ import type {
   Usage,
 } from '../core/types.ts';
 import { addUsage } from '../llm/budget.ts';
+import { screenInstructions } from '../text/instructions.ts';
 import { clusterArticles } from './cluster/index.ts';
 import { verifyStory } from './verify.ts';
 
@@ -25,7 +27,7 @@ import { verifyStory } from './verify.ts';
  * verification). Part of a stored brief's content key: bump it when a change alters briefs,
  * so an upgraded bot builds afresh instead of reusing a brief the old code made.
  */
-export const BRIEF_PIPELINE_REVISION = 6;
+export const BRIEF_PIPELINE_REVISION = 7;
 
 export interface BuildBriefInput {
   readonly topic: Topic;
@@ -58,8 +60,36 @@ function toBriefArticle(id: string, article: Article): BriefArticle {
   };
 }
 
+/** Where an article comes from, for a note: its publisher, else its URL's host. */
+function outletOf(article: Article): string {
+  if (article.publisher) return article.publisher;
+  try {
+    const url = new URL(article.url);
+    return url.protocol === 'file:' ? (url.pathname.split('/').at(-1) ?? 'a local file') : url.host;
+  } catch {
+    return 'unknown source';
+  }
+}
+
+/**
+ * The window's articles with planted instructions taken out (text/instructions.ts): what
+ * extraction removed is already gone; articles stored before that, or from any other path,
+ * are screened here. Returns the count per article, extraction's included.
+ */
+function screenWindow(articles: readonly Article[]): { articles: Article[]; planted: Map<string, number> } {
+  const planted = new Map<string, number>();
+  const screened = articles.map((a) => {
+    const { text, removed } = screenInstructions(a.text);
+    const total = (a.instructions ?? 0) + removed;
+    if (total > 0) planted.set(a.id, total);
+    return removed === 0 ? a : { ...a, text };
+  });
+  return { articles: screened, planted };
+}
+
 export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
-  const { topic, articles, logger } = input;
+  const { topic, logger } = input;
+  const { articles, planted } = screenWindow(input.articles);
   const byStoreId = new Map(articles.map((a) => [a.id, a]));
   const clusters = clusterArticles(
     articles.map((a) => ({
@@ -123,6 +153,13 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
   );
 
   const briefArticles = [...localId.entries()].map(([storeId, id]) => toBriefArticle(id, byStoreId.get(storeId)!));
+  for (const [storeId, count] of planted) {
+    const article = byStoreId.get(storeId)!;
+    notes.push(
+      `${localId.get(storeId)} (${outletOf(article)}) carried ${count === 1 ? 'an instruction' : `${count} instructions`} addressed to AI systems; ignored, never used as evidence`,
+    );
+    logger.warn({ topic: topic.id, article: storeId, url: article.url, instructions: count }, 'article carries instructions addressed to AI systems');
+  }
   const brief: Brief = {
     topic: topic.id,
     generatedAt: input.now.toISOString(),

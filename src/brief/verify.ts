@@ -9,10 +9,14 @@
  *   sentence), quoted text in it must occur verbatim, and its numbers must occur there too;
  * - a disagreement with fewer than two surviving positions is dropped;
  * - headline and summary lose numbers no story article contains.
+ *
+ * The articles are screened first (text/instructions.ts): a planted instruction is never
+ * evidence, so its payload supports nothing.
  */
 import type { Claim, Disagreement, Figure, Position, Story, StoryArticle, StoryDraft } from '../core/types.ts';
 import { containsNormalized, normalizeForMatch, numbersIn } from '../text/normalize.ts';
 import { contentTokens } from '../text/tokenize.ts';
+import { screenInstructions } from '../text/instructions.ts';
 import { splitSentences } from '../text/sentences.ts';
 
 /** Something verification removed, with why; the caller logs the count. */
@@ -65,7 +69,16 @@ function quotesIn(text: string): string[] {
 
 type Check = { ok: true; ids: string[] } | { ok: false; reason: string };
 
-export function verifyStory(story: StoryDraft, articles: readonly StoryArticle[]): { story: Story; dropped: DroppedItem[] } {
+/** Articles with planted instructions taken out: what verification (and summarizers) read. */
+export function screenArticles(articles: readonly StoryArticle[]): StoryArticle[] {
+  return articles.map((a) => {
+    const { text, removed } = screenInstructions(a.text);
+    return removed === 0 ? a : { ...a, text };
+  });
+}
+
+export function verifyStory(story: StoryDraft, rawArticles: readonly StoryArticle[]): { story: Story; dropped: DroppedItem[] } {
+  const articles = screenArticles(rawArticles);
   const prepared = new Map(articles.map((a) => [a.id, prepare(a)]));
   const dropped: DroppedItem[] = [];
 

@@ -7,7 +7,8 @@ import pLimit from 'p-limit';
 import { BriefbotError, FetchError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { ArticleDraft, SourceSpec, Topic } from '../core/types.ts';
-import { extractFromHtml, htmlToText } from './pages/index.ts';
+import { screenInstructions } from '../text/instructions.ts';
+import { extractFromHtml, htmlToArticleText } from './pages/index.ts';
 import { canonicalizeUrl } from './canonical-url.ts';
 import type { Store } from '../store/port.ts';
 import { decodeBody } from './charset.ts';
@@ -74,7 +75,18 @@ interface SourceContext {
   readonly tally: Tally;
 }
 
-async function store(ctx: SourceContext, draft: ArticleDraft): Promise<void> {
+/**
+ * Planted instructions out of a draft's text, whatever source it came from, before topic
+ * matching (an injected "note to AI…" must not make an article match an AI topic) and storage.
+ */
+function screened(draft: ArticleDraft): ArticleDraft {
+  const { text, removed } = screenInstructions(draft.text);
+  if (removed === 0) return draft;
+  return { ...draft, text, instructions: (draft.instructions ?? 0) + removed };
+}
+
+async function store(ctx: SourceContext, raw: ArticleDraft): Promise<void> {
+  const draft = screened(raw);
   if (draft.title.trim() === '' && draft.text.trim() === '') {
     ctx.tally.warnings.push(`${draft.url}: empty article skipped`);
     return;
@@ -125,7 +137,9 @@ async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string):
         if (topicIds.length > 0) await ctx.deps.store.articles.addTopics(known.id, topicIds);
         return 'known';
       }
-      let text = htmlToText(item.content ?? item.summary ?? '');
+      const content = htmlToArticleText(item.content ?? item.summary ?? '');
+      let text = content.text;
+      let instructions = content.instructions;
       let title = item.title ?? '';
       let author = item.author;
       let publishedAt = item.publishedAt ?? item.updatedAt;
@@ -138,6 +152,7 @@ async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string):
           author ??= page.author;
           publishedAt ??= page.publishedAt;
           lang = page.lang;
+          instructions += page.instructions ?? 0;
         }
       }
       if (title === '') title = text.slice(0, 80);
@@ -151,6 +166,7 @@ async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string):
         ...(publishedAt !== undefined && { publishedAt }),
         ...(lang !== undefined && { lang }),
         ...(item.guid !== undefined && { guid: item.guid }),
+        ...(instructions > 0 && { instructions }),
       };
     }),
   );
@@ -205,6 +221,7 @@ async function collectRemote(ctx: SourceContext): Promise<'unchanged' | { etag?:
       ...(page.author !== undefined && { author: page.author }),
       ...(page.publishedAt !== undefined && { publishedAt: page.publishedAt }),
       ...(page.lang !== undefined && { lang: page.lang }),
+      ...(page.instructions !== undefined && { instructions: page.instructions }),
     });
   }
   return {

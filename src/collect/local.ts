@@ -120,6 +120,7 @@ function extractedArticle(e: ArticleContent, ownUrl: string | undefined, fileUrl
     author: e.author,
     publishedAt: e.publishedAt,
     lang: e.lang,
+    instructions: e.instructions,
   });
 }
 

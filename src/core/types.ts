@@ -75,6 +75,11 @@ export interface ArticleContent {
   readonly publishedAt?: IsoTime;
   /** BCP-47 language tag when known ("en", "zh-CN"). */
   readonly lang?: string;
+  /**
+   * Planted instructions (text addressed to AI systems, hidden or visible) that extraction
+   * took out of `text`; absent = none. The brief notes an article that carried one.
+   */
+  readonly instructions?: number;
 }
 
 /** An article as a source produced it, before dedupe and storage. */

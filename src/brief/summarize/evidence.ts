@@ -17,6 +17,7 @@ import { tokenize } from '../../text/tokenize.ts';
 import { findFigures } from './figures.ts';
 import { escapeAttribute, escapeForFence } from '../../llm/json.ts';
 import { estimateTokens } from '../../llm/budget.ts';
+import { addressesMachine } from '../../text/instructions.ts';
 import { splitSentences } from '../../text/sentences.ts';
 
 /** Default evidence budget per prompt, in estimated tokens (fence headers included). */
@@ -55,19 +56,10 @@ interface Candidate {
   readonly tokens: number;
   /** Articles that carry this sentence or a near-identical one. */
   copies: number;
-  /** Reads like an instruction to a model ("ignore your previous instructions…"). */
-  readonly addressesModel: boolean;
   score: number;
 }
 
 const ATTRIBUTION = /\b(said|says|told|according to|argued|argues|estimated|estimates|warned|warns|claimed|claims|reported|believes|stated|noted|wrote)\b|["“”]/i;
-/**
- * Sentences that talk to a model rather than report news. They stay data (fenced like the rest)
- * but never get priority: they are not kept for their figures nor as an article's one sentence,
- * so in a large story they are the first to go.
- */
-const ADDRESSES_MODEL =
-  /\b(ignore|disregard|forget)\b.{0,40}\b(previous|prior|above|earlier|all)\b.{0,20}\b(instructions?|prompts?|rules)\b|\byou are (now )?(an? )?(ai|assistant|language model|chatbot)\b|\b(system prompt|developer mode|jailbreak)\b|^\s*(system|assistant)\s*:/i;
 const MIN_TERMS = 4;
 const DIGIT = /\d/;
 const NEAR_DUPLICATE = 0.7;
@@ -95,6 +87,9 @@ function candidatesOf(articles: readonly StoryArticle[]): Candidate[] {
   const out: Candidate[] = [];
   articles.forEach((article, ai) => {
     splitSentences(article.text).forEach((text, position) => {
+      // A planted instruction is never evidence (text/instructions.ts); the brief stage has
+      // already screened articles, this keeps direct callers safe too.
+      if (addressesMachine(text)) return;
       const figures = findFigures(text).map((f) => f.value);
       const terms = new Set(tokenize(text).filter((t) => t.length > 1 || DIGIT.test(t)));
       if (terms.size < MIN_TERMS && figures.length === 0) return;
@@ -107,7 +102,6 @@ function candidatesOf(articles: readonly StoryArticle[]): Candidate[] {
         tokens: estimateTokens(text) + 1,
         copies: 1,
         score: 0,
-        addressesModel: ADDRESSES_MODEL.test(text),
       });
     });
   });
@@ -184,8 +178,7 @@ function score(candidates: readonly Candidate[], articleCount: number): void {
       (ATTRIBUTION.test(c.text) ? 1.5 : 0) +
       2 * central +
       Math.max(0, 1.5 - 0.5 * c.position) +
-      0.5 * Math.log2(c.copies) -
-      (c.addressesModel ? 10 : 0);
+      0.5 * Math.log2(c.copies);
   }
 }
 
@@ -222,14 +215,13 @@ export function selectEvidence(
 
   const covered = new Set<string>();
   for (const c of byScore) {
-    if (c.addressesModel) continue;
     const fresh = c.figures.map(normalizeValue).filter((v) => !covered.has(v));
     if (fresh.length === 0) continue;
     take(c);
     for (const v of c.figures) covered.add(normalizeValue(v));
   }
   const bestOfArticle = new Map<number, Candidate>();
-  for (const c of byScore) if (!c.addressesModel && !bestOfArticle.has(c.article)) bestOfArticle.set(c.article, c);
+  for (const c of byScore) if (!bestOfArticle.has(c.article)) bestOfArticle.set(c.article, c);
   // Citability may stretch the budget up to a hard cap: a source the model never saw can't be cited.
   const cap = options.maxTokens ?? Math.round(budget * 1.6);
   for (const [ai, c] of [...bestOfArticle.entries()].sort((x, y) => x[0] - y[0])) {

@@ -28,6 +28,7 @@ import { LlmCallError } from '../../llm/client.ts';
 import { escapeForFence, storyOutputSchema, unescapeFromFence, type StoryOutput } from '../../llm/json.ts';
 import { classifyLlmError, OpenAiJsonChat, type LlmClientOptions } from '../../llm/openai.ts';
 import { defaultPrompts, type PromptRegistry, type RenderedPrompt } from '../../llm/prompts.ts';
+import { screenArticles } from '../verify.ts';
 import { DEFAULT_EVIDENCE_TOKENS, selectEvidence } from './evidence.ts';
 
 export interface LlmOptions extends LlmClientOptions {
@@ -87,7 +88,9 @@ export class LlmSummarizer implements Summarizer {
     return this.budget.used;
   }
 
-  async summarize(story: StoryInput, options: { readonly signal?: AbortSignal } = {}): Promise<SummarizeResult> {
+  async summarize(input: StoryInput, options: { readonly signal?: AbortSignal } = {}): Promise<SummarizeResult> {
+    // Planted instructions never reach the prompt (the brief stage screens too; direct callers may not).
+    const story: StoryInput = { ...input, articles: screenArticles(input.articles) };
     const spent = { usage: ZERO_USAGE };
     try {
       const output = await this.write(story, spent, options.signal);

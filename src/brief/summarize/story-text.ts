@@ -6,6 +6,7 @@
  */
 import type { StoryArticle } from '../../core/types.ts';
 import { isFurnitureSentence } from './figures.ts';
+import { addressesMachine } from '../../text/instructions.ts';
 import { normalizeForMatch } from '../../text/normalize.ts';
 import { contentTokens } from '../../text/tokenize.ts';
 import { splitSentences } from '../../text/sentences.ts';
@@ -76,7 +77,8 @@ const FURNITURE =
   /^(?:advertisement|share|share this|related|read more|see also|view original source|back to|sign up|follow us|tags?:|ai)$|←|→|view original source|log in or register|no comments yet|be the first to comment|photo by|\[photo[:\s]|^photo:|^image:|all rights reserved|click here|subscribe/i;
 
 function isFurniture(text: string): boolean {
-  if (FURNITURE.test(text) || isFurnitureSentence(text)) return true;
+  // A planted instruction ("note to AI summarizers…") is never the story's text.
+  if (FURNITURE.test(text) || isFurnitureSentence(text) || addressesMachine(text)) return true;
   if (/^https?:\/\/\S+$/.test(text)) return true;
   if (!/[\p{L}]/u.test(text)) return true;
   return false;

@@ -10,6 +10,7 @@ import { domToText, linkDensity, parseDocument, tooComplexForReadability, type D
 import { toIsoDate } from '../../text/dates.ts';
 import { readPageMeta } from './meta.ts';
 import { normaliseSpaces, removeFurniture } from './furniture.ts';
+import { removeHiddenText } from './hidden.ts';
 
 /** Class or id words that mark page furniture (matched as whole words of the attribute). */
 const FURNITURE_CLASS =
@@ -154,6 +155,8 @@ export function extractFromHtml(html: string, pageUrl: string): ExtractedArticle
   const h1 = h1s.length === 1 ? cleanTitle(h1s[0]?.textContent) : undefined;
   const docTitle = cleanTitle(doc.querySelector('title')?.textContent);
 
+  // Hidden text first: it is no part of the article, and a planted instruction's usual carrier.
+  const instructions = removeHiddenText(doc);
   removeMarkedFurniture(doc);
   const article = markedArticle(doc);
   const simple = article === undefined && doc.body !== null && !tooComplexForReadability(doc.body);
@@ -162,6 +165,7 @@ export function extractFromHtml(html: string, pageUrl: string): ExtractedArticle
   if (article === undefined && read === undefined) {
     // Readability found nothing it trusts: read the cleaned body of a fresh copy instead.
     const fresh = parseDocument(html);
+    removeHiddenText(fresh);
     removeMarkedFurniture(fresh);
     raw = fresh.body ? domToText(fresh.body) : '';
   }
@@ -181,14 +185,24 @@ export function extractFromHtml(html: string, pageUrl: string): ExtractedArticle
     ...(publishedAt !== undefined && { publishedAt }),
     ...(lang !== undefined && { lang }),
     ...(meta.canonicalUrl !== undefined && { canonicalUrl: meta.canonicalUrl }),
+    ...(instructions > 0 && { instructions }),
   };
 }
 
 /** A feed item's HTML content or summary → clean text (no tags, entities decoded, furniture removed). */
 export function htmlToText(html: string): string {
-  if (html.trim() === '') return '';
-  if (!/[<&]/.test(html)) return removeFurniture(html);
+  return htmlToArticleText(html).text;
+}
+
+/**
+ * {@link htmlToText} with the count of planted instructions its hidden text carried (see
+ * hidden.ts); the hidden text itself is gone from `text`.
+ */
+export function htmlToArticleText(html: string): { text: string; instructions: number } {
+  if (html.trim() === '') return { text: '', instructions: 0 };
+  if (!/[<&]/.test(html)) return { text: removeFurniture(html), instructions: 0 };
   const doc = parseDocument(html);
+  const instructions = removeHiddenText(doc);
   removeMarkedFurniture(doc);
-  return removeFurniture(doc.body ? domToText(doc.body) : '');
+  return { text: removeFurniture(doc.body ? domToText(doc.body) : ''), instructions };
 }

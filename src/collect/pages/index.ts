@@ -9,6 +9,6 @@
  */
 
 export type { ExtractedArticle } from './types.ts';
-export { extractFromHtml, htmlToText } from './html.ts';
+export { extractFromHtml, htmlToArticleText, htmlToText } from './html.ts';
 export { extractFromText } from './text.ts';
 export { removeFurniture, isFurnitureLine } from './furniture.ts';

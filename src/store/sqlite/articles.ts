@@ -17,6 +17,7 @@ interface ArticleRow {
   source_id: string;
   content_hash: string;
   duplicate_of: string | null;
+  instructions: number;
 }
 
 function toArticle(row: ArticleRow): Article {
@@ -35,6 +36,7 @@ function toArticle(row: ArticleRow): Article {
     ...(row.lang !== null && { lang: row.lang }),
     ...(row.guid !== null && { guid: row.guid }),
     ...(row.duplicate_of !== null && { duplicateOf: row.duplicate_of }),
+    ...(row.instructions > 0 && { instructions: row.instructions }),
   };
 }
 
@@ -53,9 +55,9 @@ export class SqliteArticleRepo implements ArticleRepo {
       ),
       insert: db.prepare(`INSERT OR IGNORE INTO articles
         (id, canonical_url, url, title, text, publisher, author, published_at, first_seen_at, effective_at,
-         lang, guid, source_id, content_hash, duplicate_of)
+         lang, guid, source_id, content_hash, duplicate_of, instructions)
         VALUES (@id, @canonicalUrl, @url, @title, @text, @publisher, @author, @publishedAt, @firstSeenAt,
-         @effectiveAt, @lang, @guid, @sourceId, @contentHash, @duplicateOf)`),
+         @effectiveAt, @lang, @guid, @sourceId, @contentHash, @duplicateOf, @instructions)`),
       insertBand: db.prepare('INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)'),
       insertTopic: db.prepare('INSERT OR IGNORE INTO article_topics (article_id, topic_id) VALUES (?, ?)'),
       duplicatesOf: db.prepare('SELECT * FROM articles WHERE duplicate_of = ? ORDER BY first_seen_at'),
@@ -121,6 +123,7 @@ export class SqliteArticleRepo implements ArticleRepo {
         sourceId: article.sourceId,
         contentHash: article.contentHash,
         duplicateOf: article.duplicateOf ?? null,
+        instructions: article.instructions ?? 0,
       });
       const existing = result.changes === 0 ? (this.statements.byCanonicalUrl.get(article.canonicalUrl) as ArticleRow) : undefined;
       const id = existing?.id ?? article.id;

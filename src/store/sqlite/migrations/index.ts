@@ -4,6 +4,7 @@
  */
 import { sql as core } from './001-core.ts';
 import { sql as chat } from './002-chat.ts';
+import { sql as articleInstructions } from './003-article-instructions.ts';
 
 export interface Migration {
   readonly version: number;
@@ -14,4 +15,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'core', sql: core },
   { version: 2, name: 'chat', sql: chat },
+  { version: 3, name: 'article-instructions', sql: articleInstructions },
 ];
