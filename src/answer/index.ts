@@ -1,9 +1,10 @@
 /**
  * Follow-up answers over a brief's sources: retrieve passages (BM25), then either quote the
  * best ones (offline) or ask the LLM for an answer that cites them. Either way the answer
- * cites only passages it was given, numbered like `sources`; when the sources don't answer
- * the question, it says so plainly instead of guessing. Planted instructions in the sources
- * are never passages (text/instructions.ts).
+ * cites only passages it was given, numbered like `sources`, and a model's sentence whose
+ * numbers, quotes or names the passages it cites don't hold is cut (verify.ts); when the
+ * sources don't answer the question, it says so plainly instead of guessing. Planted
+ * instructions in the sources are never passages (text/instructions.ts).
  */
 import type { Answer } from '../core/service.ts';
 import { oneLine } from '../core/errors.ts';
@@ -17,6 +18,7 @@ import { answerOutputSchema, escapeForFence, unescapeFromFence, type AnswerOutpu
 import { screenInstructions } from '../text/instructions.ts';
 import { defaultPrompts, type PromptRegistry } from '../llm/prompts.ts';
 import { retrievePassages, type Passage } from './retrieve.ts';
+import { verifyAnswer } from './verify.ts';
 
 /** An article of the brief, with its text, to answer from. */
 export interface AnswerSource {
@@ -91,28 +93,18 @@ function quoted(passages: readonly Passage[], sources: readonly AnswerSource[], 
 }
 
 /**
- * Rewrites the model's passage citations ([n] over the passages it was given) into source
- * citations numbered like `sources`. Citations of passages it wasn't given are removed.
- * Returns undefined when nothing valid is cited.
+ * The model's answer, verified (verify.ts) and with its passage citations rewritten as source
+ * citations numbered like `sources`. Undefined when nothing it cites survives.
  */
-function citeSources(output: AnswerOutput, passages: readonly Passage[], sources: readonly AnswerSource[]): Answer | undefined {
+function citeSources(output: AnswerOutput, passages: readonly Passage[], sources: readonly AnswerSource[], logger: Logger): Answer | undefined {
   const book = citationBook(sources);
-  let valid = 0;
-  const text = unescapeFromFence(output.text)
-    .replace(/\[(\d+(?:\s*,\s*\d+)*)\]/g, (_, list: string) => {
-      const numbers = list.split(',').map((x) => Number(x.trim()));
-      const cited = [...new Set(numbers.flatMap((n) => {
-        const p = passages[n - 1];
-        return p ? [book.cite(p.sourceId)] : [];
-      }))];
-      valid += cited.length;
-      return cited.map((n) => `[${n}]`).join('');
-    })
-    .replace(/[ \t]+([.,;:])/g, '$1')
-    .replace(/[ \t]{2,}/g, ' ')
-    .trim();
-  if (valid === 0 || text.length === 0) return undefined;
-  return { text, sources: book.cited(), answered: true };
+  const verified = verifyAnswer(unescapeFromFence(output.text), passages, (id) => book.cite(id));
+  if (verified.cut > 0 || verified.badCitations > 0) {
+    logger.info({ cut: verified.cut, badCitations: verified.badCitations, reasons: verified.reasons }, 'answer verification cut unsupported statements');
+  }
+  if (verified.text === '') return undefined;
+  const left = verified.cut > 0 ? `\n(${verified.cut} statement${verified.cut === 1 ? '' : 's'} the cited passages do not support ${verified.cut === 1 ? 'was' : 'were'} left out.)` : '';
+  return { text: `${verified.text}${left}`, sources: book.cited(), answered: true };
 }
 
 /**
@@ -158,9 +150,9 @@ export async function answerQuestion(question: string, rawSources: readonly Answ
     }
   }
   if (!output.answered) return { ...notAnswered(q), usage };
-  const answer = citeSources(output, passages, sources);
+  const answer = citeSources(output, passages, sources, logger);
   if (!answer) {
-    logger.warn({ model: chat.model }, 'LLM answer cited no given passage; quoting passages');
+    logger.warn({ model: chat.model }, 'LLM answer had no verified, cited statement; quoting passages');
     return quoted(passages, sources, quotes, usage);
   }
   return { ...answer, usage };

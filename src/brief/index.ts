@@ -20,7 +20,7 @@ import type {
 import { addUsage } from '../llm/budget.ts';
 import { screenInstructions } from '../text/instructions.ts';
 import { clusterArticles } from './cluster/index.ts';
-import { verifyStory } from './verify.ts';
+import { verificationNote, verifyStory } from './verify.ts';
 
 /**
  * Revision of what the brief stage produces from the same articles (clustering, summarizing,
@@ -139,11 +139,20 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
         usage = addUsage(usage, result.usage);
         if (result.note) notes.push(`${story.id}: ${result.note}`);
         const verified = verifyStory(result.story, story.articles);
-        if (verified.dropped.length > 0) {
+        const note = verificationNote(verified.dropped);
+        if (note) {
           droppedCount += verified.dropped.length;
+          notes.push(`${story.id}: ${note}`);
           logger.info(
-            { topic: topic.id, story: story.id, dropped: verified.dropped.length, reasons: verified.dropped.map((d) => d.reason) },
-            'verification dropped unsupported items',
+            {
+              topic: topic.id,
+              story: story.id,
+              summarizer: result.note ? 'fallback' : input.summarizer.name,
+              cut: verified.dropped.filter((d) => d.action === 'cut').length,
+              rewritten: verified.dropped.filter((d) => d.action === 'rewritten').length,
+              items: verified.dropped.map((d) => `${d.kind} ${d.action}: ${d.reason}: ${d.text.slice(0, 100)}`),
+            },
+            'verification cut or rewrote unsupported items',
           );
         }
         // The story's own id and article list are ours, whatever the summarizer said.

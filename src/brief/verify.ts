@@ -1,73 +1,58 @@
 /**
- * Verification: "cited or cut" (DESIGN.md, Promises 1). Every summarizer's draft passes
- * through here before anyone sees it. Pure: the same draft and articles give the same result.
- *
- * - every claim, figure and position keeps only citations to articles of its story, and is
- *   dropped when none is left;
- * - a figure's value must occur in a cited article; citations narrow to those that contain it;
- * - a claim or position must be supported by a cited article (token overlap with its best
- *   sentence), quoted text in it must occur verbatim, and its numbers must occur there too;
- * - a disagreement with fewer than two surviving positions is dropped;
- * - headline and summary lose numbers no story article contains.
+ * Verification: "cited or cut" (DESIGN.md, Promise 1), for every field of a story a reader
+ * sees. Every summarizer's draft passes through here before anyone sees it. Pure: the same
+ * draft and articles give the same result.
  *
  * The articles are screened first (text/instructions.ts): a planted instruction is never
- * evidence, so its payload supports nothing.
+ * evidence, so its payload supports nothing. Then, with "found" meaning numbers by value
+ * (formatting tolerated, never a changed value), quotations word for word, attributed names
+ * word by word (verify/support.ts):
+ *
+ * | field                | checked against                          | when it fails            |
+ * | -------------------- | ---------------------------------------- | ------------------------ |
+ * | headline             | numbers, quotes, names in the story's articles | rewritten from the articles (extractive headline) |
+ * | summary, per sentence| the same                                 | sentence cut; all cut → extractive summary |
+ * | claim                | citations limited to the story; one cited article must hold its numbers, quotes and names and a sentence saying most of it; citations narrow to those | cut |
+ * | figure value         | a cited article states the value (verify/figures.ts); citations narrow to those | cut |
+ * | figure sentence      | as a claim, against the articles stating the value | rewritten: the article's own sentence with the value |
+ * | disagreement position| as a claim                               | cut; < 2 positions left → disagreement cut |
+ * | disagreement label   | numbers, quotes, names in its positions' articles | rewritten to a neutral label |
  */
 import type { Claim, Disagreement, Figure, Position, Story, StoryArticle, StoryDraft } from '../core/types.ts';
-import { containsNormalized, normalizeForMatch, numbersIn } from '../text/normalize.ts';
-import { contentTokens } from '../text/tokenize.ts';
 import { screenInstructions } from '../text/instructions.ts';
+import { normalizeForMatch } from '../text/normalize.ts';
 import { splitSentences } from '../text/sentences.ts';
+import { summarizeExtractive } from './summarize/extractive.ts';
+import { sentenceWithValue } from './verify/figures.ts';
+import { checkStatement, describe, prepareSource, problemsInAny, type PreparedSource } from './verify/support.ts';
 
-/** Something verification removed, with why; the caller logs the count. */
+export { SUPPORT_THRESHOLD } from './verify/support.ts';
+
+/** Something verification removed or rewrote, with why; the caller logs and counts them. */
 export interface DroppedItem {
-  kind: 'claim' | 'figure' | 'position' | 'disagreement' | 'summary' | 'headline';
+  kind: 'claim' | 'figure' | 'figure-text' | 'position' | 'disagreement' | 'about' | 'summary' | 'headline';
+  /** Cut: gone. Rewritten: replaced by the articles' own words. */
+  action: 'cut' | 'rewritten';
   text: string;
   reason: string;
 }
 
-/** Share of a claim's content tokens that must appear in one sentence of a cited article. */
-export const SUPPORT_THRESHOLD = 0.5;
+/** The label a disagreement gets when the model's own label can't be verified. */
+export const NEUTRAL_LABEL = 'What the sources disagree on';
 
-interface PreparedArticle {
-  readonly id: string;
-  readonly norm: string;
-  /** Content-token sets of the article's sentences (title included). */
-  readonly sentences: ReadonlyArray<ReadonlySet<string>>;
-  readonly numbers: ReadonlySet<string>;
-}
-
-function prepare(article: StoryArticle): PreparedArticle {
-  const full = `${article.title}\n${article.text}`;
-  const sentences = splitSentences(full).map((s) => new Set(contentTokens(s)));
-  return { id: article.id, norm: normalizeForMatch(full), sentences, numbers: new Set(numbersIn(full)) };
-}
-
-/** Best share of `tokens` found in one sentence of the article. */
-function supportIn(article: PreparedArticle, tokens: readonly string[]): number {
-  if (tokens.length === 0) return 1;
-  const unique = [...new Set(tokens)];
-  let best = 0;
-  for (const sentence of article.sentences) {
-    let hit = 0;
-    for (const t of unique) if (sentence.has(t)) hit++;
-    best = Math.max(best, hit / unique.length);
-    if (best === 1) break;
+/**
+ * The same claim or figure once, citing every article any copy cited: a rewritten figure
+ * sentence can turn one item into a copy of another.
+ */
+function once<T extends { readonly articleIds: readonly string[] }>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    const seen = byKey.get(k);
+    byKey.set(k, seen ? { ...seen, articleIds: [...new Set([...seen.articleIds, ...item.articleIds])] } : item);
   }
-  return best;
+  return [...byKey.values()];
 }
-
-/** Quoted passages of three words or more: they must be the source's words exactly. */
-function quotesIn(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/["“„«]([^"“”„«»]{3,}?)["”»]/g)) {
-    const q = m[1]!.trim();
-    if (q.split(/\s+/).length >= 3 || /[\u3400-\u9fff]{4,}/.test(q)) out.push(q);
-  }
-  return out;
-}
-
-type Check = { ok: true; ids: string[] } | { ok: false; reason: string };
 
 /** Articles with planted instructions taken out: what verification (and summarizers) read. */
 export function screenArticles(articles: readonly StoryArticle[]): StoryArticle[] {
@@ -79,85 +64,92 @@ export function screenArticles(articles: readonly StoryArticle[]): StoryArticle[
 
 export function verifyStory(story: StoryDraft, rawArticles: readonly StoryArticle[]): { story: Story; dropped: DroppedItem[] } {
   const articles = screenArticles(rawArticles);
-  const prepared = new Map(articles.map((a) => [a.id, prepare(a)]));
+  const prepared = new Map(articles.map((a) => [a.id, prepareSource(a.id, `${a.title}\n${a.text}`)]));
+  const all = [...prepared.values()];
   const dropped: DroppedItem[] = [];
-
-  /** Known ids, deduplicated, in the draft's order. */
-  const known = (ids: readonly string[]): string[] => [...new Set(ids)].filter((id) => prepared.has(id));
-
-  /** Text that states something (claim or position): narrowed to the articles that support it. */
-  const checkStatement = (text: string, ids: readonly string[]): Check => {
-    const cited = known(ids);
-    if (cited.length === 0) return { ok: false, reason: ids.length ? 'cites no article of this story' : 'cites nothing' };
-    const tokens = contentTokens(text);
-    const quotes = quotesIn(text).map(normalizeForMatch);
-    const numbers = numbersIn(text);
-    const failures = new Set<string>();
-    const supporting = cited.filter((id) => {
-      const a = prepared.get(id)!;
-      if (!quotes.every((q) => a.norm.includes(q))) return failures.add('quoted text not in a cited article'), false;
-      if (!numbers.every((n) => a.numbers.has(n) || containsNormalized(a.norm, n))) return failures.add('number not in a cited article'), false;
-      if (supportIn(a, tokens) < SUPPORT_THRESHOLD) return failures.add('not supported by a cited article'), false;
-      return true;
-    });
-    if (supporting.length === 0) return { ok: false, reason: [...failures].join('; ') || 'not supported by a cited article' };
-    return { ok: true, ids: supporting };
+  const cut = (kind: DroppedItem['kind'], text: string, reason: string): void => {
+    dropped.push({ kind, action: 'cut', text, reason });
   };
 
-  const claims: Claim[] = [];
-  for (const claim of story.claims) {
-    const check = checkStatement(claim.text, claim.articleIds);
-    if (check.ok) claims.push({ text: claim.text, articleIds: check.ids });
-    else dropped.push({ kind: 'claim', text: claim.text, reason: check.reason });
-  }
+  /** Cited sources of this story, deduplicated, in the draft's order. */
+  const cited = (ids: readonly string[]): PreparedSource[] =>
+    [...new Set(ids)].flatMap((id) => {
+      const source = prepared.get(id);
+      return source ? [source] : [];
+    });
+  const noCitation = (ids: readonly string[]): string => (ids.length ? 'cites no article of this story' : 'cites nothing');
+
+  /** A claim or position: kept with the citations that support it, else cut. */
+  const statement = (kind: 'claim' | 'position', item: Claim | Position): Claim | undefined => {
+    const sources = cited(item.articleIds);
+    if (sources.length === 0) return cut(kind, item.text, noCitation(item.articleIds)), undefined;
+    const check = checkStatement(item.text, sources);
+    if (!check.ok) return cut(kind, item.text, describe(check.problems)), undefined;
+    return { text: item.text, articleIds: check.ids };
+  };
+
+  const claims = story.claims.flatMap((c) => statement('claim', c) ?? []);
 
   const figures: Figure[] = [];
   for (const figure of story.figures) {
-    const cited = known(figure.articleIds);
-    const value = normalizeForMatch(figure.value);
-    if (cited.length === 0) {
-      dropped.push({ kind: 'figure', text: figure.value, reason: figure.articleIds.length ? 'cites no article of this story' : 'cites nothing' });
+    const sources = cited(figure.articleIds);
+    if (sources.length === 0) {
+      cut('figure', figure.value, noCitation(figure.articleIds));
       continue;
     }
-    const containing = cited.filter((id) => containsNormalized(prepared.get(id)!.norm, value));
-    if (value === '' || containing.length === 0) {
-      dropped.push({ kind: 'figure', text: figure.value, reason: 'value not found in a cited article' });
+    const stating = sources.flatMap((s) => {
+      const sentence = sentenceWithValue(figure.value, s);
+      return sentence === undefined ? [] : [{ source: s, sentence }];
+    });
+    if (stating.length === 0) {
+      cut('figure', figure.value, 'value not found in a cited article');
       continue;
     }
-    // The context sentence must not carry numbers of its own that no containing article has.
-    const stray = numbersIn(figure.text).filter((n) => !containing.some((id) => prepared.get(id)!.numbers.has(n)));
-    const text = stray.length === 0 ? figure.text : figure.value;
-    figures.push({ value: figure.value, text, articleIds: containing });
+    let text = figure.text;
+    const check = checkStatement(text, stating.map((s) => s.source));
+    if (!check.ok) {
+      dropped.push({ kind: 'figure-text', action: 'rewritten', text, reason: describe(check.problems) });
+      text = stating[0]!.sentence;
+    }
+    figures.push({ value: figure.value, text, articleIds: stating.map((s) => s.source.id) });
   }
 
   const disagreements: Disagreement[] = [];
   for (const d of story.disagreements) {
-    const positions: Position[] = [];
-    for (const p of d.positions) {
-      const check = checkStatement(p.text, p.articleIds);
-      if (check.ok) positions.push({ text: p.text, articleIds: check.ids });
-      else dropped.push({ kind: 'position', text: p.text, reason: check.reason });
+    const positions = d.positions.flatMap((p) => statement('position', p) ?? []);
+    if (positions.length < 2) {
+      cut('disagreement', d.about, `only ${positions.length} position(s) survived`);
+      continue;
     }
-    if (positions.length >= 2) disagreements.push({ about: d.about, positions });
-    else dropped.push({ kind: 'disagreement', text: d.about, reason: `only ${positions.length} position(s) survived` });
+    let about = d.about;
+    const problems = problemsInAny(about, cited(positions.flatMap((p) => p.articleIds)));
+    if (problems.length > 0) {
+      dropped.push({ kind: 'about', action: 'rewritten', text: about, reason: describe(problems) });
+      about = NEUTRAL_LABEL;
+    }
+    disagreements.push({ about, positions });
   }
 
-  // Headline and summary: numbers must come from the story's articles.
-  const all = [...prepared.values()];
-  const inSomeArticle = (n: string): boolean => all.some((a) => a.numbers.has(n) || containsNormalized(a.norm, n));
+  // Headline and summary speak for the whole story: checked against all its articles, and
+  // rewritten from them (the extractive summarizer's pick) when nothing of the draft's is left.
+  let fallback: StoryDraft | undefined;
+  const extractive = (): StoryDraft => (fallback ??= summarizeExtractive({ id: story.id, articles }));
   let headline = story.headline;
-  if (!numbersIn(headline).every(inSomeArticle)) {
-    dropped.push({ kind: 'headline', text: headline, reason: 'number not in any article of the story' });
-    headline = articles[0]?.title ?? '';
+  const headlineProblems = problemsInAny(headline, all);
+  if (headlineProblems.length > 0 || headline.trim() === '') {
+    dropped.push({ kind: 'headline', action: 'rewritten', text: headline, reason: describe(headlineProblems) || 'empty' });
+    headline = extractive().headline;
   }
   const kept: string[] = [];
   for (const sentence of splitSentences(story.summary)) {
-    if (numbersIn(sentence).every(inSomeArticle)) kept.push(sentence);
-    else dropped.push({ kind: 'summary', text: sentence, reason: 'number not in any article of the story' });
+    const problems = problemsInAny(sentence, all);
+    if (problems.length === 0) kept.push(sentence);
+    else cut('summary', sentence, describe(problems));
   }
   let summary = kept.join(' ');
   if (summary === '' && story.summary.trim() !== '') {
-    summary = splitSentences(articles[0]?.text ?? '')[0] ?? '';
+    dropped.push({ kind: 'summary', action: 'rewritten', text: story.summary, reason: 'no sentence of the summary could be verified' });
+    summary = extractive().summary;
   }
 
   return {
@@ -165,11 +157,21 @@ export function verifyStory(story: StoryDraft, rawArticles: readonly StoryArticl
       id: story.id,
       headline,
       summary,
-      articleIds: known(story.articleIds.length ? story.articleIds : articles.map((a) => a.id)),
-      claims,
-      figures,
+      articleIds: [...new Set(story.articleIds.length ? story.articleIds : articles.map((a) => a.id))].filter((id) => prepared.has(id)),
+      claims: once(claims, (c) => normalizeForMatch(c.text)),
+      figures: once(figures, (f) => `${normalizeForMatch(f.value)}\u0000${normalizeForMatch(f.text)}`),
       disagreements,
     },
     dropped,
   };
+}
+
+/** "verification cut 3 items and rewrote 1 …": the note a brief shows for a story, if any. */
+export function verificationNote(dropped: readonly DroppedItem[]): string | undefined {
+  const cuts = dropped.filter((d) => d.action === 'cut').length;
+  const rewrites = dropped.length - cuts;
+  if (dropped.length === 0) return undefined;
+  const items = (n: number): string => `${n} item${n === 1 ? '' : 's'}`;
+  const parts = [cuts > 0 && `cut ${items(cuts)}`, rewrites > 0 && `rewrote ${items(rewrites)} from the articles`].filter(Boolean);
+  return `verification ${parts.join(' and ')}: numbers, quotes, names or citations the cited articles do not support`;
 }
