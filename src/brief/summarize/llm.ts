@@ -5,9 +5,12 @@
  * Per story: select evidence (bounded tokens) → fence it as data in the versioned prompt →
  * ask for JSON → validate → map to the Story contract. Stories with many articles are
  * map-reduced: chunks summarized separately, then merged. Replies are cached by (prompt
- * version, model, prompt content). Whatever goes wrong, the story is written by the fallback
- * summarizer with a note: a brief is never lost because the model misbehaved. Verification
- * (cited or cut) runs afterwards, in the brief stage, as for any summarizer.
+ * version, model, prompt content). Failure stays as small as it can: a failed chunk is
+ * retried alone, then written by the fallback summarizer while the other chunks keep the
+ * model's work; a failed merge joins the partials without the model; only a story the model
+ * could not write at all falls back whole. Every such case is a note: a brief is never lost
+ * because the model misbehaved. Verification (cited or cut) runs afterwards, in the brief
+ * stage, as for any summarizer.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { oneLine } from '../../core/errors.ts';
@@ -29,6 +32,7 @@ import { escapeForFence, storyOutputSchema, unescapeFromFence, type StoryOutput 
 import { classifyLlmError, OpenAiJsonChat, type LlmClientOptions } from '../../llm/openai.ts';
 import { defaultPrompts, type PromptRegistry, type RenderedPrompt } from '../../llm/prompts.ts';
 import { screenArticles } from '../verify.ts';
+import { normalizeForMatch } from '../../text/normalize.ts';
 import { DEFAULT_EVIDENCE_TOKENS, selectEvidence } from './evidence.ts';
 
 export interface LlmOptions extends LlmClientOptions {
@@ -93,8 +97,12 @@ export class LlmSummarizer implements Summarizer {
     const story: StoryInput = { ...input, articles: screenArticles(input.articles) };
     const spent = { usage: ZERO_USAGE };
     try {
-      const output = await this.write(story, spent, options.signal);
-      return { story: toDraft(story, output), usage: spent.usage };
+      const written = await this.write(story, spent, options.signal);
+      return {
+        story: toDraft(story, written.output),
+        usage: spent.usage,
+        ...(written.notes.length > 0 && { note: written.notes.join('; ') }),
+      };
     } catch (error) {
       const failure = classifyLlmError(error);
       this.logger.warn(
@@ -110,21 +118,67 @@ export class LlmSummarizer implements Summarizer {
     }
   }
 
-  private async write(story: StoryInput, spent: { usage: Usage }, signal: AbortSignal | undefined): Promise<StoryOutput> {
+  private async write(
+    story: StoryInput,
+    spent: { usage: Usage },
+    signal: AbortSignal | undefined,
+  ): Promise<{ output: StoryOutput; notes: string[] }> {
     if (story.articles.length === 0) throw new LlmCallError('the story has no articles', 'empty-story');
     const perCall = this.options.maxArticlesPerCall ?? 50;
-    if (story.articles.length <= perCall) return this.summarizeChunk(story.id, story.articles, spent, signal);
+    if (story.articles.length <= perCall) return { output: await this.summarizeChunk(story.id, story.articles, spent, signal), notes: [] };
     // Map-reduce: each chunk's evidence is bounded, and so is the merge of their summaries.
     const chunkCount = Math.ceil(story.articles.length / perCall);
     const size = Math.ceil(story.articles.length / chunkCount);
     const chunks = Array.from({ length: chunkCount }, (_, i) => story.articles.slice(i * size, (i + 1) * size));
-    const partials = await Promise.all(chunks.map((chunk) => this.summarizeChunk(story.id, chunk, spent, signal)));
+    const results = await Promise.all(chunks.map((chunk) => this.chunkOrFallback(story.id, chunk, spent, signal)));
+    const failed = results.filter((r) => r.failure !== undefined);
+    // Nothing of the model's left to merge: the story falls back whole (the caller's note).
+    if (failed.length === chunks.length) throw failed[0]!.failure!;
+    const notes = results.flatMap((r, i) => {
+      if (r.failure === undefined) return [];
+      const ids = chunks[i]!.map((a) => a.id);
+      return [`articles ${ids[0]}–${ids.at(-1)} (part ${i + 1} of ${chunkCount}) written by ${this.options.fallback.name}: ${r.failure.message}`];
+    });
+    const partials = results.map((r) => r.output);
     const prompt = this.prompts.render('cluster-merge', {
       story_id: story.id,
       article_ids: story.articles.map((a) => a.id).join(', '),
       partials: partials.map((p, i) => `<partial n="${i + 1}">\n${escapeForFence(JSON.stringify(p, null, 1))}\n</partial>`).join('\n\n'),
     });
-    return this.call(prompt, spent, signal);
+    try {
+      return { output: await this.call(prompt, spent, signal), notes };
+    } catch (error) {
+      const failure = classifyLlmError(error);
+      if (failure.reason === 'aborted') throw failure;
+      this.logger.warn({ story: story.id, model: this.options.model, reason: failure.reason }, 'LLM merge failed; partials joined without it');
+      return { output: joinPartials(partials), notes: [...notes, `the merge of ${partials.length} partial summaries failed (${failure.message}); joined without the model`] };
+    }
+  }
+
+  /**
+   * One chunk of a map-reduced story. A failed chunk is retried alone (the others keep their
+   * answers); if it fails again, or the budget is spent, the fallback summarizer writes it.
+   */
+  private async chunkOrFallback(
+    storyId: string,
+    articles: readonly StoryArticle[],
+    spent: { usage: Usage },
+    signal: AbortSignal | undefined,
+  ): Promise<{ output: StoryOutput; failure?: LlmCallError }> {
+    let failure: LlmCallError | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return { output: await this.summarizeChunk(storyId, articles, spent, signal) };
+      } catch (error) {
+        failure = classifyLlmError(error);
+        if (failure.reason === 'aborted') throw failure;
+        this.logger.warn({ story: storyId, model: this.options.model, reason: failure.reason, attempt: attempt + 1 }, 'LLM chunk failed');
+        if (failure.reason === 'budget') break;
+      }
+    }
+    const fallback = await this.options.fallback.summarize({ id: storyId, articles }, signal ? { signal } : {});
+    spent.usage = addUsage(spent.usage, fallback.usage);
+    return { output: fromDraft(fallback.story), failure: failure! };
   }
 
   private summarizeChunk(
@@ -191,6 +245,42 @@ function causeOf(error: Error): string | undefined {
     cause = cause.cause;
   }
   return last;
+}
+
+/** A fallback summarizer's draft in the model's output shape, to merge with the model's partials. */
+function fromDraft(draft: StoryDraft): StoryOutput {
+  return {
+    headline: draft.headline,
+    summary: draft.summary,
+    claims: draft.claims.map((c) => ({ text: c.text, articleIds: [...c.articleIds] })),
+    figures: draft.figures.map((f) => ({ value: f.value, text: f.text, articleIds: [...f.articleIds] })),
+    disagreements: draft.disagreements.map((d) => ({ about: d.about, positions: d.positions.map((p) => ({ text: p.text, articleIds: [...p.articleIds] })) })),
+  };
+}
+
+/**
+ * Partials joined without the model, when the merge call fails: the first partial's headline
+ * and summary, the same claim or figure once (with every partial's citations), all
+ * disagreements. Verification still checks every item afterwards.
+ */
+export function joinPartials(partials: readonly StoryOutput[]): StoryOutput {
+  const merge = <T extends { articleIds: string[] }>(items: readonly T[], key: (item: T) => string): T[] => {
+    const byKey = new Map<string, T>();
+    for (const item of items) {
+      const k = key(item);
+      const seen = byKey.get(k);
+      if (seen) seen.articleIds = [...new Set([...seen.articleIds, ...item.articleIds])];
+      else byKey.set(k, { ...item, articleIds: [...item.articleIds] });
+    }
+    return [...byKey.values()];
+  };
+  return {
+    headline: partials[0]?.headline ?? '',
+    summary: partials[0]?.summary ?? '',
+    claims: merge(partials.flatMap((p) => p.claims), (c) => normalizeForMatch(c.text)),
+    figures: merge(partials.flatMap((p) => p.figures), (f) => `${normalizeForMatch(f.value)}\u0000${normalizeForMatch(f.text)}`),
+    disagreements: partials.flatMap((p) => p.disagreements),
+  };
 }
 
 /** The model's output as a Story draft: plain text, citations limited to the story's ids. */
