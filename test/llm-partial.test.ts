@@ -2,14 +2,20 @@
  * Partial failure stays partial (map-reduce against the fake OpenAI-compatible server): a
  * failed chunk is retried alone; a chunk that keeps failing is written by the fallback while
  * the other chunks keep the model's work; a failed merge joins the partials; only a story the
- * model could not write at all falls back whole — and the note says which.
+ * model could not write at all falls back whole — and the note says which. Also: streaming is
+ * a per-topic setting (`summarizer.stream`), validated and honoured end to end.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { StoryArticle } from '../src/core/types.ts';
+import { parseConfigText } from '../src/config/load.ts';
+import { ConfigError } from '../src/core/errors.ts';
+import type { Brief, StoryArticle } from '../src/core/types.ts';
 import { ExtractiveSummarizer } from '../src/brief/summarize/extractive.ts';
 import { LlmSummarizer } from '../src/brief/summarize/llm.ts';
 import { startFakeOpenAi, userPrompt, type ChatRequestBody, type FakeOpenAi } from './fakes/openai.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
 const BASE = [
   'The harbor city council approved a tidal power plant on Thursday after a long debate.',
@@ -115,5 +121,36 @@ describe('map-reduce: partial failure stays partial', () => {
     const result = await summarizer().summarize({ id: 's1', articles: ARTICLES });
     assert.match(result.note ?? '', /^fell back to extractive: /);
     assert.equal(fake.requests.filter(isMerge).length, 0);
+  });
+});
+
+describe('summarizer.stream', () => {
+  test('is validated by the config schema', () => {
+    const parse = (value: string) => parseConfigText(`topics:\n  - id: t\n    sources: [x]\n    summarizer: { stream: ${value} }\n`, 'briefbot.config.yaml');
+    assert.equal(parse('true').topics[0]!.summarizer.stream, true);
+    assert.throws(() => parse('"yes"'), (e: unknown) => e instanceof ConfigError && /topics\[0\]\.summarizer\.stream/.test(e.message));
+  });
+
+  test('a topic with stream: true streams its briefs and its answers', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'articles'));
+    ARTICLES.slice(0, 2).forEach((a, i) => writeFileSync(join(dir, 'articles', `${i + 1}.txt`), `${a.title}\n\n${a.text}\n`));
+    writeFileSync(join(dir, 'briefbot.config.yaml'), 'topics:\n  - id: tidal\n    sources: [articles]\n    window: all\n    summarizer: { kind: llm, stream: true }\n');
+    fake.respond = (request) =>
+      userPrompt(request).includes('<passage n="1"')
+        ? { answered: true, text: 'The council approved a tidal power plant on Thursday [1].' }
+        : model(request);
+    const env = { BRIEFBOT_DB: join(dir, 'db.sqlite'), OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model' };
+    const brief = await runCli(['brief', 'tidal', '--offline', '--format', 'json'], { cwd: dir, env });
+    assert.equal(brief.code, 0, brief.stderr);
+    assert.equal((JSON.parse(brief.stdout) as Brief).summarizer, 'llm:fake-model');
+    const ask = await runCli(['ask', 'tidal', 'What did the council approve on Thursday?', '--offline'], { cwd: dir, env });
+    assert.equal(ask.code, 0, ask.stderr);
+    assert.match(ask.stdout, /^The council approved a tidal power plant on Thursday \[1\]\./);
+    assert.ok(fake.requests.length >= 2);
+    for (const request of fake.requests) {
+      assert.equal(request.stream, true);
+      assert.deepEqual(request.stream_options, { include_usage: true });
+    }
   });
 });

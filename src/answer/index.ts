@@ -36,6 +36,8 @@ export interface AnswerOptions {
     readonly timeoutMs?: number;
     /** SDK retries (429, 5xx, timeouts); default 2. */
     readonly maxRetries?: number;
+    /** Stream the reply (some local servers only answer well streamed). */
+    readonly stream?: boolean;
   };
   readonly cache?: CacheRepo;
   readonly logger?: Logger;

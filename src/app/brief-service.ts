@@ -49,6 +49,7 @@ export function summarizerFor(topic: Topic, env: EnvSettings, store: Store, logg
     ...(env.openai.baseURL !== undefined && { baseURL: env.openai.baseURL }),
     model: topic.summarizer.model ?? env.openai.model,
     ...(topic.summarizer.maxTokensPerBrief !== undefined && { maxTokensPerBrief: topic.summarizer.maxTokensPerBrief }),
+    ...(topic.summarizer.stream === true && { stream: true }),
     cache: store.cache,
     fallback: extractive,
     logger,
@@ -137,12 +138,18 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
       const article = byStoreId.get(stored.articleMap[a.id] ?? '');
       return article ? [{ id: a.id, title: a.title, url: a.url, text: article.text }] : [];
     });
+    // The brief's topic decides how answers are written, as it decides how briefs are: its
+    // model and streaming; an extractive topic quotes passages. A topic no longer (or never)
+    // configured, such as an ad-hoc one from --source, gets the defaults.
+    const settings = topics.get(stored.topicId)?.summarizer;
+    const useLlm = env.openai !== undefined && settings?.kind !== 'extractive';
     const result = await answerQuestion(question, sources, {
-      ...(env.openai !== undefined && {
+      ...(useLlm && {
         llm: {
-          apiKey: env.openai.apiKey,
-          model: env.openai.model,
-          ...(env.openai.baseURL !== undefined && { baseURL: env.openai.baseURL }),
+          apiKey: env.openai!.apiKey,
+          model: settings?.model ?? env.openai!.model,
+          ...(env.openai!.baseURL !== undefined && { baseURL: env.openai!.baseURL }),
+          ...(settings?.stream === true && { stream: true }),
         },
       }),
       cache: store.cache,

@@ -229,6 +229,7 @@ export function toTopic(entry: TopicEntry, index: number, baseDir: string): Topi
       maxStories: entry.summarizer.maxStories,
       ...(entry.summarizer.model !== undefined && { model: entry.summarizer.model }),
       ...(entry.summarizer.maxTokensPerBrief !== undefined && { maxTokensPerBrief: entry.summarizer.maxTokensPerBrief }),
+      ...(entry.summarizer.stream !== undefined && { stream: entry.summarizer.stream }),
     },
   };
 }

@@ -37,6 +37,8 @@ export const summarizerSchema = z
     model: z.string().min(1).optional(),
     maxTokensPerBrief: z.number().int().positive().optional(),
     maxStories: z.number().int().min(1).max(50).default(8),
+    /** Ask the LLM server to stream its replies (SSE); some local servers only answer well streamed. */
+    stream: z.boolean().optional(),
   })
   .strict();
 

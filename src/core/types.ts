@@ -42,6 +42,8 @@ export interface SummarizerSettings {
   /** Upper bound of prompt+completion tokens spent on one brief. */
   readonly maxTokensPerBrief?: number;
   readonly maxStories: number;
+  /** Stream LLM replies (server-sent events) instead of one response. */
+  readonly stream?: boolean;
 }
 
 /** A topic a team watches (one entry of the config file, or an ad-hoc one from `--source`). */
