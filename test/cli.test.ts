@@ -112,3 +112,23 @@ test('topics lists schedule and next run', async () => {
   assert.match(run.stdout, /china-ai — China and AI/);
   assert.match(run.stdout, /next run: 20\d\d-/);
 });
+
+test('ask works on any topic with a brief: one briefed with --source, and with --source of its own', async () => {
+  const dir = tempDir();
+  const env = dbEnv();
+  const library = join(repoRoot, 'test', 'fixtures', 'corpora', 'library');
+  const question = 'What did head librarian Sofia Marsh say about the children\u2019s wing?';
+  // Nothing stored yet: one line naming the way out.
+  const none = await runCli(['ask', 'old-town', question, '--offline'], { cwd: dir, env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^briefbot: ask: no brief of "old-town" yet; brief it first \(briefbot brief old-town --source …\)/);
+  // ask --source builds the ad-hoc topic's brief, then answers from it.
+  const first = await runCli(['ask', 'old-town', question, '--source', library, '--offline'], { cwd: dir, env });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /Sofia Marsh/);
+  assert.match(first.stdout, /\nSources\n\[1\] /);
+  // Later, the stored brief of the ad-hoc topic answers without --source.
+  const again = await runCli(['ask', 'old-town', question, '--offline'], { cwd: dir, env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, first.stdout);
+});

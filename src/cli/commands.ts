@@ -79,9 +79,23 @@ export async function runBrief(ctx: CliContext, topicId: string, options: { form
   return 0;
 }
 
+/**
+ * Answers from the sources of a topic's latest brief: a configured topic (or one given
+ * --source) reuses its latest brief or builds one; any other topic that has a stored brief —
+ * an ad-hoc one briefed earlier with --source — answers from that.
+ */
 export async function runAsk(ctx: CliContext, topicId: string, question: string): Promise<number> {
   if (question.trim() === '') throw new UsageError('ask: the question is empty');
-  const stored = await ctx.service.brief(topicId, { maxAgeMs: Number.POSITIVE_INFINITY });
+  const known = ctx.service.topics().some((t) => t.id === topicId);
+  const stored = known
+    ? await ctx.service.brief(topicId, { maxAgeMs: Number.POSITIVE_INFINITY })
+    : await ctx.store.briefs.latest(topicId);
+  if (!stored) {
+    const topics = ctx.service.topics().map((t) => t.id);
+    throw new UsageError(
+      `ask: no brief of "${topicId}" yet; brief it first (briefbot brief ${topicId} --source …) or give ask its --source${topics.length > 0 ? ` (topics: ${topics.join(', ')})` : ''}`,
+    );
+  }
   const answer = await ctx.service.answer(stored.id, question);
   ctx.stdout.write(`${answer.text}\n`);
   if (answer.sources.length > 0) {

@@ -169,12 +169,19 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command('ask')
     .description("answer a question from the sources of a topic's latest brief")
-    .argument('<topic>', 'topic id')
+    .argument('<topic>', 'topic id from the config, a topic briefed before with --source, or a new name with --source')
     .argument('<question>', 'the question, quoted')
+    .addOption(sourceOption())
     .option('--config <file>', 'config file')
-    .option('--offline', 'do not fetch; answer from stored articles')
+    .option('--offline', 'do not fetch; answer from stored articles and local paths')
     .action(async (topicId: string, question: string, options: CommonOptions) => {
-      setExit(await withContext(io, options, 'warn', (ctx) => runAsk(ctx, topicId, question)));
+      setExit(
+        await withContext(io, options, 'warn', (ctx, extras) => {
+          const topic = topicWithSources(ctx.settings, topicId, options.source ?? [], io.cwd);
+          if (topic) extras.addTopic(topic);
+          return runAsk(ctx, topicId, question);
+        }),
+      );
     });
 
   program
