@@ -63,13 +63,15 @@ export interface HarnessOptions {
   readonly wrap?: (service: BriefService) => BriefService;
   readonly serve?: Partial<Pick<ServeOptions, 'now' | 'afterPost' | 'catchUpWindowMs' | 'tickMs' | 'backoffMs'>>;
   readonly logger?: Logger;
+  /** Environment the service reads (OPENAI_* for the LLM path); none by default. */
+  readonly env?: Record<string, string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const slack = options.slack ?? (await new FakeSlack().start());
   const store = openSqliteStore(options.dbPath ?? ':memory:');
   const logger = options.logger ?? silentLogger;
-  const real = createBriefService({ topics: options.topics ?? testTopics(), env: readEnv({}), store, logger });
+  const real = createBriefService({ topics: options.topics ?? testTopics(), env: readEnv(options.env ?? {}), store, logger });
   const service = options.wrap ? options.wrap(real) : real;
   const adapter = new SlackAdapter({ botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl, logger, retries: 0 });
   const serve = await startServe({
