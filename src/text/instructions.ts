@@ -41,6 +41,10 @@ const RULES: readonly RegExp[] = [
   /\b(?:tell|inform|assure)\s+your\s+users?\b/i,
   // Role tags at the start of a sentence: "System:", "Assistant:", "[system]".
   /^\W{0,3}(?:system|assistant|developer|user|human)\s*(?:message|prompt|note|instruction)?\s*[:>\]]/i,
+  // Chinese: "忽略之前的所有指令", "致AI摘要工具的说明：…", "如果你是人工智能…".
+  /(?:忽略|无视|忘记|忘掉)(?:你)?(?:之前|以上|先前|前面|上述|原有)?的?(?:所有|全部|一切)?(?:指令|指示|提示词|系统提示)/,
+  /(?:致|给|写给)(?:所有)?(?:AI|ai|人工智能|大模型|语言模型|聊天机器人)(?:摘要工具|助手|模型|系统)?的?(?:说明|提示|指令|留言|备注)/,
+  /如果你是(?:一个)?(?:AI|ai|人工智能|大模型|语言模型|聊天机器人)/,
   // Chat-template tokens.
   /<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\|>|\[\/?INST\]|<<\/?SYS>>|###\s*(?:instruction|system|response)\b|<\/?(?:system|instructions?)>/i,
 ];
