@@ -44,6 +44,7 @@ async function deferLatency(total: number, concurrency: number): Promise<{ p50: 
     },
     onThreadMessage: async () => undefined,
   });
+  await bot.exclusive.connect();
   const latencies: number[] = [];
   let lost = 0;
   const started = Date.now();

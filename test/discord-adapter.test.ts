@@ -126,6 +126,8 @@ describe('discord adapter against the fake Discord', () => {
       rest: { timeout: 5_000, retries: 1 },
     });
     await bot.start(portHandlers(threads));
+    // Standalone (no serving core holding the gateway lease): connect the gateway directly.
+    await bot.exclusive.connect();
   });
 
   after(async () => {

@@ -64,6 +64,18 @@ export interface PostBriefOptions {
   readonly deliveryKey?: string;
 }
 
+/**
+ * A connection only one replica may hold at a time — Discord's gateway: every session
+ * receives every event, so two would answer each command twice. The serving core connects
+ * it on the replica holding the lease called `name` and disconnects it when the lease is lost;
+ * the adapter still posts (over REST) on every replica.
+ */
+export interface ExclusiveConnection {
+  readonly name: string;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
 export interface ChatAdapter {
   /** "slack" or "discord": the prefix of this adapter's ChannelRefs. */
   readonly platform: 'slack' | 'discord';
@@ -79,4 +91,6 @@ export interface ChatAdapter {
   findPostedBrief?(channel: ChannelRef, deliveryKey: string): Promise<PostedBrief | undefined>;
   /** Replies in a thread with an answer. */
   replyInThread(thread: ThreadRef, answer: Answer): Promise<void>;
+  /** See ExclusiveConnection; adapters without one (Slack) run fully on every replica. */
+  readonly exclusive?: ExclusiveConnection;
 }

@@ -2,6 +2,10 @@
  * `briefbot serve` composed: the chat store, router, outbox and scheduler over one store and
  * brief service, the chat adapters, and an HTTP server on PORT with /healthz and /readyz
  * (plus the Slack Events endpoint in HTTP mode, so one port serves both).
+ *
+ * Several replicas may run over one database: each has an id (the owner of its claims and
+ * leases); connections only one replica may hold (Discord's gateway) are held under a lease
+ * (LeaseKeeper); outbox work is claimed per delivery. Everything else is stateless here.
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +15,8 @@ import type { ChatAdapter, PostedBrief } from '../chat/port.ts';
 import { oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { Scheduler } from '../schedule/cron.ts';
-import { Outbox } from '../schedule/outbox.ts';
+import { LeaseKeeper } from '../schedule/lease-keeper.ts';
+import { defaultReplicaId, Outbox } from '../schedule/outbox.ts';
 import type { ChatRepo, OutboxEntry } from '../store/chat-port.ts';
 import type { Store } from '../store/port.ts';
 
@@ -33,8 +38,16 @@ export interface ServeOptions {
   readonly now?: () => Date;
   /** Extra endpoints on the same server (Slack's Events API in HTTP mode). */
   readonly httpRoutes?: readonly HttpRoute[];
-  /** How often pending deliveries are retried (default 30 s). */
+  /** How often due and abandoned deliveries are looked for (default a third of the lease). */
   readonly tickMs?: number;
+  /** This replica's id (BRIEFBOT_REPLICA_ID); unique among live replicas (default host:pid). */
+  readonly replicaId?: string;
+  /** Lease length for delivery claims, scheduled runs and the Discord gateway (default 15 s). */
+  readonly leaseMs?: number;
+  /** Deliveries this replica holds at once (default 16). */
+  readonly deliveryConcurrency?: number;
+  /** How long /readyz waits for the database before answering 503 (default 2 s). */
+  readonly readyTimeoutMs?: number;
   /** Catch-up window for a scheduled run missed while down (default 6 h). */
   readonly catchUpWindowMs?: number;
   /** `/brief <topic>` reuses a stored brief younger than this (default 30 min). */
@@ -47,6 +60,7 @@ export interface ServeOptions {
 
 export interface ServeHandle {
   readonly port: number;
+  readonly replicaId: string;
   readonly chat: ChatRepo;
   readonly outbox: Outbox;
   readonly scheduler: Scheduler;
@@ -63,15 +77,27 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const { service, store, adapters, logger } = options;
   const now = options.now ?? (() => new Date());
   const chat = store.chat;
+  const replicaId = options.replicaId ?? defaultReplicaId();
+  const leaseMs = options.leaseMs ?? 15_000;
   const handlers = createRouter({ service, chat, logger, now, ...(options.freshForMs !== undefined && { freshForMs: options.freshForMs }) });
   const outbox = new Outbox({
-    chat, adapters, service, logger, now,
+    chat, adapters, service, logger, now, owner: replicaId, leaseMs,
+    ...(options.deliveryConcurrency !== undefined && { concurrency: options.deliveryConcurrency }),
     ...(options.afterPost && { afterPost: options.afterPost }),
     ...(options.backoffMs && { backoffMs: options.backoffMs }),
   });
   const scheduler = new Scheduler({
-    service, chat, outbox, logger, now,
+    service, chat, outbox, logger, now, leaseMs,
     ...(options.catchUpWindowMs !== undefined && { catchUpWindowMs: options.catchUpWindowMs }),
+  });
+  const keepers = adapters.flatMap((adapter) => {
+    const exclusive = adapter.exclusive;
+    if (!exclusive) return [];
+    return [new LeaseKeeper({
+      leases: store.leases, name: exclusive.name, owner: replicaId, leaseMs, logger,
+      onAcquired: () => exclusive.connect(),
+      onReleased: () => exclusive.disconnect(),
+    })];
   });
   const routes = new Map((options.httpRoutes ?? []).map((r) => [r.path, r.listener]));
   let ready = false;
@@ -82,7 +108,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') return json(res, 200, { ok: true });
-    if (path === '/readyz') return json(res, ready ? 200 : 503, { ready, adapters: adapters.map((a) => a.platform) });
+    if (path === '/readyz') return void readiness().then((body) => json(res, body.ready ? 200 : 503, body));
     const route = routes.get(path);
     if (route && accepting && !stopping) return void route(req, res);
     if (route) return json(res, 503, { error: stopping ? 'shutting down' : 'starting' });
@@ -94,6 +120,24 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   });
   const port = (server.address() as AddressInfo).port;
 
+  /** Ready: started, not stopping, and the database answers within the timeout. */
+  async function readiness(): Promise<Record<string, unknown>> {
+    const base = { replica: replicaId, adapters: adapters.map((a) => a.platform), database: store.kind };
+    if (!ready) return { ready: false, ...base };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('database did not answer in time')), options.readyTimeoutMs ?? 2000);
+    });
+    try {
+      await Promise.race([store.ping(), timeout]);
+      return { ready: true, ...base, exclusive: keepers.filter((k) => k.held).length };
+    } catch (error) {
+      return { ready: false, ...base, error: `database: ${oneLine(error)}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   const closeServer = (): Promise<void> =>
     new Promise((resolve) => {
       server.close(() => resolve());
@@ -102,30 +146,32 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
 
   try {
     await Promise.all(adapters.map((a) => a.start(handlers)));
+    // One replica holds each exclusive connection; a single replica takes it here, at once.
+    await Promise.all(keepers.map((k) => k.start()));
     accepting = true;
   } catch (error) {
+    await Promise.allSettled(keepers.map((k) => k.stop()));
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await closeServer();
     throw error;
   }
 
   // Deliveries a crash or an outage left behind go out before anything new.
-  const tick = async (): Promise<void> => {
-    try {
-      await outbox.flush();
-    } catch (error) {
-      logger.error({ err: oneLine(error) }, 'outbox tick failed');
-    }
-  };
-  await tick();
+  await outbox.kick();
   await scheduler.start();
-  const timer = setInterval(() => void tick(), options.tickMs ?? 30_000);
+  const timer = setInterval(() => void outbox.kick(), options.tickMs ?? Math.max(20, Math.floor(leaseMs / 3)));
   timer.unref();
+  // Other replicas' work made due (a run's brief attached, a claim handed back) starts here at once.
+  const unwatch = await chat.watchOutbox?.(() => void outbox.kick());
   ready = true;
-  logger.info({ port, adapters: adapters.map((a) => a.platform), scheduled: scheduler.scheduledTopics().map((t) => t.id) }, 'serve ready');
+  logger.info(
+    { port, replica: replicaId, database: store.kind, adapters: adapters.map((a) => a.platform), scheduled: scheduler.scheduledTopics().map((t) => t.id) },
+    'serve ready',
+  );
 
   return {
     port,
+    replicaId,
     chat,
     outbox,
     scheduler,
@@ -134,8 +180,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       stopping = true;
       ready = false;
       clearInterval(timer);
+      await unwatch?.();
       await scheduler.stop();
+      // Posts in flight finish; claims not yet started go back to the queue for other replicas.
       await outbox.stop();
+      await Promise.allSettled(keepers.map((k) => k.stop()));
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await closeServer();
       logger.info('serve stopped');

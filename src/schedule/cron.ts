@@ -2,9 +2,12 @@
  * Scheduled briefs: one node-cron task per scheduled topic (cron + time zone from config).
  * Each run delivers the topic's brief once to every channel that follows it (config
  * `channels` plus `/brief follow`), through the outbox. Runs never overlap: one in-memory
- * guard per topic, and a (topic, scheduled time) row that makes a run happen once even
- * across restarts. A run missed while the bot was down is caught up once at start when it
- * falls within the catch-up window.
+ * guard per topic, and a (topic, scheduled time) row, written with the run's deliveries in
+ * one transaction, that makes a run happen once per slot — across restarts, and whichever of
+ * several replicas' crons fires first. The replica that wins the slot builds the brief under
+ * a lease on the run; the deliveries wait for it while the lease is renewed, and any replica's
+ * outbox builds the brief itself once the lease ends (its builder died). A run missed while
+ * the bot was down is caught up once at start when it falls within the catch-up window.
  */
 import { createTask, parse, validate, type ScheduledTask, type TaskContext } from 'node-cron';
 import type { BriefService } from '../core/service.ts';
@@ -136,6 +139,8 @@ export interface SchedulerOptions {
   readonly now?: () => Date;
   /** A run missed while down is caught up at start if it was due at most this long ago (default 6 h). */
   readonly catchUpWindowMs?: number;
+  /** How long the run's lease lasts without renewal while its brief is built (default 15 s). */
+  readonly leaseMs?: number;
 }
 
 export type RunOutcome = 'delivered' | 'no-channels' | 'already-ran' | 'overlap' | 'failed';
@@ -201,22 +206,28 @@ export class Scheduler {
     const { chat, service, outbox, logger } = this.options;
     const runId = scheduledFor.toISOString();
     const at = (): string => this.now().toISOString();
-    if (!(await chat.beginRun(topicId, runId, at()))) {
+    const leaseMs = this.options.leaseMs ?? 15_000;
+    const lease = () => ({ owner: outbox.owner, until: new Date(this.now().getTime() + leaseMs).toISOString() });
+    const topic = service.topic(topicId);
+    const channels = [...new Set([...topic.channels, ...(await chat.followers(topicId))])];
+    // The run and its deliveries in one transaction: a crash can't leave a run with nothing to deliver.
+    if (!(await chat.beginRun({ topicId, scheduledFor: runId, channels, lease: lease() }, at()))) {
       logger.info({ topic: topicId, run: runId }, 'run already happened; nothing to do');
       return 'already-ran';
     }
+    const renewal = setInterval(() => {
+      chat.renewRun(topicId, runId, lease()).catch((error: unknown) => logger.warn({ topic: topicId, err: oneLine(error) }, 'cannot renew the run lease'));
+    }, Math.max(20, Math.floor(leaseMs / 3)));
+    renewal.unref();
     try {
-      const topic = service.topic(topicId);
-      const channels = [...new Set([...topic.channels, ...(await chat.followers(topicId))])];
       if (channels.length === 0) {
         await chat.finishRun(topicId, runId, at());
         logger.info({ topic: topicId, run: runId }, 'no channel follows this topic');
         return 'no-channels';
       }
-      // Written before the brief is built: a crash from here on leaves work the outbox finishes.
-      await outbox.enqueue(channels.map((channel) => ({ topicId, runId, channel })));
       const brief = await service.brief(topicId);
       await chat.attachBrief(topicId, runId, brief.id, at());
+      clearInterval(renewal);
       const report = await outbox.flush();
       await chat.finishRun(topicId, runId, at());
       logger.info({ topic: topicId, run: runId, channels: channels.length, ...report }, 'scheduled run finished');
@@ -225,6 +236,8 @@ export class Scheduler {
       logger.error({ topic: topicId, run: runId, err: oneLine(error) }, 'scheduled run failed; queued deliveries are retried');
       await chat.finishRun(topicId, runId, at(), oneLine(error));
       return 'failed';
+    } finally {
+      clearInterval(renewal);
     }
   }
 

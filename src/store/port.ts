@@ -1,7 +1,8 @@
 /**
  * The storage port. Everything the pipeline and the bot keep goes through these
- * interfaces, so that SQLite (the default) can be joined later by PostgreSQL without any
- * stage changing. Methods are async for that reason, even though SQLite answers at once.
+ * interfaces: SQLite (the default, store/sqlite/) and PostgreSQL (several replicas,
+ * store/postgres/) implement them alike, and the same contract tests run on both. Methods
+ * are async for PostgreSQL's sake, even though SQLite answers at once.
  */
 import type { Article, IsoTime, SourceHealth, StoredBrief } from '../core/types.ts';
 import type { ChatRepo } from './chat-port.ts';
@@ -80,12 +81,52 @@ export interface CacheRepo {
   set(namespace: string, key: string, value: string, ttlSeconds?: number): Promise<void>;
 }
 
+/**
+ * Named leases: work that one process at a time may do (collecting a source, holding the
+ * Discord gateway). A lease is free, held until a time, or expired (its holder died or
+ * stalled); times come from the callers' clocks, which replicas keep in sync (NTP).
+ */
+export interface LeaseRepo {
+  /** Takes the lease for `owner` until `until` if it is free, expired, or already `owner`'s (then extended). */
+  acquire(name: string, owner: string, until: IsoTime, at: IsoTime): Promise<boolean>;
+  /** Extends a lease `owner` still holds; false when it was lost to another owner or released. */
+  renew(name: string, owner: string, until: IsoTime): Promise<boolean>;
+  /** Gives the lease up (no-op unless `owner` holds it). */
+  release(name: string, owner: string): Promise<void>;
+  /** The current holder, if the lease is held and not expired at `at`. */
+  holder(name: string, at: IsoTime): Promise<{ owner: string; until: IsoTime } | undefined>;
+}
+
+/** A row of a table as plain JSON values: how `briefbot migrate --from` moves history between databases. */
+export type TableRow = Record<string, string | number | null>;
+
+/**
+ * Table-level copy, for moving a whole database (SQLite → PostgreSQL) without losing history.
+ * Column names are the same on both backends; times are ISO-8601 strings, JSON columns strings.
+ */
+export interface TransferRepo {
+  /** Tables in an order that satisfies their references (originals before their copies). */
+  readonly tables: readonly string[];
+  /** Reads a table in batches. */
+  read(table: string, batchSize: number): AsyncIterable<TableRow[]>;
+  /** Inserts rows, keeping rows already present (so a copy can be re-run); returns how many were new. */
+  write(table: string, rows: readonly TableRow[]): Promise<number>;
+}
+
 export interface Store {
+  /** `sqlite` or `postgres`, for logs and /readyz. */
+  readonly kind: 'sqlite' | 'postgres';
   readonly sources: SourceRepo;
   readonly articles: ArticleRepo;
   readonly briefs: BriefRepo;
   readonly cache: CacheRepo;
   /** Follows, the delivery outbox, schedule runs and chat state (store/chat-port.ts). */
   readonly chat: ChatRepo;
+  readonly leases: LeaseRepo;
+  readonly transfer: TransferRepo;
+  /** Resolves when the database answers a trivial query; rejects otherwise (/readyz). */
+  ping(): Promise<void>;
+  /** Schema versions applied, oldest first. */
+  schemaVersions(): Promise<number[]>;
   close(): Promise<void>;
 }

@@ -50,9 +50,14 @@ export class FakeDiscord {
   /** Gateway connections made (IDENTIFY or RESUME count each). */
   identifies = 0;
   resumes = 0;
+  /** Identified gateway sessions open now, the most ever open at once, and when each opened and closed. */
+  liveSessions = 0;
+  maxLiveSessions = 0;
+  readonly sessionLog: { readonly event: 'open' | 'close'; readonly at: number; readonly live: number }[] = [];
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private sockets = new Set<WebSocket>();
+  private identified = new Set<WebSocket>();
   private seq = 0;
   private sessionId = `sess-${snowflake()}`;
   private threads = new Map<string, Record<string, unknown>>();
@@ -217,7 +222,13 @@ export class FakeDiscord {
 
   private connect(ws: WebSocket): void {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      if (this.identified.delete(ws)) {
+        this.liveSessions -= 1;
+        this.sessionLog.push({ event: 'close', at: Date.now(), live: this.liveSessions });
+      }
+    });
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } }));
     ws.on('message', (raw) => {
       const frame = JSON.parse(String(raw)) as { op: number; d: unknown };
@@ -233,6 +244,12 @@ export class FakeDiscord {
       return;
     }
     this.identifies += 1;
+    if (!this.identified.has(ws)) {
+      this.identified.add(ws);
+      this.liveSessions += 1;
+      this.maxLiveSessions = Math.max(this.maxLiveSessions, this.liveSessions);
+      this.sessionLog.push({ event: 'open', at: Date.now(), live: this.liveSessions });
+    }
     this.sessionId = `sess-${snowflake()}`;
     const send = (t: string, data: unknown): void => ws.send(JSON.stringify({ op: 0, t, s: ++this.seq, d: data }));
     send('READY', {
@@ -328,7 +345,9 @@ export class FakeDiscord {
     json: (status: number, data: unknown) => void,
   ): void {
     let m: RegExpMatchArray | null;
-    if (method === 'GET' && path === '/gateway/bot') {
+    if (method === 'GET' && path === '/users/@me') {
+      json(200, { ...this.user(this.botUserId, 'briefbot', true), verified: true, flags: 0 });
+    } else if (method === 'GET' && path === '/gateway/bot') {
       json(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     } else if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       const list = Array.isArray(body) ? body : [];

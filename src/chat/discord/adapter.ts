@@ -4,10 +4,15 @@
  * 3-second limit) and then answered by editing the reply. Each posted brief opens a thread,
  * and questions asked there (by message, or by `/brief-ask`) go to the core for a cited
  * answer. No message this adapter sends can ping anyone: `allowedMentions: { parse: [] }`.
+ *
+ * `start()` only checks the token over REST: scheduled briefs are posted over REST (see
+ * rest-post.ts) by any replica. The gateway session — commands, thread messages — is the
+ * adapter's `exclusive` connection: the serving core connects it on the one replica holding
+ * its lease, since every session would receive (and answer) every event.
  */
-import { createHash } from 'node:crypto';
 import {
   Client,
+  REST,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -25,11 +30,12 @@ import { ConfigError, oneLine } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Topic } from '../../core/types.ts';
 import type { StoredBrief } from '../../core/types.ts';
-import type { ChannelRef, ChatAdapter, ChatHandlers, CommandReply, PostedBrief, ThreadRef } from '../port.ts';
+import type { ChannelRef, ChatAdapter, ChatHandlers, CommandReply, ExclusiveConnection, PostedBrief, ThreadRef } from '../port.ts';
 import { COMMAND, COMMAND_DEFINITIONS, commandArgs } from './commands.ts';
 import { answerMessage, briefMessages, DISCORD_LIMITS, type DiscordMessage } from './embeds.ts';
 import { toDeliveryError } from './errors.ts';
 import { clipEscaped, escapeText } from './escape.ts';
+import { channelRef, createRestPoster } from './rest-post.ts';
 
 /** Sent with every message: article text never pings @everyone, @here, roles or users. */
 export const NO_MENTIONS = { parse: [] as [] } as const;
@@ -64,30 +70,6 @@ type Handlers = ChatHandlers & {
   onBriefPosted?(brief: StoredBrief, posted: PostedBrief): Promise<void>;
 };
 
-const CHANNEL_PREFIX = 'discord:';
-
-function channelRef(id: string): ChannelRef {
-  return `${CHANNEL_PREFIX}${id}`;
-}
-
-function channelId(ref: ChannelRef): string {
-  return ref.startsWith(CHANNEL_PREFIX) ? ref.slice(CHANNEL_PREFIX.length) : ref;
-}
-
-/** Marker in a brief's header footer that lets a crashed delivery be found again. */
-function deliveryMarker(deliveryKey: string): string {
-  return `ref ${createHash('sha256').update(deliveryKey).digest('hex').slice(0, 12)}`;
-}
-
-function withMarker(messages: DiscordMessage[], deliveryKey: string | undefined): DiscordMessage[] {
-  if (deliveryKey === undefined) return messages;
-  const [first, ...rest] = messages;
-  const [header, ...embeds] = first?.embeds ?? [];
-  if (!first || !header) return messages;
-  const footer = clipEscaped(`${header.footer?.text ?? ''} · ${deliveryMarker(deliveryKey)}`, DISCORD_LIMITS.footer);
-  return [{ ...first, embeds: [{ ...header, footer: { text: footer } }, ...embeds] }, ...rest];
-}
-
 function isTokenError(error: unknown): boolean {
   const e = error as { code?: unknown; status?: unknown } | null;
   return e?.code === 'TokenInvalid' || e?.status === 401 || e?.code === 4004;
@@ -100,6 +82,7 @@ function isTokenError(error: unknown): boolean {
 export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapter & {
   postBrief(channel: ChannelRef, brief: StoredBrief, postOptions?: { readonly deliveryKey?: string }): Promise<PostedBrief>;
   findPostedBrief(channel: ChannelRef, deliveryKey: string): Promise<PostedBrief | undefined>;
+  readonly exclusive: ExclusiveConnection;
 } {
   const log = options.logger.child({ platform: 'discord' });
   const api = (options.apiUrl ?? DEFAULT_DISCORD_API).replace(/\/+$/, '');
@@ -107,6 +90,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   if (options.messageContent === true) intents.push(GatewayIntentBits.MessageContent);
   let client: Client | undefined;
   let handlers: Handlers | undefined;
+  const restOptions = {
+    api,
+    version: '10',
+    ...(options.rest?.timeout !== undefined && { timeout: options.rest.timeout }),
+    ...(options.rest?.retries !== undefined && { retries: options.rest.retries }),
+  };
+  const rest = new REST(restOptions).setToken(options.token);
+  rest.on('rateLimited', (info) => log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
+  const poster = createRestPoster({ rest, logger: log, topicTitle: (id) => topicTitle(id) });
 
   function live(): Client {
     if (!client) throw new Error('discord adapter is not started');
@@ -115,12 +107,6 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
   function topicTitle(topicId: string): string {
     return options.topics().find((t) => t.id === topicId)?.title ?? topicId;
-  }
-
-  async function sendable(id: string): Promise<SendableChannels> {
-    const channel = await live().channels.fetch(id);
-    if (!channel || !channel.isSendable()) throw new Error(`channel ${id} is not a text channel the bot can post in`);
-    return channel;
   }
 
   function payload(message: DiscordMessage): MessageCreateOptions {
@@ -154,45 +140,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     return { thread: { channel: channelRef(parent), threadId: thread.id }, messageIds: [first.id, ...more] };
   }
 
-  async function postBrief(
-    ref: ChannelRef,
-    brief: StoredBrief,
-    postOptions: { readonly deliveryKey?: string } = {},
-  ): Promise<PostedBrief> {
-    try {
-      const channel = await sendable(channelId(ref));
-      const [first, ...rest] = withMarker(briefMessages(brief.brief, { topicTitle: topicTitle(brief.topicId) }), postOptions.deliveryKey);
-      if (!first) throw new Error('empty brief rendering');
-      const message = await channel.send(payload(first));
-      const thread = await openThread(message, brief);
-      const posted = postedFrom(message, thread, await continueIn(thread, rest));
-      log.info({ channel: ref, brief: brief.id, messages: posted.messageIds.length }, 'brief posted');
-      return posted;
-    } catch (error) {
-      const delivery = toDeliveryError(error, ref);
-      log.warn({ channel: ref, code: delivery.platformCode, retryable: delivery.retryable }, delivery.message);
-      throw delivery;
-    }
-  }
-
-  async function findPostedBrief(ref: ChannelRef, deliveryKey: string): Promise<PostedBrief | undefined> {
-    const marker = deliveryMarker(deliveryKey);
-    try {
-      const channel = await sendable(channelId(ref));
-      if (!('messages' in channel)) return undefined;
-      const recent = await channel.messages.fetch({ limit: 50 });
-      const mine = recent.find((m) => m.author.id === live().user?.id && (m.embeds[0]?.footer?.text ?? '').includes(marker));
-      // A thread started from a message has the message's id.
-      return mine ? { thread: { channel: ref, threadId: mine.id }, messageIds: [mine.id] } : undefined;
-    } catch (error) {
-      throw toDeliveryError(error, ref);
-    }
-  }
-
   async function replyInThread(thread: ThreadRef, answer: Answer): Promise<void> {
     try {
-      const channel = await sendable(thread.threadId);
-      await channel.send(payload(answerMessage(answer)));
+      const message = answerMessage(answer);
+      await rest.post(Routes.channelMessages(thread.threadId), {
+        body: { content: message.content, embeds: message.embeds, allowed_mentions: NO_MENTIONS },
+      });
     } catch (error) {
       const delivery = toDeliveryError(error, thread.channel);
       log.warn({ channel: thread.channel, thread: thread.threadId, code: delivery.platformCode }, delivery.message);
@@ -302,18 +255,21 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     log.info({ scope: options.guildId ? `guild ${options.guildId}` : 'global', commands: COMMAND_DEFINITIONS.length }, 'discord commands registered');
   }
 
+  /** Checks the token over REST (no gateway): a refused token is a ConfigError naming DISCORD_TOKEN. */
   async function start(h: ChatHandlers): Promise<void> {
     handlers = h;
-    const c = new Client({
-      intents,
-      allowedMentions: NO_MENTIONS,
-      rest: {
-        api,
-        version: '10',
-        ...(options.rest?.timeout !== undefined && { timeout: options.rest.timeout }),
-        ...(options.rest?.retries !== undefined && { retries: options.rest.retries }),
-      },
-    });
+    try {
+      await poster.botUserId();
+    } catch (error) {
+      if (isTokenError(error)) throw new ConfigError('DISCORD_TOKEN was refused by Discord (invalid token)', 'DISCORD_TOKEN');
+      throw error;
+    }
+  }
+
+  /** Opens the gateway session (only on the replica holding the gateway lease). */
+  async function connect(): Promise<void> {
+    if (client) return;
+    const c = new Client({ intents, allowedMentions: NO_MENTIONS, rest: restOptions });
     client = c;
     c.on(Events.InteractionCreate, (i) => void onInteraction(i));
     c.on(Events.MessageCreate, (m) => void onMessage(m));
@@ -321,7 +277,6 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     c.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'discord gateway reconnecting'));
     c.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'discord gateway resumed'));
     c.on(Events.Error, (error) => log.error({ err: oneLine(error) }, 'discord client error'));
-    c.rest.on('rateLimited', (info) => log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
     const ready = new Promise<Client<true>>((resolve) => c.once(Events.ClientReady, resolve));
     try {
       await c.login(options.token);
@@ -333,15 +288,22 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     }
     const readyClient = await ready;
     await registerCommands(readyClient);
-    log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'discord connected');
+    log.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'discord gateway connected');
+  }
+
+  async function disconnect(): Promise<void> {
+    const c = client;
+    client = undefined;
+    await c?.destroy();
+    if (c) log.info('discord gateway closed');
   }
 
   async function stop(): Promise<void> {
-    const c = client;
-    client = undefined;
+    await disconnect();
     handlers = undefined;
-    await c?.destroy();
   }
 
-  return { platform: 'discord', start, stop, postBrief, findPostedBrief, replyInThread };
+  const exclusive: ExclusiveConnection = { name: 'discord-gateway', connect, disconnect };
+
+  return { platform: 'discord', start, stop, postBrief: poster.postBrief, findPostedBrief: poster.findPostedBrief, replyInThread, exclusive };
 }

@@ -1,44 +1,7 @@
 import type { Article } from '../../core/types.ts';
 import type { ArticleQuery, ArticleRepo, NewArticle } from '../port.ts';
+import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
 import type { Db } from './database.ts';
-
-interface ArticleRow {
-  id: string;
-  canonical_url: string;
-  url: string;
-  title: string;
-  text: string;
-  publisher: string | null;
-  author: string | null;
-  published_at: string | null;
-  first_seen_at: string;
-  lang: string | null;
-  guid: string | null;
-  source_id: string;
-  content_hash: string;
-  duplicate_of: string | null;
-  instructions: number;
-}
-
-function toArticle(row: ArticleRow): Article {
-  return {
-    id: row.id,
-    canonicalUrl: row.canonical_url,
-    url: row.url,
-    title: row.title,
-    text: row.text,
-    sourceId: row.source_id,
-    contentHash: row.content_hash,
-    firstSeenAt: row.first_seen_at,
-    ...(row.publisher !== null && { publisher: row.publisher }),
-    ...(row.author !== null && { author: row.author }),
-    ...(row.published_at !== null && { publishedAt: row.published_at }),
-    ...(row.lang !== null && { lang: row.lang }),
-    ...(row.guid !== null && { guid: row.guid }),
-    ...(row.duplicate_of !== null && { duplicateOf: row.duplicate_of }),
-    ...(row.instructions > 0 && { instructions: row.instructions }),
-  };
-}
 
 // SQLite caps bound parameters per statement; chunk IN (…) lists well below it.
 const CHUNK = 500;
@@ -107,24 +70,7 @@ export class SqliteArticleRepo implements ArticleRepo {
   async insert(entry: NewArticle): Promise<boolean> {
     const { article } = entry;
     const run = this.db.transaction((): boolean => {
-      const result = this.statements.insert.run({
-        id: article.id,
-        canonicalUrl: article.canonicalUrl,
-        url: article.url,
-        title: article.title,
-        text: article.text,
-        publisher: article.publisher ?? null,
-        author: article.author ?? null,
-        publishedAt: article.publishedAt ?? null,
-        firstSeenAt: article.firstSeenAt,
-        effectiveAt: article.publishedAt ?? article.firstSeenAt,
-        lang: article.lang ?? null,
-        guid: article.guid ?? null,
-        sourceId: article.sourceId,
-        contentHash: article.contentHash,
-        duplicateOf: article.duplicateOf ?? null,
-        instructions: article.instructions ?? 0,
-      });
+      const result = this.statements.insert.run(articleParams(article));
       const existing = result.changes === 0 ? (this.statements.byCanonicalUrl.get(article.canonicalUrl) as ArticleRow) : undefined;
       const id = existing?.id ?? article.id;
       if (!existing) for (const band of entry.bands) this.statements.insertBand.run(band, id);

@@ -1,27 +1,7 @@
-import type { Brief } from '../../core/types.ts';
 import type { StoredBrief } from '../../core/types.ts';
 import type { BriefRepo } from '../port.ts';
+import { toStoredBrief as toStored, type BriefRow } from '../rows.ts';
 import type { Db } from './database.ts';
-
-interface BriefRow {
-  id: string;
-  topic_id: string;
-  content_key: string;
-  created_at: string;
-  brief_json: string;
-  article_map: string;
-}
-
-function toStored(row: BriefRow): StoredBrief {
-  return {
-    id: row.id,
-    topicId: row.topic_id,
-    contentKey: row.content_key,
-    createdAt: row.created_at,
-    brief: JSON.parse(row.brief_json) as Brief,
-    articleMap: JSON.parse(row.article_map) as Record<string, string>,
-  };
-}
 
 export class SqliteBriefRepo implements BriefRepo {
   private readonly statements;

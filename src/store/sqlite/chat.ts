@@ -1,64 +1,27 @@
 /**
- * ChatRepo on SQLite. Construct over an open store's connection: `new SqliteChatRepo(store.db)`.
- * Every state change of an outbox entry is one UPDATE guarded by its current status, so a
- * second deliverer (or a stale attempt) can never overwrite a newer outcome.
+ * ChatRepo on SQLite. Every state change of an outbox entry is one UPDATE guarded by its
+ * current status and attempt id, so a second deliverer (another process on the same file, or
+ * a stale attempt) can never overwrite a newer outcome. SQLite runs one writer at a time, so a
+ * batch claim (UPDATE … WHERE key IN (SELECT … LIMIT n) RETURNING) is atomic as it stands.
  */
-import type { ChatRepo, NewOutboxEntry, OutboxEntry, OutboxStatus, ScheduleRun } from '../chat-port.ts';
+import type { ChatRepo, Lease, NewOutboxEntry, NewScheduleRun, OutboxEntry, ScheduleRun } from '../chat-port.ts';
+import { byAge, outboxKey, toOutboxEntry as toEntry, toScheduleRun, type OutboxRow, type RunRow } from '../rows.ts';
 import type { Db } from './database.ts';
 
-interface OutboxRow {
-  key: string;
-  topic_id: string;
-  run_id: string;
-  channel: string;
-  brief_id: string | null;
-  status: OutboxStatus;
-  attempts: number;
-  attempt_id: string | null;
-  next_attempt_at: string | null;
-  thread_id: string | null;
-  message_ids: string;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export { outboxKey };
 
-interface RunRow {
-  topic_id: string;
-  scheduled_for: string;
-  started_at: string;
-  finished_at: string | null;
-  error: string | null;
-}
+/** A random attempt id, made by SQLite inside the claiming statement. */
+const NEW_ATTEMPT_ID = 'lower(hex(randomblob(16)))';
 
-function toEntry(row: OutboxRow): OutboxEntry {
-  return {
-    key: row.key,
-    topicId: row.topic_id,
-    runId: row.run_id,
-    channel: row.channel,
-    status: row.status,
-    attempts: row.attempts,
-    messageIds: JSON.parse(row.message_ids) as string[],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    ...(row.brief_id !== null && { briefId: row.brief_id }),
-    ...(row.attempt_id !== null && { attemptId: row.attempt_id }),
-    ...(row.next_attempt_at !== null && { nextAttemptAt: row.next_attempt_at }),
-    ...(row.thread_id !== null && { threadId: row.thread_id }),
-    ...(row.last_error !== null && { lastError: row.last_error }),
-  };
-}
-
-/** The outbox key of a run's delivery to one channel. */
-export function outboxKey(topicId: string, runId: string, channel: string): string {
-  return `${topicId}|${runId}|${channel}`;
-}
+/** Due, and not waiting for a live run to build its brief (that run's replica is on it). */
+const CLAIMABLE = `o.status = 'pending' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= @at)
+  AND (o.brief_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM chat_schedule_runs r
+    WHERE r.topic_id = o.topic_id AND r.scheduled_for = o.run_id AND r.finished_at IS NULL AND r.lease_until > @at))`;
 
 export class SqliteChatRepo implements ChatRepo {
   private readonly s;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.s = {
       follow: db.prepare('INSERT OR IGNORE INTO chat_follows (channel, topic_id, created_at) VALUES (?, ?, ?)'),
       unfollow: db.prepare('DELETE FROM chat_follows WHERE channel = ? AND topic_id = ?'),
@@ -70,19 +33,37 @@ export class SqliteChatRepo implements ChatRepo {
       entry: db.prepare('SELECT * FROM chat_outbox WHERE key = ?'),
       attach: db.prepare(`UPDATE chat_outbox SET brief_id = ?, updated_at = ?
         WHERE topic_id = ? AND run_id = ? AND brief_id IS NULL`),
-      claim: db.prepare(`UPDATE chat_outbox SET status = 'sending', attempt_id = ?, attempts = attempts + 1, updated_at = ?
-        WHERE key = ? AND status = 'pending'`),
+      claimDue: db.prepare(`UPDATE chat_outbox SET status = 'sending', attempt_id = ${NEW_ATTEMPT_ID},
+          attempts = attempts + 1, lease_owner = @owner, lease_until = @until, updated_at = @at
+        WHERE key IN (SELECT o.key FROM chat_outbox o WHERE ${CLAIMABLE}
+          AND substr(o.channel, 1, instr(o.channel, ':') - 1) IN (SELECT value FROM json_each(@platforms))
+          ORDER BY o.created_at, o.key LIMIT @limit)
+        RETURNING *`),
+      renew: db.prepare(`UPDATE chat_outbox SET lease_until = ?
+        WHERE key = ? AND status = 'sending' AND lease_owner = ?`),
+      release: db.prepare(`UPDATE chat_outbox SET status = 'pending', attempts = max(0, attempts - 1),
+          lease_owner = NULL, lease_until = NULL, updated_at = ?
+        WHERE key = ? AND status = 'sending' AND attempt_id = ?`),
       sent: db.prepare(`UPDATE chat_outbox SET status = 'sent', thread_id = ?, message_ids = ?, last_error = NULL,
-        next_attempt_at = NULL, updated_at = ? WHERE key = ? AND attempt_id = ? AND status = 'sending'`),
+          next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
+        WHERE key = ? AND attempt_id = ? AND status = 'sending'`),
       retry: db.prepare(`UPDATE chat_outbox SET status = 'pending', last_error = ?, next_attempt_at = ?, updated_at = ?,
-        attempts = attempts + ? WHERE key = ? AND status IN ('pending', 'sending')`),
-      failed: db.prepare(`UPDATE chat_outbox SET status = 'failed', last_error = ?, updated_at = ?
-        WHERE key = ? AND status IN ('pending', 'sending')`),
-      due: db.prepare(`SELECT * FROM chat_outbox WHERE status = 'pending'
-        AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at, key`),
-      inDoubt: db.prepare(`SELECT * FROM chat_outbox WHERE status = 'sending' ORDER BY created_at, key`),
-      beginRun: db.prepare('INSERT OR IGNORE INTO chat_schedule_runs (topic_id, scheduled_for, started_at) VALUES (?, ?, ?)'),
-      finishRun: db.prepare('UPDATE chat_schedule_runs SET finished_at = ?, error = ? WHERE topic_id = ? AND scheduled_for = ?'),
+          attempts = attempts + ?, lease_owner = NULL, lease_until = NULL
+        WHERE key = ? AND status = 'sending' AND attempt_id = ?`),
+      failed: db.prepare(`UPDATE chat_outbox SET status = 'failed', last_error = ?, updated_at = ?,
+          lease_owner = NULL, lease_until = NULL
+        WHERE key = ? AND status = 'sending' AND attempt_id = ?`),
+      due: db.prepare(`SELECT * FROM chat_outbox o WHERE ${CLAIMABLE} ORDER BY o.created_at, o.key`),
+      inDoubt: db.prepare(`SELECT * FROM chat_outbox WHERE status = 'sending'
+        AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?) ORDER BY created_at, key`),
+      takeOver: db.prepare(`UPDATE chat_outbox SET attempt_id = ${NEW_ATTEMPT_ID}, lease_owner = ?, lease_until = ?, updated_at = ?
+        WHERE key = ? AND status = 'sending' AND attempt_id = ? RETURNING *`),
+      beginRun: db.prepare(`INSERT OR IGNORE INTO chat_schedule_runs (topic_id, scheduled_for, started_at, lease_owner, lease_until)
+        VALUES (?, ?, ?, ?, ?)`),
+      renewRun: db.prepare(`UPDATE chat_schedule_runs SET lease_until = ?
+        WHERE topic_id = ? AND scheduled_for = ? AND lease_owner = ? AND finished_at IS NULL`),
+      finishRun: db.prepare(`UPDATE chat_schedule_runs SET finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL
+        WHERE topic_id = ? AND scheduled_for = ?`),
       lastRun: db.prepare('SELECT * FROM chat_schedule_runs WHERE topic_id = ? ORDER BY scheduled_for DESC LIMIT 1'),
       saveThread: db.prepare('INSERT OR REPLACE INTO chat_threads (channel, thread_id, brief_id, created_at) VALUES (?, ?, ?, ?)'),
       thread: db.prepare('SELECT brief_id FROM chat_threads WHERE channel = ? AND thread_id = ?'),
@@ -121,32 +102,58 @@ export class SqliteChatRepo implements ChatRepo {
     this.s.attach.run(briefId, at, topicId, runId);
   }
 
-  async claim(key: string, attemptId: string, at: string): Promise<boolean> {
-    return this.s.claim.run(attemptId, at, key).changes > 0;
+  async claimDue(at: string, lease: Lease, limit: number, platforms: readonly string[]): Promise<OutboxEntry[]> {
+    if (limit <= 0 || platforms.length === 0) return [];
+    const rows = this.s.claimDue.all({ at, owner: lease.owner, until: lease.until, limit, platforms: JSON.stringify(platforms) }) as OutboxRow[];
+    return rows.map(toEntry).sort(byAge);
   }
 
-  async markSent(key: string, attemptId: string, posted: { threadId: string; messageIds: readonly string[] }, at: string): Promise<void> {
-    this.s.sent.run(posted.threadId, JSON.stringify(posted.messageIds), at, key, attemptId);
+  async renewClaims(keys: readonly string[], lease: Lease): Promise<string[]> {
+    return this.db.transaction(() => keys.filter((key) => this.s.renew.run(lease.until, key, lease.owner).changes > 0))();
   }
 
-  async markRetry(key: string, error: string, nextAttemptAt: string, at: string, options: { countAttempt?: boolean } = {}): Promise<void> {
-    this.s.retry.run(error, nextAttemptAt, at, options.countAttempt ? 1 : 0, key);
+  async releaseClaim(key: string, attemptId: string, at: string): Promise<boolean> {
+    return this.s.release.run(at, key, attemptId).changes > 0;
   }
 
-  async markFailed(key: string, error: string, at: string): Promise<void> {
-    this.s.failed.run(error, at, key);
+  async markSent(key: string, attemptId: string, posted: { threadId: string; messageIds: readonly string[] }, at: string): Promise<boolean> {
+    return this.s.sent.run(posted.threadId, JSON.stringify(posted.messageIds), at, key, attemptId).changes > 0;
+  }
+
+  async markRetry(key: string, attemptId: string, error: string, nextAttemptAt: string, at: string, options: { countAttempt?: boolean } = {}): Promise<boolean> {
+    return this.s.retry.run(error, nextAttemptAt, at, options.countAttempt ? 1 : 0, key, attemptId).changes > 0;
+  }
+
+  async markFailed(key: string, attemptId: string, error: string, at: string): Promise<boolean> {
+    return this.s.failed.run(error, at, key, attemptId).changes > 0;
+  }
+
+  async inDoubt(at: string, owner: string): Promise<OutboxEntry[]> {
+    return (this.s.inDoubt.all(at, owner) as OutboxRow[]).map(toEntry);
+  }
+
+  async takeOver(key: string, attemptId: string, lease: Lease, at: string): Promise<OutboxEntry | undefined> {
+    const row = this.s.takeOver.get(lease.owner, lease.until, at, key, attemptId) as OutboxRow | undefined;
+    return row && toEntry(row);
   }
 
   async due(at: string): Promise<OutboxEntry[]> {
-    return (this.s.due.all(at) as OutboxRow[]).map(toEntry);
+    return (this.s.due.all({ at }) as OutboxRow[]).map(toEntry);
   }
 
-  async inDoubt(): Promise<OutboxEntry[]> {
-    return (this.s.inDoubt.all() as OutboxRow[]).map(toEntry);
+  async beginRun(run: NewScheduleRun, at: string): Promise<boolean> {
+    return this.db.transaction((): boolean => {
+      const began = this.s.beginRun.run(run.topicId, run.scheduledFor, at, run.lease.owner, run.lease.until).changes > 0;
+      if (!began) return false;
+      for (const channel of new Set(run.channels)) {
+        this.s.enqueue.run(outboxKey(run.topicId, run.scheduledFor, channel), run.topicId, run.scheduledFor, channel, null, at, at);
+      }
+      return true;
+    })();
   }
 
-  async beginRun(topicId: string, scheduledFor: string, at: string): Promise<boolean> {
-    return this.s.beginRun.run(topicId, scheduledFor, at).changes > 0;
+  async renewRun(topicId: string, scheduledFor: string, lease: Lease): Promise<boolean> {
+    return this.s.renewRun.run(lease.until, topicId, scheduledFor, lease.owner).changes > 0;
   }
 
   async finishRun(topicId: string, scheduledFor: string, at: string, error?: string): Promise<void> {
@@ -155,14 +162,7 @@ export class SqliteChatRepo implements ChatRepo {
 
   async lastRun(topicId: string): Promise<ScheduleRun | undefined> {
     const row = this.s.lastRun.get(topicId) as RunRow | undefined;
-    if (!row) return undefined;
-    return {
-      topicId: row.topic_id,
-      scheduledFor: row.scheduled_for,
-      startedAt: row.started_at,
-      ...(row.finished_at !== null && { finishedAt: row.finished_at }),
-      ...(row.error !== null && { error: row.error }),
-    };
+    return row && toScheduleRun(row);
   }
 
   async savePostedBrief(channel: string, threadId: string, briefId: string, at: string): Promise<void> {

@@ -1,32 +1,7 @@
 import type { IsoTime, SourceHealth } from '../../core/types.ts';
 import type { SourceRepo, SourceState } from '../port.ts';
+import { toSourceState as toState, type SourceRow } from '../rows.ts';
 import type { Db } from './database.ts';
-
-interface SourceRow {
-  id: string;
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  last_success_at: string | null;
-  last_error_at: string | null;
-  last_error: string | null;
-  failure_streak: number;
-  failing_since: string | null;
-}
-
-function toState(row: SourceRow): SourceState {
-  return {
-    sourceId: row.id,
-    url: row.url,
-    failureStreak: row.failure_streak,
-    ...(row.etag !== null && { etag: row.etag }),
-    ...(row.last_modified !== null && { lastModified: row.last_modified }),
-    ...(row.last_success_at !== null && { lastSuccessAt: row.last_success_at }),
-    ...(row.last_error_at !== null && { lastErrorAt: row.last_error_at }),
-    ...(row.last_error !== null && { lastError: row.last_error }),
-    ...(row.failing_since !== null && { failingSince: row.failing_since }),
-  };
-}
 
 export class SqliteSourceRepo implements SourceRepo {
   private readonly statements;
