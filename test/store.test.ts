@@ -1,7 +1,8 @@
+/** The store contract (articles, sources), on SQLite and on PostgreSQL alike. */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { openSqliteStore } from '../src/store/sqlite/index.ts';
+import { describe, test } from 'node:test';
 import type { Article } from '../src/core/types.ts';
+import { backends } from './helpers/backends.ts';
 
 function article(id: string, fields: Partial<Article> = {}): Article {
   return {
@@ -17,39 +18,102 @@ function article(id: string, fields: Partial<Article> = {}): Article {
   };
 }
 
-test('articles are stored once, linked to topics, and listed by window', async () => {
-  const store = openSqliteStore(':memory:');
-  assert.equal(await store.articles.insert({ article: article('a'), bands: ['b1', 'b2'], topicIds: ['t'] }), true);
-  assert.equal(await store.articles.insert({ article: article('a'), bands: ['b1'], topicIds: ['u'] }), false);
-  await store.articles.insert({
-    article: article('b', { publishedAt: '2026-11-01T00:00:00.000Z' }),
-    bands: ['b2'],
-    topicIds: ['t'],
-  });
-  await store.articles.insert({ article: article('c', { duplicateOf: 'a' }), bands: [], topicIds: ['t'] });
-  assert.deepEqual((await store.articles.list({ topicId: 't' })).map((a) => a.id), ['b', 'a']);
-  assert.deepEqual((await store.articles.list({ topicId: 'u' })).map((a) => a.id), ['a']);
-  assert.deepEqual(
-    (await store.articles.list({ topicId: 't', since: '2026-11-10T00:00:00.000Z' })).map((a) => a.id),
-    ['a'],
-  );
-  assert.deepEqual((await store.articles.candidatesByBands(['b2'])).sort(), ['a', 'b']);
-  assert.deepEqual((await store.articles.duplicatesOf('a')).map((a) => a.id), ['c']);
-  assert.equal((await store.articles.byContentHash('hash-b'))?.id, 'b');
-  await store.close();
-});
+for (const backend of backends) {
+  describe(`store contract on ${backend.name}`, { skip: backend.skip }, () => {
+    test('articles are stored once, linked to topics, and listed by window', async () => {
+      const store = await backend.open();
+      try {
+        assert.equal(await store.articles.insert({ article: article('a'), bands: ['b1', 'b2'], topicIds: ['t'] }), true);
+        assert.equal(await store.articles.insert({ article: article('a'), bands: ['b1'], topicIds: ['u'] }), false);
+        await store.articles.insert({
+          article: article('b', { publishedAt: '2026-11-01T00:00:00.000Z' }),
+          bands: ['b2'],
+          topicIds: ['t'],
+        });
+        await store.articles.insert({ article: article('c', { duplicateOf: 'a' }), bands: [], topicIds: ['t'] });
+        assert.deepEqual((await store.articles.list({ topicId: 't' })).map((a) => a.id), ['b', 'a']);
+        assert.deepEqual((await store.articles.list({ topicId: 'u' })).map((a) => a.id), ['a']);
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 't', since: '2026-11-10T00:00:00.000Z' })).map((a) => a.id),
+          ['a'],
+        );
+        assert.deepEqual((await store.articles.list({ topicId: 't', includeDuplicates: true })).map((a) => a.id), ['b', 'a', 'c']);
+        assert.deepEqual((await store.articles.list({ topicId: 't', until: '2026-11-10T00:00:00.000Z' })).map((a) => a.id), ['b']);
+        assert.deepEqual((await store.articles.candidatesByBands(['b2'])).sort(), ['a', 'b']);
+        assert.deepEqual(await store.articles.candidatesByBands([]), []);
+        assert.deepEqual((await store.articles.duplicatesOf('a')).map((a) => a.id), ['c']);
+        assert.equal((await store.articles.byContentHash('hash-b'))?.id, 'b');
+        assert.equal((await store.articles.byCanonicalUrl('https://example.com/c'))?.duplicateOf, 'a');
+        assert.deepEqual((await store.articles.byIds(['c', 'missing', 'a'])).map((a) => a.id), ['c', 'a']);
+        await store.articles.addTopics('b', ['u', 'u']);
+        assert.deepEqual((await store.articles.list({ topicId: 'u' })).map((a) => a.id), ['b', 'a']);
+        assert.equal(await store.articles.count(), 3);
+        // Every field survives the round trip exactly.
+        const full = article('d', { publisher: 'Harbor Daily', author: 'A. Writer', publishedAt: '2026-11-19T08:30:00.000Z', lang: 'en', guid: 'g-1', instructions: 2 });
+        await store.articles.insert({ article: full, bands: [], topicIds: [] });
+        assert.deepEqual(await store.articles.byId('d'), full);
+      } finally {
+        await store.close();
+      }
+    });
 
-test('source health tracks failure streaks and resets on success', async () => {
-  const store = openSqliteStore(':memory:');
-  await store.sources.recordFailure('s', 'https://x/feed', '2026-11-20T00:00:00.000Z', 'HTTP 403');
-  await store.sources.recordFailure('s', 'https://x/feed', '2026-11-21T00:00:00.000Z', 'HTTP 403');
-  let state = await store.sources.get('s');
-  assert.equal(state?.failureStreak, 2);
-  assert.equal(state?.failingSince, '2026-11-20T00:00:00.000Z');
-  await store.sources.recordSuccess('s', 'https://x/feed', '2026-11-22T00:00:00.000Z', { etag: '"e1"' });
-  state = await store.sources.get('s');
-  assert.equal(state?.failureStreak, 0);
-  assert.equal(state?.failingSince, undefined);
-  assert.equal(state?.etag, '"e1"');
-  await store.close();
-});
+    test('concurrent inserts of one URL store it once and link every topic', async () => {
+      const store = await backend.open();
+      try {
+        const results = await Promise.all(['t1', 't2', 't3', 't4'].map((t) => store.articles.insert({ article: article('same'), bands: ['x'], topicIds: [t] })));
+        assert.equal(results.filter(Boolean).length, 1);
+        assert.equal(await store.articles.count(), 1);
+        for (const t of ['t1', 't2', 't3', 't4']) assert.deepEqual((await store.articles.list({ topicId: t })).map((a) => a.id), ['same']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('source health tracks failure streaks and resets on success', async () => {
+      const store = await backend.open();
+      try {
+        await store.sources.recordFailure('s', 'https://x/feed', '2026-11-20T00:00:00.000Z', 'HTTP 403');
+        await store.sources.recordFailure('s', 'https://x/feed', '2026-11-21T00:00:00.000Z', 'HTTP 403');
+        let state = await store.sources.get('s');
+        assert.equal(state?.failureStreak, 2);
+        assert.equal(state?.failingSince, '2026-11-20T00:00:00.000Z');
+        assert.deepEqual((await store.sources.health(['nope', 's'])).map((h) => [h.sourceId, h.failureStreak, h.lastError]), [['s', 2, 'HTTP 403']]);
+        await store.sources.recordSuccess('s', 'https://x/feed', '2026-11-22T00:00:00.000Z', { etag: '"e1"' });
+        state = await store.sources.get('s');
+        assert.equal(state?.failureStreak, 0);
+        assert.equal(state?.failingSince, undefined);
+        assert.equal(state?.etag, '"e1"');
+        assert.equal(state?.lastSuccessAt, '2026-11-22T00:00:00.000Z');
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('briefs: by id, by content key, latest; cache with expiry; schema versions; ping', async () => {
+      const store = await backend.open();
+      try {
+        const brief = (id: string, createdAt: string) => ({
+          id, topicId: 't', contentKey: `k-${id}`, createdAt, articleMap: { a1: 'art_1' },
+          brief: { topic: 't', generatedAt: createdAt, window: { since: createdAt, until: createdAt }, summarizer: 'extractive', articles: [], stories: [], usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 } },
+        });
+        await store.briefs.save(brief('b1', '2026-11-20T09:00:00.000Z') as never);
+        await store.briefs.save(brief('b2', '2026-11-21T09:00:00.000Z') as never);
+        await store.briefs.save(brief('b3', '2026-11-21T09:00:00.000Z') as never);
+        assert.equal((await store.briefs.latest('t'))?.id, 'b3', 'same time: the later save wins');
+        assert.equal((await store.briefs.byContentKey('t', 'k-b1'))?.id, 'b1');
+        assert.deepEqual((await store.briefs.byId('b2'))?.articleMap, { a1: 'art_1' });
+        assert.equal(await store.briefs.byId('missing'), undefined);
+        await store.cache.set('ns', 'k', 'v');
+        await store.cache.set('ns', 'gone', 'v', -1);
+        assert.equal(await store.cache.get('ns', 'k'), 'v');
+        assert.equal(await store.cache.get('ns', 'gone'), undefined);
+        await store.cache.set('ns', 'k', 'w');
+        assert.equal(await store.cache.get('ns', 'k'), 'w');
+        assert.deepEqual(await store.schemaVersions(), [1, 2, 3, 4]);
+        await store.ping();
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}

@@ -11,11 +11,12 @@ import { createLogger, type Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
 import { createBriefService } from '../app/brief-service.ts';
 import { HttpClient } from '../collect/http/client.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.ts';
 import type { CliContext } from './context.ts';
 import { runAsk, runBrief, runCollect, runTopics } from './commands.ts';
+import { runMigrate } from './migrate.ts';
 import { runServe } from './serve.ts';
+import { openStore } from './store.ts';
 
 export interface MainIo {
   readonly stdout?: NodeJS.WritableStream;
@@ -75,7 +76,7 @@ async function withContext<T>(
     ...(options.config !== undefined && { configPath: options.config }),
   });
   const logger: Logger = createLogger({ level: settings.env.logLevel ?? defaultLogLevel, destination: io.stderr });
-  const store = openSqliteStore(settings.databasePath);
+  const store = await openStore(settings.database, settings.env.replicaId ?? 'briefbot');
   const http = options.offline
     ? undefined
     : new HttpClient({
@@ -190,6 +191,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--config <file>', 'config file')
     .action(async (options: CommonOptions) => {
       setExit(await withContext(io, { ...options, offline: true }, 'warn', (ctx) => runTopics(ctx)));
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date; with --from, copy another database into it (SQLite → PostgreSQL)')
+    .option('--from <path|url>', 'a SQLite file or postgres:// URL to copy everything from (re-runnable; keeps rows already there)')
+    .option('--config <file>', 'config file')
+    .action(async (options: CommonOptions & { from?: string }) => {
+      setExit(await withContext(io, { ...options, offline: true }, 'warn', (ctx) => runMigrate(ctx, { cwd: io.cwd, ...(options.from !== undefined && { from: options.from }) })));
     });
 
   program

@@ -65,7 +65,18 @@ export async function runServe(ctx: CliContext, factories: readonly AdapterFacto
     if (adapter) adapters.push(adapter);
   }
   if (adapters.length === 0) throw new ConfigError(NO_PLATFORM_MESSAGE, 'SLACK_BOT_TOKEN');
-  const handle = await startServe({ service: ctx.service, store: ctx.store, adapters, logger, port: settings.env.port, httpRoutes: routes });
+  const { replicaId, leaseSeconds, deliveryConcurrency } = settings.env;
+  const handle = await startServe({
+    service: ctx.service,
+    store: ctx.store,
+    adapters,
+    logger,
+    port: settings.env.port,
+    httpRoutes: routes,
+    ...(replicaId !== undefined && { replicaId }),
+    ...(leaseSeconds !== undefined && { leaseMs: leaseSeconds * 1000 }),
+    ...(deliveryConcurrency !== undefined && { deliveryConcurrency }),
+  });
   ctx.stderr.write(`briefbot serve: listening on port ${handle.port} (${adapters.map((a) => a.platform).join(', ')})\n`);
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();

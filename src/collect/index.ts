@@ -2,7 +2,11 @@
  * Collect: every source of the given topics → articles in the store. Each source is read
  * once even when several topics share it, fails alone with a one-line reason, and records
  * its health. Re-running is idempotent: known URLs are neither fetched nor stored again.
+ * A source is collected by one process at a time (a lease per source in the store), so
+ * replicas sharing a database never fetch and ingest it twice at once: a second one waits,
+ * then finds the articles stored (a conditional GET, known URLs).
  */
+import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { BriefbotError, FetchError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
@@ -11,6 +15,7 @@ import { screenInstructions } from '../text/instructions.ts';
 import { extractFromHtml, htmlToArticleText } from './pages/index.ts';
 import { canonicalizeUrl } from './canonical-url.ts';
 import type { Store } from '../store/port.ts';
+import { withLease } from '../store/lease.ts';
 import { decodeBody } from './charset.ts';
 import { looksLikeFeed, parseFeed, type FeedItem, type ParsedFeed } from './feeds/index.ts';
 import type { HttpClient } from './http/client.ts';
@@ -26,6 +31,10 @@ export interface CollectDeps {
   /** Sources read at once. */
   readonly concurrency?: number;
   readonly onProgress?: (progress: { done: number; total: number; source: SourceSpec }) => void;
+  /** Owner of the per-source collect leases (default: a fresh id per call). */
+  readonly owner?: string;
+  /** Collect lease length (default 30 s, renewed while collecting); another holder is waited for up to twice that. */
+  readonly leaseMs?: number;
 }
 
 export type SourceStatus = 'ok' | 'unchanged' | 'failed' | 'skipped';
@@ -279,11 +288,22 @@ export async function collectTopics(topics: readonly Topic[], deps: CollectDeps)
   }
   const limit = pLimit(deps.concurrency ?? 4);
   const entries = [...bySource.values()];
+  const owner = deps.owner ?? `collect:${randomUUID()}`;
+  const leaseMs = deps.leaseMs ?? 30_000;
   let done = 0;
   const reports = await Promise.all(
     entries.map((entry) =>
       limit(async () => {
-        const report = await collectSource(entry.source, entry.topics, deps);
+        const leased = await withLease(deps.store.leases, `collect:${entry.source.id}`, { owner, leaseMs, waitMs: 2 * leaseMs }, () =>
+          collectSource(entry.source, entry.topics, deps),
+        );
+        const report: SourceReport = leased !== 'busy' ? leased : {
+          source: entry.source,
+          topicIds: entry.topics.map((t) => t.id),
+          status: 'skipped',
+          new: 0, duplicate: 0, known: 0, filtered: 0, warnings: [],
+          error: 'another process is still collecting this source',
+        };
         done += 1;
         deps.onProgress?.({ done, total: entries.length, source: entry.source });
         return report;

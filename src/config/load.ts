@@ -35,13 +35,24 @@ export interface EnvSettings {
     readonly messageContent?: boolean;
   };
   readonly port: number;
+  /** BRIEFBOT_REPLICA_ID: this replica's id among several on one database (default host:pid). */
+  readonly replicaId?: string;
+  /** BRIEFBOT_LEASE_SECONDS: how long claims, runs and the gateway are held without renewal. */
+  readonly leaseSeconds?: number;
+  /** BRIEFBOT_DELIVERY_CONCURRENCY: deliveries one replica holds at once. */
+  readonly deliveryConcurrency?: number;
 }
+
+/** Where the data lives: a SQLite file (the default) or a PostgreSQL server. */
+export type DatabaseSetting = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
 export interface Settings {
   readonly env: EnvSettings;
   /** Absolute path of the config file read, if any. */
   readonly configPath?: string;
+  /** The SQLite path, or the PostgreSQL URL (see `database`). */
   readonly databasePath: string;
+  readonly database: DatabaseSetting;
   /** Hosts allowed to be private/loopback, from env and config together. */
   readonly allowHosts: readonly string[];
   readonly fetch: FetchSettings;
@@ -67,6 +78,20 @@ function booleanFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined 
   if (['true', '1', 'yes'].includes(value)) return true;
   if (['false', '0', 'no'].includes(value)) return false;
   throw new ConfigError(`${name}: "${value}" is not true or false`, name);
+}
+
+/** A whole number in [min, max] from the environment; undefined when unset. */
+function intVar(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name}: "${text}" must be a whole number from ${min} to ${max}`, name);
+  return value;
+}
+
+/** postgres:// or postgresql:// — anything else is a SQLite path. */
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(value);
 }
 
 /** Parses the environment. Throws ConfigError naming the variable on a bad value. */
@@ -115,6 +140,11 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvSettings {
       messageContent: booleanFlag(env, 'DISCORD_MESSAGE_CONTENT'),
     }),
     port,
+    ...defined({
+      replicaId: nonEmpty(env['BRIEFBOT_REPLICA_ID']),
+      leaseSeconds: intVar(env, 'BRIEFBOT_LEASE_SECONDS', 1, 3600),
+      deliveryConcurrency: intVar(env, 'BRIEFBOT_DELIVERY_CONCURRENCY', 1, 1000),
+    }),
   };
 }
 
@@ -253,6 +283,21 @@ function readDotenv(dir: string): Record<string, string> {
   }
 }
 
+/** BRIEFBOT_DB, else the config file's `database`, else ./data/briefbot.db; a postgres:// URL means PostgreSQL. */
+function databaseSetting(fromEnv: string | undefined, fromConfig: string | undefined, baseDir: string, cwd: string): DatabaseSetting {
+  const given = fromEnv ?? fromConfig;
+  if (given !== undefined && isPostgresUrl(given)) {
+    try {
+      new URL(given);
+    } catch {
+      throw new ConfigError(`${fromEnv !== undefined ? 'BRIEFBOT_DB' : 'database'}: not a valid postgres:// URL`, fromEnv !== undefined ? 'BRIEFBOT_DB' : 'database');
+    }
+    return { kind: 'postgres', url: given };
+  }
+  const path = fromEnv ?? (fromConfig !== undefined ? resolve(baseDir, fromConfig) : resolve(cwd, 'data', 'briefbot.db'));
+  return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(cwd, path) };
+}
+
 /** Reads env + config file into Settings. Throws ConfigError (exit 2) on anything wrong. */
 export function loadSettings(options: LoadOptions = {}): Settings {
   const cwd = options.cwd ?? process.cwd();
@@ -277,11 +322,12 @@ export function loadSettings(options: LoadOptions = {}): Settings {
       throw error;
     }
   });
-  const databasePath = env.databasePath ?? (config.database !== undefined ? resolve(baseDir, config.database) : resolve(cwd, 'data', 'briefbot.db'));
+  const database = databaseSetting(env.databasePath, config.database, baseDir, cwd);
   return {
     env,
     ...(file !== undefined && { configPath: file }),
-    databasePath: databasePath === ':memory:' ? databasePath : resolve(cwd, databasePath),
+    databasePath: database.kind === 'sqlite' ? database.path : database.url,
+    database,
     allowHosts: [...env.allowHosts, ...config.allowHosts],
     fetch: config.fetch,
     topics,

@@ -72,7 +72,7 @@ export const fetchSchema = z
 
 export const configSchema = z
   .object({
-    /** SQLite file; default ./data/briefbot.db beside the working directory. */
+    /** SQLite file (default ./data/briefbot.db beside the working directory) or a postgres:// URL. */
     database: z.string().min(1).optional(),
     /** Hosts, IPs or CIDRs that fetches may reach even though they are private/loopback. */
     allowHosts: z.array(z.string().min(1)).default([]),

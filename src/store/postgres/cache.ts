@@ -1,0 +1,25 @@
+import type { CacheRepo } from '../port.ts';
+import { pgText, type Pool } from './database.ts';
+
+export class PgCacheRepo implements CacheRepo {
+  constructor(private readonly pool: Pool, private readonly now: () => Date = () => new Date()) {}
+
+  async get(namespace: string, key: string): Promise<string | undefined> {
+    const row = (await this.pool.query<{ value: string; expires_at: string | null }>(
+      'SELECT value, expires_at FROM cache WHERE namespace = $1 AND key = $2',
+      [namespace, key],
+    )).rows[0];
+    if (!row) return undefined;
+    if (row.expires_at !== null && row.expires_at <= this.now().toISOString()) return undefined;
+    return row.value;
+  }
+
+  async set(namespace: string, key: string, value: string, ttlSeconds?: number): Promise<void> {
+    const expires = ttlSeconds === undefined ? null : new Date(this.now().getTime() + ttlSeconds * 1000).toISOString();
+    await this.pool.query(
+      `INSERT INTO cache (namespace, key, value, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+      [namespace, key, pgText(value), expires],
+    );
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Versioned PostgreSQL migrations, numbered like SQLite's (store/sqlite/migrations): version
+ * N makes the same change on both backends. A released migration is never edited.
+ */
+import { sql as core } from './001-core.ts';
+import { sql as chat } from './002-chat.ts';
+import { sql as articleInstructions } from './003-article-instructions.ts';
+import { sql as leases } from './004-leases.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'core', sql: core },
+  { version: 2, name: 'chat', sql: chat },
+  { version: 3, name: 'article-instructions', sql: articleInstructions },
+  { version: 4, name: 'leases', sql: leases },
+];
