@@ -109,6 +109,11 @@ for (const backend of backends) {
         assert.equal(await store.cache.get('ns', 'gone'), undefined);
         await store.cache.set('ns', 'k', 'w');
         assert.equal(await store.cache.get('ns', 'k'), 'w');
+        // Keys may hold NUL separators and backslashes (PostgreSQL text cannot hold NUL).
+        await store.cache.set('ns', 'a\u0000b', 'nul');
+        await store.cache.set('ns', 'a\\0b', 'backslash');
+        assert.equal(await store.cache.get('ns', 'a\u0000b'), 'nul');
+        assert.equal(await store.cache.get('ns', 'a\\0b'), 'backslash');
         assert.deepEqual(await store.schemaVersions(), [1, 2, 3, 4]);
         await store.ping();
       } finally {

@@ -61,15 +61,17 @@ export interface HarnessOptions {
   readonly topics?: Topic[];
   /** Wraps the real service (e.g. to make building slow). */
   readonly wrap?: (service: BriefService) => BriefService;
-  readonly serve?: Partial<Pick<ServeOptions, 'now' | 'afterPost' | 'catchUpWindowMs' | 'tickMs' | 'backoffMs'>>;
+  readonly serve?: Partial<Pick<ServeOptions, 'now' | 'afterPost' | 'catchUpWindowMs' | 'tickMs' | 'backoffMs' | 'replicaId' | 'leaseMs' | 'deliveryConcurrency'>>;
   readonly logger?: Logger;
   /** Environment the service reads (OPENAI_* for the LLM path); none by default. */
   readonly env?: Record<string, string>;
+  /** Another store than SQLite at dbPath (e.g. PostgreSQL); closed with the harness. */
+  readonly openStore?: () => Promise<Store>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const slack = options.slack ?? (await new FakeSlack().start());
-  const store = openSqliteStore(options.dbPath ?? ':memory:');
+  const store = options.openStore ? await options.openStore() : openSqliteStore(options.dbPath ?? ':memory:');
   const logger = options.logger ?? silentLogger;
   const real = createBriefService({ topics: options.topics ?? testTopics(), env: readEnv(options.env ?? {}), store, logger });
   const service = options.wrap ? options.wrap(real) : real;

@@ -1,6 +1,7 @@
 /** Table-level copy in and out of PostgreSQL (see TransferRepo). */
 import type { TableRow, TransferRepo } from '../port.ts';
 import { TABLES, tableSpec } from '../tables.ts';
+import { pgKey } from './cache.ts';
 import { pgText, type Pool } from './database.ts';
 
 /** PostgreSQL binds at most 65,535 parameters per statement. */
@@ -30,7 +31,10 @@ export class PgTransferRepo implements TransferRepo {
     for (let i = 0; i < rows.length; i += perStatement) {
       const chunk = rows.slice(i, i + perStatement);
       const params: unknown[] = [];
-      const tuples = chunk.map((row) => `(${spec.columns.map((c) => `$${params.push(pgText(row[c] ?? null))}`).join(', ')})`);
+      // Cache keys are escaped as the cache repo does (they may hold NUL); other text loses NULs.
+      const value = (column: string, v: string | number | null): unknown =>
+        spec.name === 'cache' && (column === 'namespace' || column === 'key') && typeof v === 'string' ? pgKey(v) : pgText(v);
+      const tuples = chunk.map((row) => `(${spec.columns.map((c) => `$${params.push(value(c, row[c] ?? null))}`).join(', ')})`);
       const result = await this.pool.query(
         `INSERT INTO ${spec.name} (${spec.columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
         params,
