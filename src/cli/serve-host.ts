@@ -156,14 +156,15 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     throw error;
   }
 
+  // Other replicas' work made due (a run's brief attached, a claim handed back) starts here at once.
+  const unwatch = await chat.watchOutbox?.(() => void outbox.kick());
+  // Ready to serve commands now; catching up below can take a whole delivery.
+  ready = true;
   // Deliveries a crash or an outage left behind go out before anything new.
   await outbox.kick();
   await scheduler.start();
   const timer = setInterval(() => void outbox.kick(), options.tickMs ?? Math.max(20, Math.floor(leaseMs / 3)));
   timer.unref();
-  // Other replicas' work made due (a run's brief attached, a claim handed back) starts here at once.
-  const unwatch = await chat.watchOutbox?.(() => void outbox.kick());
-  ready = true;
   logger.info(
     { port, replica: replicaId, database: store.kind, adapters: adapters.map((a) => a.platform), scheduled: scheduler.scheduledTopics().map((t) => t.id) },
     'serve ready',

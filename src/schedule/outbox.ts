@@ -80,6 +80,8 @@ export class Outbox {
   /** Brief builds in progress for runs whose builder died (topic|run → brief id), shared by their entries. */
   private readonly builds = new Map<string, Promise<string>>();
   private slotWaiters: (() => void)[] = [];
+  /** Slots a flush is claiming for right now (so concurrent flushes never claim past `concurrency`). */
+  private reserved = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private kicked: Promise<void> | undefined;
   private kickAgain = false;
@@ -167,12 +169,18 @@ export class Outbox {
     const platforms = this.options.adapters.map((a) => a.platform);
     const runs: Promise<void>[] = [];
     while (!this.stopping) {
-      const free = this.concurrency - this.held.size;
+      const free = this.concurrency - this.held.size - this.reserved;
       if (free <= 0) {
         await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
         continue;
       }
-      const claimed = await this.chat.claimDue(this.iso(), this.lease(), free, platforms);
+      this.reserved += free;
+      let claimed: OutboxEntry[];
+      try {
+        claimed = await this.chat.claimDue(this.iso(), this.lease(), free, platforms);
+      } finally {
+        this.reserved -= free;
+      }
       if (claimed.length === 0) break;
       for (const entry of claimed) runs.push(this.queue(entry, report));
     }

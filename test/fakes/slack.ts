@@ -48,6 +48,8 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   /** Delay before answering postMessage (ms). */
   postDelayMs = 0;
+  /** While set (holdPosts), postMessage calls wait for releasePosts(). */
+  private postGate: { promise: Promise<void>; open: () => void } | undefined;
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   /** Socket Mode connections (the client opened them after apps.connections.open). */
@@ -112,6 +114,18 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
+  /** Makes chat.postMessage calls wait (unanswered) until releasePosts(). */
+  holdPosts(): void {
+    let open: () => void = () => undefined;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    this.postGate = { promise, open };
+  }
+
+  releasePosts(): void {
+    this.postGate?.open();
+    this.postGate = undefined;
+  }
+
   callsOf(method: string): FakeCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -152,6 +166,7 @@ export class FakeSlack {
         const channel = String(args['channel']);
         const error = this.channelErrors.get(channel);
         if (error) return { status: 200, body: { ok: false, error } };
+        if (this.postGate) await this.postGate.promise;
         if (this.postDelayMs > 0) await new Promise((r) => setTimeout(r, this.postDelayMs));
         this.seq += 1;
         const ts = `${1_800_000_000 + this.seq}.000100`;
