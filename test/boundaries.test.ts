@@ -27,6 +27,7 @@ const rules: { pkg: RegExp; allowed: RegExp; why: string }[] = [
   { pkg: /^discord\.js$|^@discordjs\//, allowed: /^chat\/discord\//, why: 'discord.js only in chat/discord/' },
   { pkg: /^openai(\/|$)/, allowed: /^llm\/openai\.ts$/, why: 'openai SDK only in llm/openai.ts' },
   { pkg: /^better-sqlite3$/, allowed: /^store\/sqlite\//, why: 'SQLite only behind the store port' },
+  { pkg: /^pg(\/|$)|^pg-/, allowed: /^store\/postgres\//, why: 'the PostgreSQL client only in store/postgres/' },
   { pkg: /^undici$/, allowed: /^collect\/http\//, why: 'HTTP only through the guarded client' },
 ];
 

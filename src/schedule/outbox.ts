@@ -176,12 +176,14 @@ export class Outbox {
       }
       this.reserved += free;
       let claimed: OutboxEntry[];
+      const started = performance.now();
       try {
         claimed = await this.chat.claimDue(this.iso(), this.lease(), free, platforms);
       } finally {
         this.reserved -= free;
       }
       if (claimed.length === 0) break;
+      this.logger.debug({ claimed: claimed.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'deliveries claimed');
       for (const entry of claimed) runs.push(this.queue(entry, report));
     }
     await Promise.all(runs);
