@@ -103,7 +103,8 @@ export class LeaseKeeper {
     if (!this.holding) return;
     this.holding = false;
     clearTimeout(this.fence);
-    this.options.logger.warn({ lease: this.options.name, reason }, 'lease given up');
+    if (reason === 'stopping') this.options.logger.info({ lease: this.options.name }, 'lease released');
+    else this.options.logger.warn({ lease: this.options.name, reason }, 'lease given up');
     try {
       await this.options.onReleased();
     } catch (error) {
