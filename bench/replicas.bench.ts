@@ -1,7 +1,8 @@
 /**
- * Replicas: one scheduled brief to 300 Slack channels (each post takes 50 ms at the fake
- * Slack, as a real Web API call might), delivered by 1 `serve` process on SQLite (the floor),
- * and by 1 and 3 processes on one PostgreSQL. Reports deliveries per second (from the moment
+ * Replicas: one scheduled brief to 300 Slack channels, delivered by 1 `serve` process on
+ * SQLite (the floor), and by 1 and 3 processes on one PostgreSQL — with posts answered by the
+ * fake Slack after 50 ms (the processes' CPU is the limit) and after 400 ms (a slow Web API:
+ * waiting is the limit, which is where replicas on their own machines pay). Reports deliveries per second (from the moment
  * every replica is up and the run's deliveries are due, to the last one sent), the latency of
  * the claim statement (FOR UPDATE SKIP LOCKED on PostgreSQL) as each process logged it, and
  * the share of deliveries each replica made. Medians of 3 runs. Processes run the TypeScript
@@ -25,7 +26,7 @@ import { median, percentile } from './measure.ts';
 
 const CHANNELS = Number(process.env['BENCH_CHANNELS'] ?? 300);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
-const POST_MS = 50;
+const POST_MS = (process.env['BENCH_POST_MS'] ?? '50,400').split(',').map(Number);
 
 interface RunResult {
   perSecond: number;
@@ -94,38 +95,43 @@ async function run(slack: FakeSlack, database: { kind: 'sqlite' } | { kind: 'pos
 }
 
 const unavailable = postgresUnavailable();
-console.log(`## Replicas: ${CHANNELS} deliveries, posts taking ${POST_MS} ms (load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${cpus().length} cores)\n`);
+console.log(`## Replicas: ${CHANNELS} deliveries (load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${cpus().length} cores)\n`);
 const slack = await new FakeSlack().start();
-slack.postDelayMs = POST_MS;
 const server = unavailable === undefined ? await startPostgres() : undefined;
 if (!server) console.log(`_${unavailable}_\n`);
-try {
-  const rows: string[] = [];
+
+async function database(kind: 'sqlite' | 'postgres', name: string): Promise<{ kind: 'sqlite' } | { kind: 'postgres'; url: string }> {
+  if (kind === 'sqlite' || !server) return { kind: 'sqlite' };
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return { kind: 'postgres', url: server.adminUrl.replace(/\/postgres$/, `/${name}`) };
+}
+
+/** One table row per setup, for posts taking `postMs`. */
+async function rowsFor(postMs: number): Promise<string[]> {
+  slack.postDelayMs = postMs;
   const setups: { label: string; kind: 'sqlite' | 'postgres'; replicas: number }[] = [
     { label: 'SQLite, 1 process', kind: 'sqlite', replicas: 1 },
     ...(server ? [{ label: 'PostgreSQL, 1 replica', kind: 'postgres' as const, replicas: 1 }, { label: 'PostgreSQL, 3 replicas', kind: 'postgres' as const, replicas: 3 }] : []),
   ];
+  const rows: string[] = [];
   for (const setup of setups) {
     const results: RunResult[] = [];
-    for (let i = 0; i < RUNS; i += 1) {
-      let database: { kind: 'sqlite' } | { kind: 'postgres'; url: string } = { kind: 'sqlite' };
-      if (setup.kind === 'postgres' && server) {
-        const admin = new pg.Client({ connectionString: server.adminUrl });
-        await admin.connect();
-        const name = `bench_${setup.replicas}_${i}`;
-        await admin.query(`CREATE DATABASE ${name}`);
-        await admin.end();
-        database = { kind: 'postgres', url: server.adminUrl.replace(/\/postgres$/, `/${name}`) };
-      }
-      results.push(await run(slack, database, setup.replicas));
-    }
+    for (let i = 0; i < RUNS; i += 1) results.push(await run(slack, await database(setup.kind, `bench_${postMs}_${setup.replicas}_${i}`), setup.replicas));
     const shares = results.map((r) => r.shares.map((s) => `${Math.round(s * 100)}%`).join(' / ')).join('; ');
-    rows.push(
-      `| ${setup.label} | ${median(results.map((r) => r.perSecond)).toFixed(0)} | ${median(results.map((r) => r.claimP50)).toFixed(1)} | ${median(results.map((r) => r.claimP95)).toFixed(1)} | ${shares} |`,
-    );
+    const med = (f: (r: RunResult) => number): number => median(results.map(f));
+    rows.push(`| ${postMs} ms | ${setup.label} | ${med((r) => r.perSecond).toFixed(0)} | ${med((r) => r.claimP50).toFixed(1)} | ${med((r) => r.claimP95).toFixed(1)} | ${shares} |`);
   }
-  console.log('| setup | deliveries/s (median) | claim ms p50 | claim ms p95 | share per replica (each run) |');
-  console.log('| --- | ---: | ---: | ---: | --- |');
+  return rows;
+}
+
+try {
+  const rows: string[] = [];
+  for (const postMs of POST_MS) rows.push(...(await rowsFor(postMs)));
+  console.log('| post takes | setup | deliveries/s (median) | claim ms p50 | claim ms p95 | share per replica (each run) |');
+  console.log('| ---: | --- | ---: | ---: | ---: | --- |');
   for (const row of rows) console.log(row);
   console.log(`\n_load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}_`);
 } finally {

@@ -44,7 +44,10 @@ export interface ServeOptions {
   readonly replicaId?: string;
   /** Lease length for delivery claims, scheduled runs and the Discord gateway (default 15 s). */
   readonly leaseMs?: number;
-  /** Deliveries this replica holds at once (default 16). */
+  /**
+   * Deliveries this replica holds at once. Default: 16 on PostgreSQL, so the rest stay
+   * claimable by other replicas; on SQLite every due delivery at once, as one process always did.
+   */
   readonly deliveryConcurrency?: number;
   /** How long /readyz waits for the database before answering 503 (default 2 s). */
   readonly readyTimeoutMs?: number;
@@ -68,6 +71,9 @@ export interface ServeHandle {
   stop(): Promise<void>;
 }
 
+/** SQLite's default: no limit in practice (a single process posts every due delivery at once). */
+const SQLITE_DELIVERY_CONCURRENCY = 10_000;
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -82,7 +88,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const handlers = createRouter({ service, chat, logger, now, ...(options.freshForMs !== undefined && { freshForMs: options.freshForMs }) });
   const outbox = new Outbox({
     chat, adapters, service, logger, now, owner: replicaId, leaseMs,
-    ...(options.deliveryConcurrency !== undefined && { concurrency: options.deliveryConcurrency }),
+    concurrency: options.deliveryConcurrency ?? (store.kind === 'postgres' ? 16 : SQLITE_DELIVERY_CONCURRENCY),
     ...(options.afterPost && { afterPost: options.afterPost }),
     ...(options.backoffMs && { backoffMs: options.backoffMs }),
   });
@@ -181,10 +187,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       stopping = true;
       ready = false;
       clearInterval(timer);
+      // From here no delivery starts: posts in flight finish, claims not yet started go back
+      // to the queue for other replicas.
+      const outboxStopped = outbox.stop();
       await unwatch?.();
       await scheduler.stop();
-      // Posts in flight finish; claims not yet started go back to the queue for other replicas.
-      await outbox.stop();
+      await outboxStopped;
       await Promise.allSettled(keepers.map((k) => k.stop()));
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await closeServer();

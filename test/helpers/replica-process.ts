@@ -47,7 +47,8 @@ export class ReplicaProcess {
     this.child = child;
     child.stdout?.on('data', (c: Buffer) => (this.logs += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (this.logs += c.toString()));
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': the process's output is fully read by then (log lines are counted).
+    this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`replica ${this.id} exited ${child.exitCode} before it was ready:\n${this.tail()}`);
