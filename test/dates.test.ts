@@ -25,8 +25,10 @@ test('feed and page shapes read alike', () => {
     ['22nd May 2026', '2026-05-22T00:00:00.000Z'],
     ['Friday, May 22, 2026 at 10:00', '2026-05-22T10:00:00.000Z'],
     ['2026年5月22日 10:30', '2026-05-22T10:30:00.000Z'],
-    // A written date's zone is not read (see readWritten); an RFC 822 date's is.
-    ['24 November 2026, 12:10 CST', '2026-11-24T12:10:00.000Z'],
+    // A zone after a written clock time is read, as an RFC 822 date's is; a word that names no zone is not.
+    ['24 November 2026, 12:10 CST', '2026-11-24T18:10:00.000Z'],
+    ['May 22, 2026 at 10:00 EDT', '2026-05-22T14:00:00.000Z'],
+    ['22 May 2026, 10:00 am', '2026-05-22T10:00:00.000Z'],
     ['24 Nov 2026 12:10 CST', '2026-11-24T18:10:00.000Z'],
     ['2026-04-31', undefined],
     ['2026', undefined],

@@ -87,9 +87,24 @@ function screenWindow(articles: readonly Article[]): { articles: Article[]; plan
   return { articles: screened, planted };
 }
 
+/**
+ * The brief's reading order of its input: by publication (or first-seen) time, then URL, then
+ * title. Store ids are hashes of URLs, so ordering by them would let a feed's port or a
+ * tracking parameter reshuffle a1…aN and every tie after it; this order depends on what the
+ * articles say alone.
+ */
+function readingOrder(articles: readonly Article[]): Article[] {
+  const time = (a: Article): number => Date.parse(a.publishedAt ?? a.firstSeenAt) || 0;
+  return [...articles].sort((a, b) => time(a) - time(b) || compare(a.url, b.url) || compare(a.title, b.title) || compare(a.id, b.id));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
   const { topic, logger } = input;
-  const { articles, planted } = screenWindow(input.articles);
+  const { articles, planted } = screenWindow(readingOrder(input.articles));
   const byStoreId = new Map(articles.map((a) => [a.id, a]));
   const clusters = clusterArticles(
     articles.map((a) => ({

@@ -18,6 +18,7 @@ import type { Store } from '../store/port.ts';
 import { withLease } from '../store/lease.ts';
 import { decodeBody } from './charset.ts';
 import { looksLikeFeed, parseFeed, type FeedItem, type ParsedFeed } from './feeds/index.ts';
+import { creditItems, fallbackOutlet } from './feeds/outlet.ts';
 import type { HttpClient } from './http/client.ts';
 import { ingestDraft, matchingTopics, type IngestOutcome } from './ingest.ts';
 import { readLocalSource, type LocalArticle } from './local.ts';
@@ -133,7 +134,7 @@ async function fullTextFromPage(ctx: SourceContext, url: string): Promise<Return
 
 async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string): Promise<void> {
   if (feed.problems.length > 0) ctx.tally.warnings.push(`feed is not well-formed (${feed.problems[0]}); salvaged ${feed.items.length} items`);
-  const publisher = feed.title;
+  const credits = creditItems(feed);
   // Pages are fetched concurrently (the HTTP client limits per host), but drafts are stored
   // in feed order, one at a time, so that dedupe between items of one feed is deterministic.
   const drafts = await Promise.all(
@@ -146,13 +147,15 @@ async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string):
         if (topicIds.length > 0) await ctx.deps.store.articles.addTopics(known.id, topicIds);
         return 'known';
       }
+      const credit = credits[index]!;
       const content = htmlToArticleText(item.content ?? item.summary ?? '');
       let text = content.text;
       let instructions = content.instructions;
-      let title = item.title ?? '';
+      let title = credit.title ?? '';
       let author = item.author;
       let publishedAt = item.publishedAt ?? item.updatedAt;
       let lang: string | undefined;
+      let pagePublisher: string | undefined;
       if (isTeaser(text)) {
         const page = await fullTextFromPage(ctx, url);
         if (page && page.text.length > text.length) {
@@ -162,9 +165,11 @@ async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string):
           publishedAt ??= page.publishedAt;
           lang = page.lang;
           instructions += page.instructions ?? 0;
+          pagePublisher = page.publisher;
         }
       }
       if (title === '') title = text.slice(0, 80);
+      const publisher = credit.outlet ?? pagePublisher ?? fallbackOutlet(feed, credits, url);
       return {
         url,
         title,

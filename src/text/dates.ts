@@ -136,26 +136,26 @@ function readRfc822(text: string): number | undefined {
 }
 
 const CJK = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})[:：](\d{2}))?/;
-/** "22nd May 2026", "Fri, 22 May 2026, 10:00" — anything may follow (a dateline, "| Opinion"). */
-const DAY_MONTH = /^(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2}))?/;
-/** "May 22, 2026", "Friday, May 22nd, 2026 at 10:00". */
-const MONTH_DAY = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2}))?/;
+/** A zone after a written clock time: "CST", "+01:00", "GMT+8". */
+const WRITTEN_ZONE = String.raw`(?:\s*((?:GMT|UTC|UT)?[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]{2,5})\b)?`;
+/** "22nd May 2026", "Fri, 22 May 2026, 10:00", "24 November 2026, 12:10 CST" — anything may follow (a dateline, "| Opinion"). */
+const DAY_MONTH = new RegExp(String.raw`^(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2})${WRITTEN_ZONE})?`);
+/** "May 22, 2026", "Friday, May 22nd, 2026 at 10:00 EST". */
+const MONTH_DAY = new RegExp(String.raw`^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})${WRITTEN_ZONE})?`);
 
 /**
  * Dates as people write them, at the start of a text. A zone after the time ("24 November
- * 2026, 12:10 CST") is not read: the time is taken as UTC, as page extraction always did.
- * Reading it is right but moves articles of the shared test windows by hours and changes how
- * they cluster, so it waits for the clustering work to be judged on its own.
+ * 2026, 12:10 CST") is read; a word there that names no zone ("am", "at") leaves the time as UTC.
  */
 function readWritten(text: string): number | undefined {
   const cjk = CJK.exec(text);
   if (cjk) return utc(Number(cjk[1]), Number(cjk[2]), Number(cjk[3]), Number(cjk[4] ?? 0), Number(cjk[5] ?? 0));
   const dm = DAY_MONTH.exec(text);
   const dmMonth = monthOf(dm?.[2]);
-  if (dm && dmMonth !== undefined) return utc(Number(dm[3]), dmMonth, Number(dm[1]), Number(dm[4] ?? 0), Number(dm[5] ?? 0));
+  if (dm && dmMonth !== undefined) return utc(Number(dm[3]), dmMonth, Number(dm[1]), Number(dm[4] ?? 0), Number(dm[5] ?? 0), 0, 0, zoneOffset(dm[6]) ?? 0);
   const md = MONTH_DAY.exec(text);
   const mdMonth = monthOf(md?.[1]);
-  if (md && mdMonth !== undefined) return utc(Number(md[3]), mdMonth, Number(md[2]), Number(md[4] ?? 0), Number(md[5] ?? 0));
+  if (md && mdMonth !== undefined) return utc(Number(md[3]), mdMonth, Number(md[2]), Number(md[4] ?? 0), Number(md[5] ?? 0), 0, 0, zoneOffset(md[6]) ?? 0);
   return undefined;
 }
 

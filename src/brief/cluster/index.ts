@@ -191,17 +191,18 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
   }
 
   const stories = groups.map((g) => {
-    const ordered = [...g].sort((a, b) => centrality[b]! - centrality[a]! || compare(docs[a]!.id, docs[b]!.id));
+    // Ties go to the earlier document of the input: the caller's order, not an id's hash.
+    const ordered = [...g].sort((a, b) => centrality[b]! - centrality[a]! || a - b);
     const outlets = new Set(g.map((i) => publisherKey(docs[i]!, i)));
     const latest = Math.max(...g.map((i) => (Number.isNaN(times[i]!) ? -Infinity : times[i]!)));
-    return { articleIds: ordered.map((i) => docs[i]!.id), distinctPublishers: outlets.size, size: g.length, latest };
+    return { articleIds: ordered.map((i) => docs[i]!.id), first: Math.min(...g), distinctPublishers: outlets.size, size: g.length, latest };
   });
   stories.sort(
     (a, b) =>
       b.distinctPublishers - a.distinctPublishers ||
       b.size - a.size ||
       b.latest - a.latest ||
-      compare(a.articleIds[0]!, b.articleIds[0]!),
+      a.first - b.first,
   );
   return stories.map(({ articleIds, distinctPublishers }) => ({ articleIds, distinctPublishers }));
 }
@@ -226,8 +227,4 @@ function samePublisher(a: ClusterDoc, b: ClusterDoc): boolean {
 function publisherKey(doc: ClusterDoc, index: number): string {
   const p = doc.publisher?.trim().toLowerCase();
   return p ? `p:${p}` : `#${index}`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

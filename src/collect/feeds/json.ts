@@ -80,7 +80,9 @@ function toItem(item: z.infer<typeof JsonItem>, base: string | undefined, now: D
   const guid = item.id === undefined ? undefined : String(item.id);
   const publishedAt = toIsoDate(item.date_published, now);
   const updatedAt = toIsoDate(item.date_modified, now);
-  const author = (item.authors ?? (item.author ? [item.author] : [])).map((a) => a.name).find((n) => n);
+  const authors = item.authors ?? (item.author ? [item.author] : []);
+  const source = extensionSource(item) ?? siteAuthor(authors);
+  const author = authors.filter((a) => toPlainText(a.name) !== source).map((a) => a.name).find((n) => n) ?? authors.map((a) => a.name).find((n) => n);
   const content = item.content_html ?? (item.content_text !== undefined ? escapeHtml(item.content_text) : undefined);
   const categories = (item.tags ?? []).filter((t): t is string => typeof t === 'string');
   return {
@@ -90,10 +92,49 @@ function toItem(item: z.infer<typeof JsonItem>, base: string | undefined, now: D
     ...(publishedAt !== undefined && { publishedAt }),
     ...(updatedAt !== undefined && { updatedAt }),
     ...(author !== undefined && { author }),
+    ...(source !== undefined && { source }),
     ...(item.summary !== undefined && { summary: item.summary }),
     ...(content !== undefined && { content }),
     categories,
   };
+}
+
+/**
+ * Extension objects through which aggregators name an item's outlet (`_origin`, `_source`,
+ * `_publisher`…: JSON Feed lets a publisher add `_`-prefixed keys). Their `title` or `name` is the outlet.
+ */
+const SOURCE_EXTENSION = /^_(?:origin|source|publisher|outlet|site|via)$/i;
+
+function extensionSource(item: Record<string, unknown>): string | undefined {
+  for (const [key, value] of Object.entries(item)) {
+    if (!SOURCE_EXTENSION.test(key)) continue;
+    if (typeof value === 'string') return toPlainText(value);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const ext = value as Record<string, unknown>;
+      const name = [ext['title'], ext['name']].find((v): v is string => typeof v === 'string');
+      const text = toPlainText(name);
+      if (text !== undefined) return text;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An author that is a site, not a person: its `url` is a site's home page (aggregators put the
+ * outlet there). A byline's url points at a profile page, or is absent.
+ */
+function siteAuthor(authors: ReadonlyArray<{ name?: string | undefined; url?: string | undefined }>): string | undefined {
+  for (const a of authors) {
+    const name = toPlainText(a.name);
+    if (name === undefined || a.url === undefined) continue;
+    try {
+      const home = new URL(a.url);
+      if (/^https?:$/.test(home.protocol) && (home.pathname === '/' || home.pathname === '') && home.search === '') return name;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
 }
 
 function escapeHtml(text: string): string {

@@ -11,6 +11,12 @@ export interface FeedItem {
   publishedAt?: string;
   updatedAt?: string;
   author?: string;
+  /**
+   * The outlet the item itself names as its origin: RSS `<source>`, Atom `<source><title>`, a
+   * JSON Feed `_source`-style extension or an author that is a site. An aggregator's items
+   * carry it; an outlet's own feed usually does not.
+   */
+  source?: string;
   /** HTML or text as the feed gives it (RSS description, Atom summary). */
   summary?: string;
   /** Full HTML content when the feed carries it (content:encoded, Atom content). */

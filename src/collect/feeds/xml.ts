@@ -186,6 +186,18 @@ function itemAuthor(element: LibElement): string | undefined {
 }
 
 /**
+ * The outlet an item names as its origin: RSS 2.0 `<source url="…">Outlet</source>`, Atom
+ * `<source>` with its own `<title>`. An Atom `<source>` without a title names nothing.
+ */
+function itemSource(element: LibElement, format: ParsedFeed['format']): string | undefined {
+  const source = element.findElementWithName('source');
+  if (!source) return undefined;
+  if (format === 'atom') return titleOf(source);
+  const hasChildren = source.children.some((child) => typeof child !== 'string');
+  return hasChildren ? titleOf(source) : toPlainText(source.textContent);
+}
+
+/**
  * HTML (or text) of a summary/content element, XML-decoded exactly once. The library decodes
  * entities a second time, which turns escaped `&lt;` in HTML into markup; we only defer to it
  * for inline XHTML, which it serialises.
@@ -222,6 +234,7 @@ function toItem(item: LibItem, format: ParsedFeed['format'], base: string | unde
   const publishedAt = toIsoDate(rawText(element, ['pubdate', 'published', 'issued', 'date', 'created']), now);
   const updatedAt = toIsoDate(rawText(element, ['updated', 'modified']), now);
   const author = itemAuthor(element);
+  const source = itemSource(element, format);
   const summary = markupOf(element, format === 'atom' ? ['summary'] : ['description', 'summary'], () => item.description);
   const content = markupOf(element, format === 'atom' ? ['content'] : ['encoded'], () => item.content);
   const categories = itemCategories(element);
@@ -232,6 +245,7 @@ function toItem(item: LibItem, format: ParsedFeed['format'], base: string | unde
     ...(publishedAt !== undefined && { publishedAt }),
     ...(updatedAt !== undefined && { updatedAt }),
     ...(author !== undefined && { author }),
+    ...(source !== undefined && { source }),
     ...(summary !== undefined && summary !== '' && { summary }),
     ...(content !== undefined && content !== '' && content !== summary && { content }),
     categories,

@@ -131,6 +131,11 @@ const TRAILING_MORE = /\s*(continue reading|keep reading|read more|read the full
 /** Inline credits inside a caption or paragraph: "[Photo: Kuaishou]", "(Photo: Reuters)". */
 const INLINE_CREDIT = /\s*[[(](photo|image|picture|graphic|illustration|credit)s?\s*[:=/][^\])]{0,80}[\])]/gi;
 
+/** A credit closing a paragraph: the mark of a photo caption that lost its markup. */
+const TRAILING_CREDIT = /(?:^|[.!?)”"’]\s+|\s[-–—|]\s+)(?:photo(?:graph)?s?|image|picture|illustration|credit)\s*(?::|by\b)\s*[^.!?:]{1,80}$/i;
+/** Captions are short; a long paragraph that happens to end with a credit is kept. */
+const CAPTION_MAX_WORDS = 45;
+
 /**
  * Self-promotion of the outlet: a sentence that points readers to one of the site's own paths
  * ("… offering analytical frameworks on /llm-onpremise …") or asks them to visit or follow it.
@@ -264,6 +269,8 @@ export function removeFurniture(text: string, title?: string): string {
       let clean = p
         .replace(/\*\*([^*]+)\*\*/g, '$1')
         .replace(/(^|[\s(“"‘'])\*(?=\S)([^*\n]*?\S)\*(?=[\s.,;:!?)”"’']|$)/gu, '$1$2');
+      // A caption ends with its credit ("Crews at work in October. Photo: Outlet/Name").
+      if (TRAILING_CREDIT.test(clean) && clean.split(/\s+/).length < CAPTION_MAX_WORDS) return '';
       const credited = clean.replace(INLINE_CREDIT, '').trim();
       // A caption whose credit was its point is dropped with it; one that names something stays.
       if (credited !== clean && credited.split(/\s+/).length < 4) return '';

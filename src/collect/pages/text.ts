@@ -129,6 +129,9 @@ function readFrontMatter(text: string, meta: TextMeta): string {
   return text.slice(m[0].length);
 }
 
+/** A metadata field line of a clipped article's header block. */
+const META_FIELD = /^\s*(?:source|publisher|outlet|publication|published|publish date|date|updated|author|authors|byline|url|link|canonical)\s*[:：]\s*\S/i;
+
 /**
  * Markdown → plain lines, keeping block structure: headings keep their marks (removeFurniture
  * gives them their own paragraph), soft-wrapped lines are joined, list items stay separate.
@@ -177,7 +180,9 @@ export function markdownToPlain(markdown: string): string {
       .replace(/(^|[^\p{L}\p{N}_])_(?=\S)([^_\n]{0,500}?\S)_(?![\p{L}\p{N}])/gu, '$1$2')
       .replace(/^\s*>\s?/, '')
       .replace(/^\s*\|\s*(.*?)\s*\|\s*$/, (_m, cells: string) => cells.split(/\s*\|\s*/).join(' — '));
-    const isBlockStart = /^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s)/.test(line) || /^\s*\|/.test(rawLine);
+    // A header block ("Source: …" / "Published: …" / "Author: …" on consecutive lines) is
+    // metadata, one field a line: soft-wrapping would glue the fields into one.
+    const isBlockStart = /^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s)/.test(line) || /^\s*\|/.test(rawLine) || META_FIELD.test(line);
     line = line.replace(/^\s*([-*+]|\d+[.)])\s+/, '');
     if (line.trim() === '') {
       flush();
