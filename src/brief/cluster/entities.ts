@@ -11,6 +11,14 @@ const NUMBER_WITH_UNIT =
 /** Sentence-initial words that are capitalised only by position. */
 const FUNCTION_WORDS = new Set(['The', 'A', 'An', 'In', 'On', 'At', 'But', 'And', 'As', 'For', 'It', 'This', 'That', 'He', 'She', 'They', 'We', 'After', 'When', 'While', 'If']);
 
+/**
+ * Chinese numbers with a unit, keyed like their English counterparts ("3个月" is "n:3 months"):
+ * a Chinese report of an event shares its figures with the English ones, not its words. Months
+ * need 个 ("5月" is May), and percentages may use the full-width sign.
+ */
+const CJK_NUMBER_WITH_UNIT = /(\d+(?:\.\d+)?)\s*(个月|天|周|小时|%|％)/gu;
+const CJK_UNIT: Record<string, string> = { 个月: 'months', 天: 'days', 周: 'weeks', 小时: 'hours', '%': 'percent', '％': 'percent' };
+
 /** Entity keys of a text, lowercased, prefixed "e:" (names) or "n:" (numbers with units). */
 export function entities(text: string): string[] {
   const out: string[] = [];
@@ -29,5 +37,6 @@ export function entities(text: string): string[] {
     if (currency === '' && unit === '') continue;
     out.push(`n:${currency}${m[2]!.replace(/,/g, '')}${unit === '' ? '' : ` ${unit}`}`);
   }
+  if (/[\u3400-\u9fff]/.test(text)) for (const m of text.matchAll(CJK_NUMBER_WITH_UNIT)) out.push(`n:${m[1]} ${CJK_UNIT[m[2]!]}`);
   return out;
 }

@@ -53,6 +53,7 @@ export function averageLink(
   sharedLabelPenalty = 1,
   copyThreshold = Number.POSITIVE_INFINITY,
   surround?: Surround,
+  pairThreshold = threshold,
 ): number[][] {
   const labelSets: Array<Set<string>> = Array.from({ length: n }, (_, i) => {
     const label = labels?.[i];
@@ -105,6 +106,8 @@ export function averageLink(
   const pushPair = (a: number, b: number, sum: number): void => {
     let link = (sum / (members[a]!.length * members[b]!.length)) * penalty(a, b);
     if (link < threshold) return;
+    // Two lone articles start a story only on firmer evidence than an article joining one.
+    if (members[a]!.length === 1 && members[b]!.length === 1 && link < pairThreshold) return;
     if (surround) {
       link -= surround.share * background(surround, a, b);
       if (link < surround.minLink) return;

@@ -17,6 +17,13 @@ export interface VectorSpace {
   vectors: SparseVector[];
   /** Document frequency per term id. */
   df: Int32Array;
+  /**
+   * Per document, the length of its vector outside Chinese/Japanese/Korean terms (1 for a text
+   * with none of them, near 0 for a Chinese text with a few Latin names). See crossScriptCosine.
+   */
+  latinNorm: Float32Array;
+  /** Per term id, 1 when the term is written in a CJK script. */
+  cjkTerm: Uint8Array;
 }
 
 export interface VectorWeights {
@@ -69,8 +76,11 @@ export function buildVectors(docs: ReadonlyArray<{ title: string; text: string }
   }
   const df = new Int32Array(ids.size);
   for (const tf of counts) for (const id of tf.keys()) df[id]! += 1;
+  const cjkTerm = new Uint8Array(ids.size);
+  for (const [term, id] of ids) if (CJK.test(term)) cjkTerm[id] = 1;
+  const latinNorm = new Float32Array(docs.length);
   const n = docs.length;
-  const vectors = counts.map((tf): SparseVector => {
+  const vectors = counts.map((tf, doc): SparseVector => {
     const terms = Int32Array.from([...tf.keys()].sort((a, b) => a - b));
     const weights = new Float32Array(terms.length);
     let norm = 0;
@@ -83,10 +93,52 @@ export function buildVectors(docs: ReadonlyArray<{ title: string; text: string }
       norm += w * w;
     }
     norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < weights.length; i += 1) weights[i]! /= norm;
+    let latin = 0;
+    for (let i = 0; i < weights.length; i += 1) {
+      weights[i]! /= norm;
+      if (!cjkTerm[terms[i]!]) latin += weights[i]! * weights[i]!;
+    }
+    latinNorm[doc] = Math.sqrt(latin);
     return { terms, weights };
   });
-  return { vectors, df };
+  return { vectors, df, latinNorm, cjkTerm };
+}
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** A document written mostly in a CJK script: less than this share of its vector is Latin. */
+const MOSTLY_CJK = 0.5;
+
+/**
+ * Similarity across scripts: a Chinese report of the event shares no words with an English one,
+ * only the names and figures both write in Latin letters and digits ("DeepSeek", "GPT-5.6",
+ * "3"). When exactly one of the two documents is mostly CJK, the cosine is taken over that
+ * document's non-CJK terms alone (renormalised), against the other's whole vector: it says how
+ * much of the English report the Chinese one's Latin names and numbers cover. Otherwise 0.
+ */
+export function crossScriptCosine(space: VectorSpace, i: number, j: number): number {
+  const ni = space.latinNorm[i]!;
+  const nj = space.latinNorm[j]!;
+  if (ni < MOSTLY_CJK === nj < MOSTLY_CJK) return 0;
+  const [c, other] = ni < nj ? [i, j] : [j, i];
+  const norm = space.latinNorm[c]!;
+  if (norm === 0) return 0;
+  const a = space.vectors[c]!;
+  const b = space.vectors[other]!;
+  let x = 0;
+  let y = 0;
+  let dot = 0;
+  while (x < a.terms.length && y < b.terms.length) {
+    const ta = a.terms[x]!;
+    const tb = b.terms[y]!;
+    if (ta === tb) {
+      if (!space.cjkTerm[ta]) dot += a.weights[x]! * b.weights[y]!;
+      x += 1;
+      y += 1;
+    } else if (ta < tb) x += 1;
+    else y += 1;
+  }
+  return dot / (norm * space.latinNorm[other]!);
 }
 
 function intern(ids: Map<string, number>, term: string): number {
