@@ -9,6 +9,7 @@ import type {
   Article,
   Brief,
   BriefArticle,
+  LeftOutStory,
   SourceHealth,
   Story,
   StoryArticle,
@@ -123,7 +124,13 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
     if (!localId.has(storeId)) localId.set(storeId, `a${localId.size + 1}`);
   };
   for (const cluster of chosen) cluster.articleIds.forEach(assign);
+  const notShown = clusters.slice(chosen.length);
+  for (const cluster of notShown) cluster.articleIds.forEach(assign);
   for (const article of articles) assign(article.id);
+  const leftOut: LeftOutStory[] = notShown.map((cluster) => ({
+    headline: byStoreId.get(cluster.articleIds[0]!)?.title ?? '',
+    articleIds: cluster.articleIds.map((id) => localId.get(id)!),
+  }));
 
   const storyInputs: StoryInput[] = chosen.map((cluster, i) => ({
     id: `s${i + 1}`,
@@ -194,6 +201,7 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
     usage,
     ...(notes.length > 0 && { notes: notes.sort() }),
     ...(input.failingSources && input.failingSources.length > 0 && { failingSources: input.failingSources }),
+    ...(leftOut.length > 0 && { leftOut }),
   };
   return { brief, articleMap: Object.fromEntries([...localId.entries()].map(([s, l]) => [l, s])), droppedCount };
 }

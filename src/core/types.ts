@@ -171,6 +171,12 @@ export interface Usage {
   readonly completionTokens: number;
 }
 
+/** A story the brief found but did not show (past `maxStories`): its articles, its best title. */
+export interface LeftOutStory {
+  readonly headline: string;
+  readonly articleIds: readonly string[];
+}
+
 export interface Brief {
   readonly topic: string;
   readonly generatedAt: IsoTime;
@@ -184,6 +190,12 @@ export interface Brief {
   readonly notes?: readonly string[];
   /** Extension: sources that have been failing, for the brief's footer. */
   readonly failingSources?: readonly SourceHealth[];
+  /**
+   * Extension: the smaller stories found but not shown, smallest last, so that no article of
+   * the window is silently lost ("12 more articles in 5 smaller stories"). Absent when every
+   * story found is shown.
+   */
+  readonly leftOut?: readonly LeftOutStory[];
 }
 
 // ---------------------------------------------------------------------------------------

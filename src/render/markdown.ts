@@ -3,7 +3,7 @@
  * escaped so that it cannot add links, images, HTML or headings of its own.
  */
 import type { Brief } from '../core/types.ts';
-import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, sourceLabel, viewOf } from './view.ts';
+import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, leftOutLine, sourceLabel, viewOf } from './view.ts';
 
 /** Escapes Markdown and HTML metacharacters in untrusted text. */
 export function escapeMarkdown(text: string): string {
@@ -62,6 +62,8 @@ export function renderMarkdown(brief: Brief): string {
       }
     }
   });
+  const more = leftOutLine(brief);
+  if (more !== undefined) out.push('', `_${escapeMarkdown(more)}_`);
   if (view.sources.length > 0) {
     out.push('', '## Sources', '');
     for (const { n, article } of view.sources) {

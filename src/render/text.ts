@@ -2,7 +2,7 @@
  * Terminal rendering: readable in 80 columns, citations as [n], a numbered sources list.
  */
 import type { Brief } from '../core/types.ts';
-import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, sourceLabel, viewOf } from './view.ts';
+import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, leftOutLine, sourceLabel, viewOf } from './view.ts';
 
 /** Control characters (other than newline) never reach the terminal: no escape sequences. */
 function clean(text: string): string {
@@ -76,6 +76,8 @@ export function renderText(brief: Brief, options: { columns?: number } = {}): st
       }
     }
   });
+  const more = leftOutLine(brief);
+  if (more !== undefined) out.push('', wrap(more, columns));
   if (view.sources.length > 0) {
     out.push('', 'Sources');
     for (const { n, article } of view.sources) {

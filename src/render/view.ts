@@ -107,3 +107,16 @@ export function failingSourcesLine(brief: Brief): string | undefined {
   });
   return `${failing.length} source${failing.length === 1 ? '' : 's'} failing: ${parts.join('; ')}`;
 }
+
+/**
+ * "12 more articles in 5 smaller stories" when the brief found more stories than it shows, so
+ * that a reader knows what was left out; undefined when nothing was.
+ */
+export function leftOutLine(brief: Brief): string | undefined {
+  const stories = brief.leftOut ?? [];
+  if (stories.length === 0) return undefined;
+  const articles = stories.reduce((n, s) => n + s.articleIds.length, 0);
+  const a = `${articles} more article${articles === 1 ? '' : 's'}`;
+  const s = `${stories.length} smaller stor${stories.length === 1 ? 'y' : 'ies'}`;
+  return `${a} in ${s}.`;
+}

@@ -8,7 +8,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../../core/service.ts';
 import type { Brief, BriefArticle, Story } from '../../core/types.ts';
-import { citeSuffix, failingSourcesLine, formatWindow, viewOf, type BriefView } from '../../render/view.ts';
+import { citeSuffix, failingSourcesLine, formatWindow, leftOutLine, viewOf, type BriefView } from '../../render/view.ts';
 import { packInOrder, packLines } from '../pack.ts';
 import { clipEscaped, escapeText, showUrl } from './escape.ts';
 
@@ -107,6 +107,8 @@ function headerEmbed(brief: Brief, topicTitle: string | undefined): APIEmbed {
     `Window: ${escapeText(formatWindow(brief, ' → '))}`,
   ];
   if (storyCount === 0) lines.push('', 'Nothing new in this window.');
+  const more = leftOutLine(brief);
+  if (more !== undefined) lines.push(escapeText(more));
   for (const note of brief.notes ?? []) lines.push(`_${escapeText(note)}_`);
   const failing = failingSourcesLine(brief);
   if (failing !== undefined) lines.push('', `⚠️ ${escapeText(failing)}`);

@@ -7,7 +7,7 @@
  */
 import type { Answer } from '../../core/service.ts';
 import type { Brief, Story } from '../../core/types.ts';
-import { citeSuffix, emptyBriefLine, failingSourcesLine, formatWindow, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
+import { citeSuffix, emptyBriefLine, failingSourcesLine, formatWindow, leftOutLine, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
 import { clip } from '../../text/clip.ts';
 import { packInOrder } from '../pack.ts';
 import { escapeMrkdwn, mrkdwnLink, splitText } from './escape.ts';
@@ -120,6 +120,8 @@ export function briefMessages(brief: Brief, options: { limits?: BlockLimits } = 
     blocks.push({ type: 'divider' });
     blocks.push(...storyBlocks(view, story, limits).map((b, j) => (j === 0 && b.type === 'section' && b.text ? { ...b, text: { ...b.text, text: `${i + 1}. ${b.text.text}` } } : b)));
   });
+  const more = leftOutLine(brief);
+  if (more !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(more) }] });
   if (view.sources.length > 0) {
     blocks.push({ type: 'divider' });
     const lines = view.sources.map(({ n, article }) => `${mrkdwnLink(article.url, `[${n}] ${article.title}`)} — ${escapeMrkdwn(sourceLabel(article))}`);

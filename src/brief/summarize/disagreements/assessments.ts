@@ -8,6 +8,7 @@ import { contentTokens } from '../../../text/tokenize.ts';
 import { speakerOf } from '../claims.ts';
 import { jaccard, type PreparedStory, type StorySentence } from '../story-text.ts';
 import { capitalize, surfaceTerms } from './label.ts';
+import { clauseAround, differentSources, publisherLookup, statementsOf } from './statements.ts';
 
 interface Axis {
   readonly label: string;
@@ -15,6 +16,12 @@ interface Axis {
   readonly down: RegExp;
   /** A measured change: a forecast of it ("would drop") is not a reading to set against one. */
   readonly measured?: boolean;
+  /**
+   * A verdict on the story's own pending outcome (will the vote pass, is the result a win):
+   * two sources giving opposite verdicts disagree even in different words ("expected to pass"
+   * / "faces defeat"), so the cues need not sit next to a shared word.
+   */
+  readonly verdict?: boolean;
 }
 
 const AXES: Axis[] = [
@@ -23,6 +30,18 @@ const AXES: Axis[] = [
   { label: 'likely or unlikely', up: /\b(?:likely|probable|expected|confident|(?:little|no) doubt)\b/, down: /\b(?:unlikely|improbable|(?<!(?:little|no) )doubt\w*|skeptic\w*|sceptic\w*)\b/ },
   { label: 'rising or falling', up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/, down: /\b(?:(?<!(?:last|this|next|the|early|late|in) )(?:fall|falls|falling|fell)(?! behind| short| fights?| elections?| semester| season| campaign)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/, measured: true },
   { label: 'safe or unsafe', up: /\b(?:safe|secure|harmless)\b/, down: /\b(?:unsafe|dangerous|risky|harmful)\b/ },
+  {
+    label: 'will it pass?',
+    up: /\b(?:(?:expected|likely|set|poised|going|certain|sure) to (?:pass|back|approve|be approved|be cleared|win approval|sail through|go through)|will (?:pass|be approved|be cleared|sail through|go through)|(?:be|been|is|are) cleared in|waved through|has the votes)\b/,
+    down: /\b(?:voted down|(?:faces?|facing|heading for|headed for) (?:defeat|rejection)|will (?:fail|be rejected|be blocked|be defeated)|(?:face|faces|facing) an? (?:in-depth|full|lengthy|second-phase|phase[- ]two) (?:investigation|probe|review|inquiry)|does not have the votes|lacks the votes)\b/,
+    verdict: true,
+  },
+  {
+    label: 'how much does it matter?',
+    up: /\b(?:(?:a |an )?(?:clear|big|major|significant|substantial|meaningful|important|real) (?:win|benefit|improvement|advance|step forward|breakthrough)|breakthrough|game[- ]changer)\b/,
+    down: /\b(?:(?:a |an )?(?:marginal|modest|small|limited|minor|slim) (?:benefit|improvement|gain|effect|advantage)|win on paper|(?:a )?disappointment|overhyped|overstated)\b/,
+    verdict: true,
+  },
 ];
 
 const GLOBAL = new Map<RegExp, RegExp>();
@@ -41,6 +60,8 @@ const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
 interface Assessment {
   readonly polarity: number;
   readonly subject: Set<string>;
+  /** Words near the cues that lost ("lose the LLM race" in "lose the LLM race and still win in AI"). */
+  readonly against: Set<string>;
 }
 
 /** A cue inside a supposition is nobody's assessment: "thinking Chinese models have surpassed", "whether it can win". */
@@ -68,12 +89,12 @@ const TIME_WORD = /^(?:\d.*|monday|tuesday|wednesday|thursday|friday|saturday|su
  * cues both ways ("rose by 235,000, down from 943,000") is too mixed to count.
  */
 function assess(sentence: string, axis: Axis): Assessment {
-  const none: Assessment = { polarity: 0, subject: new Set() };
+  const none: Assessment = { polarity: 0, subject: new Set(), against: new Set() };
   if (/\?["”’']?\s*$/.test(sentence)) return none;
   const lower = sentence.toLowerCase();
   const parts = lower.split(CONTRAST);
   let total = 0;
-  const near: Array<{ sign: number; words: string[] }> = [];
+  const near: Array<{ sign: number; words: string[]; object: string[] }> = [];
   for (const [i, part] of parts.entries()) {
     const weight = i === parts.length - 1 && parts.length > 1 ? 2 : 1;
     const signs = new Set<number>();
@@ -94,18 +115,28 @@ function assess(sentence: string, axis: Axis): Assessment {
         const lead = before.replace(NEGATION, ' ').trim().split(/\s+/);
         const words = [...lead.slice(-SUBJECT_BEFORE), ...after.trim().split(/\s+/).slice(0, SUBJECT_AFTER)];
         signs.add(s);
-        near.push({ sign: s, words });
+        near.push({ sign: s, words, object: after.trim().split(/\s+/).slice(0, SUBJECT_AFTER) });
       }
     }
     if (signs.size > 1) return none;
   }
   const polarity = Math.sign(total);
   const subject = new Set(contentTokens(near.filter((n) => n.sign === polarity).flatMap((n) => n.words).join(' ')).filter((t) => !TIME_WORD.test(t) && !NEGATION_WORD.test(t)));
-  return { polarity, subject };
+  // What the losing cues were said of: the words after them ("lose the LLM race").
+  const against = new Set(
+    contentTokens(near.filter((n) => n.sign === -polarity).flatMap((n) => n.object).join(' ')).filter((t) => !subject.has(t) && !TIME_WORD.test(t)),
+  );
+  return { polarity, subject, against };
+}
+
+/** The clause of a sentence that holds its first cue on the axis: the position reads as the verdict itself. */
+function cueClause(text: string, axis: Axis): string {
+  const m = new RegExp(`${axis.up.source}|${axis.down.source}`, 'i').exec(text);
+  return m ? clauseAround(text, m.index, m.index + m[0].length) : text;
 }
 
 /** Single words of multi-word cues ("falls behind", "ahead of"): not topic terms. */
-const CUE_PARTS = new Set(['behind', 'ahead', 'los', 'lose', 'losing', 'fall', 'fell', 'falling', 'disadvantage', 'remain', 'stay', 'left', 'still']);
+const CUE_PARTS = new Set(['behind', 'ahead', 'los', 'lose', 'losing', 'fall', 'fell', 'falling', 'disadvantage', 'remain', 'stay', 'left', 'still', 'sharply', 'steeply', 'slightly', 'further', 'again']);
 
 function axisTokens(s: StorySentence, axis: Axis): Set<string> {
   return new Set([...s.tokenSet].filter((t) => !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t) && !/^\d/.test(t)));
@@ -113,6 +144,8 @@ function axisTokens(s: StorySentence, axis: Axis): Set<string> {
 
 export function assessmentConflicts(story: PreparedStory): Disagreement[] {
   const out: Disagreement[] = [];
+  const statements = statementsOf(story);
+  const publisherOf = publisherLookup(story);
   // Candidates: the most central sentences, titles included, so the pass stays bounded.
   // Distinct titles only, and a bounded number of them: a thousand copies share one headline.
   const distinctTitles = new Map<string, [string, string]>();
@@ -137,8 +170,8 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
   for (const axis of AXES) {
     const signed = candidates
       .map((s) => {
-        const { polarity: p, subject } = assess(s.text, axis);
-        return { s, p, subject, terms: axisTokens(s, axis) };
+        const { polarity: p, subject, against } = assess(s.text, axis);
+        return { s, p, subject, against, terms: axisTokens(s, axis) };
       })
       .filter((x) => x.p !== 0);
     // Bounded: the 60 most central sentences on each side (titles first), so pairs stay few.
@@ -154,9 +187,24 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
           const sb = speakerOf(b.s.text);
           if (!sa || !sb || sa === sb) continue;
         }
+        if (axis.verdict) {
+          // A verdict is the story's own question; two sources answering it oppositely disagree.
+          if (!differentSources(statements.get(a.s) ?? { sentence: a.s }, statements.get(b.s) ?? { sentence: b.s }, publisherOf)) continue;
+          const weight = 3 + a.s.score + b.s.score;
+          if (!best || weight > best.weight) best = { a, b, shared: [], weight };
+          continue;
+        }
+        if (!differentSources(statements.get(a.s) ?? { sentence: a.s }, statements.get(b.s) ?? { sentence: b.s }, publisherOf)) continue;
         // The two must say it of the same thing: a word next to one cue is next to the other
         // ("the gap is widening" / "the gap is narrowing"; not "the rise of Delta" / "last fall").
-        if (![...a.subject].some((t) => b.subject.has(t) && !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t))) continue;
+        // A measured change needs the thing that changes named on both sides ("prices … rose" /
+        // "prices … fell"), two words of it: "shares in Halden Line rose" and "container lines
+        // face falling freight rates" share only "line".
+        const subjectShared = [...a.subject].filter((t) => b.subject.has(t) && !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t)).length;
+        if (subjectShared < (axis.measured ? 2 : 1)) continue;
+        // A sentence with cues both ways agrees with the other on the subject of its minority cue
+        // ("may lose the LLM race and still win in AI" agrees that China lags on LLMs).
+        if ([...a.against].some((t) => b.subject.has(t)) || [...b.against].some((t) => a.subject.has(t))) continue;
         const shared = [...a.terms].filter((t) => b.terms.has(t) && !isStopword(t) && t.length > 2);
         const nSpecific = shared.filter(specific).length;
         const rare = shared.length === 1 && (df.get(shared[0]!) ?? 0) <= 3;
@@ -169,13 +217,11 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
     }
     if (!best) continue;
     const terms = surfaceTerms(best.shared.filter(distinctive), `${best.a.s.text} ${best.b.s.text}`).slice(0, 2);
-    const about = terms.length ? `${terms.join(', ')}: ${axis.label}?` : `${capitalize(axis.label)}?`;
+    const label = axis.label.endsWith('?') ? axis.label : `${axis.label}?`;
+    const about = terms.length ? `${terms.join(', ')}: ${label}` : capitalize(label);
     out.push({
       about,
-      positions: [
-        { text: best.a.s.text, articleIds: [...best.a.s.articleIds] },
-        { text: best.b.s.text, articleIds: [...best.b.s.articleIds] },
-      ],
+      positions: [best.a, best.b].map((x) => ({ text: cueClause(x.s.text, axis), articleIds: [...x.s.articleIds] })),
     });
   }
   return out;

@@ -27,7 +27,8 @@ interface Basis {
 /** "U.S.", "US-based", "US" → "US"; "OpenAI’s" → "OpenAI". */
 function nameKey(word: string): string {
   const bare = word.replace(/['’]s$/, '').replace(/-based$/, '');
-  return /^U\.?S\.?$|^USA$/.test(bare) ? 'US' : bare;
+  if (/^U\.?S\.?$|^USA$|^Americans?$|^America$/.test(bare)) return 'US';
+  return /^Chinese$/.test(bare) ? 'China' : bare;
 }
 
 function basisOf(s: StorySentence): Basis | undefined {
@@ -55,7 +56,9 @@ export function basisConflicts(story: PreparedStory): Disagreement[] {
       if (![...a.subject].some((t) => b.subject.has(t))) continue;
       const onlyA = [...a.names].filter((n) => !b.names.has(n));
       const onlyB = [...b.names].filter((n) => !a.names.has(n));
-      if (onlyA.length === 0 || onlyB.length === 0) continue;
+      // Two accounts that name a common basis ("DeepSeek and US labs" / "DeepSeek or American
+      // labs") agree; only wholly different names are a different answer.
+      if (onlyA.length === 0 || onlyB.length === 0 || onlyA.length < a.names.size || onlyB.length < b.names.size) continue;
       const weight = onlyA.length + onlyB.length;
       if (!best || weight > best.weight) best = { a, b, weight };
     }

@@ -5,7 +5,9 @@
  *     topic terms: widening/narrowing, can/cannot win, likely/unlikely, rise/fall);
  * (c) conflicting credit for who reported the story ("reported by AFP" vs "according to
  *     the South China Morning Post");
- * (d) within one article, a contrast between two named speakers ("A suggests X, but B says Y").
+ * (d) within one article, a contrast between two named speakers ("A suggests X, but B says Y");
+ * (e) when something will happen ("by mid-December" / "not before March");
+ * (f) an account and its dispute (a cause questioned, a finding denied, blame traded).
  * Agreement written differently ("3 months" / "three months") is not a disagreement.
  */
 import type { Disagreement } from '../../../core/types.ts';
@@ -15,7 +17,9 @@ import { assessmentConflicts } from './assessments.ts';
 import { basisConflicts } from './basis.ts';
 import { figureConflicts, type LocatedFigure } from './figures.ts';
 import { MAX_DISAGREEMENTS } from './label.ts';
+import { disputeConflicts } from './disputes.ts';
 import { reportingConflicts, speakerContrasts } from './reporting.ts';
+import { timingConflicts } from './timing.ts';
 
 export type { LocatedFigure } from './figures.ts';
 
@@ -24,7 +28,15 @@ const MAX_POSITION_CHARS = 240;
 
 /** All disagreements of a story, most telling first, at most four. */
 export function findDisagreements(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
-  const found = [...figureConflicts(story, figures), ...reportingConflicts(story), ...assessmentConflicts(story), ...basisConflicts(story), ...speakerContrasts(story)];
+  const found = [
+    ...figureConflicts(story, figures),
+    ...timingConflicts(story),
+    ...assessmentConflicts(story),
+    ...disputeConflicts(story),
+    ...reportingConflicts(story),
+    ...basisConflicts(story),
+    ...speakerContrasts(story),
+  ];
   // Positions are quoted whole up to a length, then cut at a word.
   const all = found.map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text, MAX_POSITION_CHARS, { atWord: true }) })) }));
   const seen = new Set<string>();

@@ -1,7 +1,7 @@
 /** Labels in the articles' own words, for what a disagreement is about, and the shared cap. */
 
 /** Disagreements shown per story; detectors stop early once they have this many. */
-export const MAX_DISAGREEMENTS = 4;
+export const MAX_DISAGREEMENTS = 5;
 
 export function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
