@@ -28,6 +28,19 @@ export function matchingTopics(draft: Pick<ArticleDraft, 'title' | 'text'>, topi
 }
 
 /**
+ * An outlet's later version of its own story ("UPDATE 1", a corrected figure) is not a copy: it
+ * supersedes the earlier one, and its changed sentences (the correction) must reach the brief.
+ * It is stored as an article of its own; clustering puts the two in one story.
+ */
+function isUpdateOf(draft: ArticleDraft, earlier: Article): boolean {
+  const outlet = draft.publisher?.trim().toLowerCase();
+  if (!outlet || outlet !== earlier.publisher?.trim().toLowerCase()) return false;
+  const later = draft.publishedAt !== undefined ? Date.parse(draft.publishedAt) : Number.NaN;
+  const before = earlier.publishedAt !== undefined ? Date.parse(earlier.publishedAt) : Number.NaN;
+  return !Number.isNaN(later) && !Number.isNaN(before) && later > before;
+}
+
+/**
  * Stores a draft once. Known canonical URL → 'known' (topics linked); same text or a
  * near-identical copy of a stored article → stored as a 'duplicate' linked to its original;
  * else 'new'.
@@ -50,7 +63,7 @@ export async function ingestDraft(
   if (!original && draft.text.length > 200) {
     const candidateIds = await store.articles.candidatesByBands(sig.bands);
     for (const candidate of await store.articles.byIds(candidateIds.slice(0, 50))) {
-      if (isNearDuplicate(candidate.text, draft.text)) {
+      if (isNearDuplicate(candidate.text, draft.text) && !isUpdateOf(draft, candidate)) {
         original = candidate;
         break;
       }

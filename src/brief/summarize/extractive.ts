@@ -6,6 +6,7 @@
  */
 import { ZERO_USAGE, type Figure, type StoryDraft, type StoryInput, type SummarizeResult, type Summarizer } from '../../core/types.ts';
 import { pickClaims } from './claims.ts';
+import { correctedValues, correctionNotes, isCorrectionNote } from './disagreements/corrections.ts';
 import { findDisagreements, type LocatedFigure } from './disagreements/index.ts';
 import { figureClass } from './figure-range.ts';
 import { findFigures, type FigureKind, type FigureMention } from './figures.ts';
@@ -58,13 +59,36 @@ function pickSummary(story: PreparedStory): StorySentence[] {
   return chosen;
 }
 
-/** Every figure mention in the story's sentences, with where it was found. */
+/**
+ * Every figure mention in the story's sentences, with where it was found — except values a
+ * correction note retracts (wherever they still appear) and the note's own bookkeeping.
+ */
 function locateFigures(story: PreparedStory): LocatedFigure[] {
+  const retracted = correctedValues(story);
   const out: LocatedFigure[] = [];
   for (const sentence of story.sentences) {
-    for (const mention of findFigures(sentence.text)) out.push({ mention, sentence });
+    if (isCorrectionNote(sentence.text)) continue;
+    const mentions = findFigures(sentence.text);
+    // A sentence that still carries a retracted value is the uncorrected version: none of its
+    // figures is shown with it as context.
+    if (mentions.some((m) => m.normalized !== undefined && retracted.has(`${figureClass(m)}|${m.normalized}`))) continue;
+    for (const mention of mentions) out.push({ mention, sentence });
   }
   return out;
+}
+
+function digitsOf(value: string): string {
+  return /\d[\d,.]*/.exec(normalizeForMatch(value))?.[0]?.replace(/,/g, '') ?? '';
+}
+
+/** A corrected figure is shown with its correction ("…to 4,122, not 4,212"), so a reader sees what changed. */
+function withCorrections(story: PreparedStory, figures: Figure[]): Figure[] {
+  const notes = correctionNotes(story);
+  if (notes.length === 0) return figures;
+  return figures.map((f) => {
+    const note = notes.find((n) => digitsOf(n.right) !== '' && digitsOf(n.right) === digitsOf(f.value));
+    return note ? { ...f, text: note.note, articleIds: [...new Set([...f.articleIds, ...note.articleIds])] } : f;
+  });
 }
 
 /** Bare years rank below every other figure. */
@@ -141,7 +165,7 @@ export function summarizeExtractive(input: StoryInput): StoryDraft {
     summary: summarySentences.map((s) => s.text).join(' '),
     articleIds: input.articles.map((a) => a.id),
     claims: pickClaims(story, summarySentences),
-    figures: pickFigures(story, located),
+    figures: withCorrections(story, pickFigures(story, located)),
     disagreements: findDisagreements(story, located),
   };
 }

@@ -40,3 +40,15 @@ export function correctedValues(story: PreparedStory): Map<string, string> {
   }
   return out;
 }
+
+/** The story's correction notes with the value each makes right, for showing the correction itself. */
+export function correctionNotes(story: PreparedStory): Array<{ right: string; note: string; articleIds: readonly string[] }> {
+  const out: Array<{ right: string; note: string; articleIds: readonly string[] }> = [];
+  for (const s of story.sentences) {
+    if (!isCorrectionNote(s.text)) continue;
+    const mentions = findFigures(s.text).filter((m) => m.normalized !== undefined);
+    const right = mentions.find((m) => !WRONG_BEFORE.test(s.text.slice(0, Math.max(0, s.text.indexOf(m.value)))));
+    if (right) out.push({ right: right.value, note: s.text, articleIds: s.articleIds });
+  }
+  return out;
+}

@@ -10,11 +10,12 @@
 import type { Disagreement } from '../../../core/types.ts';
 import { contentTokens } from '../../../text/tokenize.ts';
 import type { PreparedStory, StorySentence } from '../story-text.ts';
-import { differentSources, GENERIC_WORDS, publisherLookup, statementsOf, type Statement } from './statements.ts';
+import { capitalize, surfaceTerms } from './label.ts';
+import { differentSources, GENERIC_WORDS, publisherLookup, statementsOf, storyCommonTokens, type Statement } from './statements.ts';
 
 /** A statement that disputes another's account. */
 const DISPUTE =
-  /\b(?:contradict\w*|disputed|disputing|disputes (?:the|this|that|it|his|her|their|a)|question(?:s|ed|ing) (?:the|whether|that|its|their|his|her)|reject\w*|den(?:y|ies|ied)|challeng\w*|cast(?:s|ing)? doubt|rebut\w*|refut\w*|dismiss(?:ed|es)|(?:found|find|see|saw) no (?:sign|evidence|trace)|no (?:sign|evidence) (?:of|that)|(?:a |very |quite )*different (?:account|version|story|picture)|blam(?:e|ed|es|ing) (?:each other|one another|the other)|countered|insist(?:s|ed)? (?:that|it)|(?:were|was) not affected|no \w+ (?:were|was) affected|refused to)\b/i;
+  /\b(?:contradict\w*|disputed|disputing|disputes (?:the|this|that|it|his|her|their|a)|question(?:s|ed|ing) (?:the|whether|that|its|their|his|her)|reject\w*|den(?:y|ies|ied)|challeng\w*|cast(?:s|ing)? doubt|rebut\w*|refut\w*|dismiss(?:ed|es)|(?:found|find|see|saw) no (?:sign|evidence|trace)|no (?:sign|evidence) (?:of|that)|(?:a |very |quite )*different (?:account|version|story|picture)|countered|insist(?:s|ed)? (?:that|it)|(?:were|was) not affected|no \w+ (?:were|was) affected|refused to)\b/i;
 /** A cue that only points at the next statement ("The union gave a very different account."). */
 const POINTS_AHEAD = /\b(?:different (?:account|version|story|picture)|disagreed|disputes? (?:this|that|the account))\W*$/i;
 /** Words of the cues themselves, not what the dispute is about. */
@@ -34,6 +35,7 @@ function neighbours(story: PreparedStory, s: StorySentence, step: number): Story
 export function disputeConflicts(story: PreparedStory): Disagreement[] {
   const statements = statementsOf(story);
   const publisherOf = publisherLookup(story);
+  const common = storyCommonTokens(story);
   const pool = [...story.sentences].sort((a, b) => b.score - a.score).slice(0, 200);
   const termsOf = new Map(pool.map((s) => [s, terms(s.text)]));
   const found: Array<{ account: Statement; dispute: Statement; weight: number }> = [];
@@ -63,7 +65,8 @@ export function disputeConflicts(story: PreparedStory): Disagreement[] {
       for (const c of candidates) {
         if (c === s || DISPUTE.test(c.text)) continue;
         const account = statements.get(c)!;
-        if (!differentSources(account, dispute, publisherOf)) continue;
+        // An account is someone's: a named holder's explanation, finding or claim.
+        if (account.holder === undefined || !differentSources(account, dispute, publisherOf)) continue;
         const other = termsOf.get(c)!;
         const shared = [...own].filter((t) => other.has(t)).length;
         if (shared < MIN_SHARED) continue;
@@ -79,9 +82,11 @@ export function disputeConflicts(story: PreparedStory): Disagreement[] {
   for (const { account, dispute } of found) {
     if (used.has(account.sentence) || used.has(dispute.sentence)) continue;
     used.add(account.sentence).add(dispute.sentence);
-    const who = dispute.holder ? ` ${dispute.holder.replace(/^\p{Ll}/u, (c) => c.toUpperCase())} disputes it` : ' Disputed';
+    const shared = [...terms(account.sentence.text)].filter((t) => terms(dispute.sentence.text).has(t) && !common.has(t));
+    const topic = surfaceTerms(shared, `${account.sentence.text} ${dispute.sentence.text}`).slice(0, 2);
+    const who = dispute.holder ? `, says ${dispute.holder.replace(/^\p{Ll}/u, (c) => c.toUpperCase())}` : '';
     out.push({
-      about: `An account and its dispute:${who}`,
+      about: topic.length > 0 ? `${capitalize(topic.join(', '))}: disputed${who}` : `An account disputed${who}`,
       positions: [account, dispute].map((x) => ({ text: x.sentence.text, articleIds: [...x.sentence.articleIds] })),
     });
     if (out.length >= MAX_DISPUTES) break;

@@ -52,7 +52,16 @@ const FAMILIES: ReadonlyArray<[string, RegExp]> = [
   ['~revenue', /\b(?:raise|raises|raising|net|nets|bring in|brings in|generate|generates|yield|yields|earn|earns|collect|collects|revenue|revenues)\b/i],
   ['~cost', /\b(?:cost|costs|budget|budgeted|price tag|bill|spending|spent)\b/i],
   ['~shortfall', /\b(?:gap|shortfall|deficit|hole)\b/i],
+  ['~evacuation', /\b(?:evacuat\w*|displaced|left (?:their|his|her) homes?|moved out|fled)\b/i],
   ['~deaths', /\b(?:kill\w*|dead|died|deaths?|death toll|fatalit\w*|lives|perished)\b/i],
+];
+/** What a disagreement over a family's quantity is about, in a reader's words. */
+const FAMILY_LABELS: ReadonlyArray<[string, string]> = [
+  ['~deaths', 'Number of deaths'],
+  ['~evacuation', 'How many were evacuated'],
+  ['~revenue', 'How much it brings in'],
+  ['~cost', 'What it costs'],
+  ['~shortfall', 'How large the gap is'],
 ];
 /** Content words either side that name the figure's own kind (its head), for telling "raise $14 million" from "a budget gap of $38 million". */
 const HEAD_WORDS = 3;
@@ -249,9 +258,9 @@ export function figureConflicts(story: PreparedStory, figures: readonly LocatedF
     const key = [a.value, b.value].sort((m, n) => m - n).join('|');
     if (usedValues.has(key) || usedValues.has(`${a.cls}|${a.value}`) || usedValues.has(`${b.cls}|${b.value}`)) continue;
     usedValues.add(key).add(`${a.cls}|${a.value}`).add(`${b.cls}|${b.value}`);
-    const terms = surfaceTerms(shared.filter((t) => !t.startsWith('~')), `${a.clause} ${b.clause}`).slice(0, 2);
-    const what =
-      a.context.has('~deaths') && b.context.has('~deaths') ? 'Number of deaths' : a.noun === 'crowd' ? 'How many took part' : terms.length > 0 ? capitalize(terms.join(', ')) : 'The figure';
+    const terms = surfaceTerms(shared.filter((t) => !t.startsWith('~') && !common.has(t)), `${a.clause} ${b.clause}`).slice(0, 2);
+    const family = FAMILY_LABELS.find(([f]) => a.context.has(f) && b.context.has(f))?.[1];
+    const what = family ?? (a.noun === 'crowd' ? 'How many took part' : terms.length > 0 ? capitalize(terms.join(', ')) : 'The figure');
     // Other articles that give the same value for the same quantity in their own words join
     // its side (at most two positions a side), so each source is cited for what it says.
     const side = (self: Reading, other: Reading): Reading[] => {

@@ -31,20 +31,22 @@ export function findDisagreements(story: PreparedStory, figures: readonly Locate
   const found = [
     ...figureConflicts(story, figures),
     ...timingConflicts(story),
-    ...assessmentConflicts(story),
     ...disputeConflicts(story),
+    ...assessmentConflicts(story),
     ...reportingConflicts(story),
     ...basisConflicts(story),
     ...speakerContrasts(story),
   ];
   // Positions are quoted whole up to a length, then cut at a word.
   const all = found.map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text, MAX_POSITION_CHARS, { atWord: true }) })) }));
+  // One sentence answers one question: a position already shown under an earlier disagreement
+  // (the same dispute found as an assessment too) does not open another.
   const seen = new Set<string>();
   return all
     .filter((d) => {
-      const key = d.positions.map((p) => p.text).sort().join('|');
-      if (seen.has(key)) return false;
-      seen.add(key);
+      const texts = d.positions.map((p) => p.text);
+      if (texts.some((t) => seen.has(t))) return false;
+      texts.forEach((t) => seen.add(t));
       return true;
     })
     .slice(0, MAX_DISAGREEMENTS);

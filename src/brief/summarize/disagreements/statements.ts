@@ -23,7 +23,7 @@ export function explicitHolder(text: string): string | undefined {
   if (speaker) return speaker.toLowerCase();
   const according = ACCORDING_TO.exec(text)?.[1]?.trim();
   if (according && !NOT_A_HOLDER.test(according)) return according.toLowerCase().replace(/^the /, '');
-  const org = ORG_SUBJECT.exec(text)?.[1]?.trim();
+  const org = ORG_SUBJECT.exec(text)?.[1]?.trim().replace(/^(?:The|A|An)\s+/, '');
   if (org && !NOT_A_HOLDER.test(org.split(/\s+/)[0]!)) return org.toLowerCase();
   const collective = COLLECTIVE.exec(text)?.[1];
   if (collective) return collective.toLowerCase().replace(/^the\s+/, '').replace(/s$/, '');

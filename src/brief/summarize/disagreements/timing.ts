@@ -11,7 +11,7 @@ import type { Disagreement } from '../../../core/types.ts';
 import { contentTokens } from '../../../text/tokenize.ts';
 import type { PreparedStory } from '../story-text.ts';
 import { focusedClause } from './figures.ts';
-import { clauseAround, differentSources, GENERIC_WORDS, publisherLookup, statementsOf, type Statement } from './statements.ts';
+import { differentSources, GENERIC_WORDS, publisherLookup, statementsOf, storyCommonTokens, type Statement } from './statements.ts';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const SEASONS: Record<string, [number, number]> = { spring: [2, 4], summer: [5, 7], autumn: [8, 10], fall: [8, 10], winter: [11, 13] };
@@ -30,6 +30,9 @@ const SET_ASIDE = /\b(?:not in|instead of|rather than|originally|initially|had (
 
 interface Expectation {
   readonly statement: Statement;
+  /** The time phrase as the reader should see it: "by mid-December", "not before March". */
+  readonly phrase: string;
+  readonly kind: 'not-before' | 'by' | 'in';
   readonly clause: string;
   /** Months since year 0: [from, to], inclusive. */
   readonly span: [number, number];
@@ -61,7 +64,7 @@ function monthsOf(phrase: string, ref: Date): [number, number] | undefined {
   return undefined;
 }
 
-function expectationsIn(statement: Statement, ref: Date): Expectation[] {
+function expectationsIn(statement: Statement, ref: Date, common: ReadonlySet<string>): Expectation[] {
   const text = statement.sentence.text;
   if (!EXPECTATION.test(text)) return [];
   const out: Expectation[] = [];
@@ -75,14 +78,17 @@ function expectationsIn(statement: Statement, ref: Date): Expectation[] {
     taken.push([at, at + m[0].length]);
     const span: [number, number] = kind === 'not-before' ? [months[0], Number.POSITIVE_INFINITY] : kind === 'by' ? [Number.NEGATIVE_INFINITY, months[1]] : months;
     const clause = focusedClause(text, m[0]);
-    const terms = new Set(contentTokens(clause).filter((t) => !/\d/.test(t) && !GENERIC_WORDS.has(t) && !MONTHS.some((mo) => t.startsWith(mo))));
-    out.push({ statement, clause, span, terms });
+    const terms = new Set(contentTokens(clause).filter((t) => !/\d/.test(t) && !GENERIC_WORDS.has(t) && !common.has(t) && !MONTHS.some((mo) => t.startsWith(mo))));
+    const phrase = `${kind === 'not-before' ? 'not before' : kind === 'by' ? 'by' : 'in'} ${m[1]!}`;
+    out.push({ statement, phrase, kind, clause, span, terms });
   };
   for (const m of text.matchAll(NOT_BEFORE)) add(m, 'not-before');
   for (const m of text.matchAll(BY)) add(m, 'by');
   for (const m of text.matchAll(IN)) {
-    // "in 2023" after a past-tense verb is history; only expectation clauses count.
-    if (!EXPECTATION.test(clauseAround(text, m.index!, m.index! + m[0].length))) continue;
+    // "in 2023" after a past-tense verb is history: a plain date counts only when an
+    // expectation governs it from just before ("aims to bring … online in 2028").
+    const lead = text.slice(Math.max(0, m.index! - 80), m.index!);
+    if (!EXPECTATION.test(lead) || /\bhad\b|\b(?:was|were)\b[^.;]{0,30}$/.test(lead)) continue;
     add(m, 'in');
   }
   return out;
@@ -96,12 +102,13 @@ function disjoint(a: [number, number], b: [number, number]): boolean {
 export function timingConflicts(story: PreparedStory): Disagreement[] {
   const statements = statementsOf(story);
   const publisherOf = publisherLookup(story);
+  const common = storyCommonTokens(story);
   const dateOf = new Map(story.articles.map((a) => [a.id, a.publishedAt ? new Date(a.publishedAt) : new Date(0)]));
   const all: Expectation[] = [];
   for (const s of [...story.sentences].sort((x, y) => y.score - x.score).slice(0, 200)) {
     const ref = dateOf.get(s.articleId) ?? new Date(0);
     if (ref.getTime() <= 0) continue; // without a date, "by March" names no month
-    all.push(...expectationsIn(statements.get(s)!, ref));
+    all.push(...expectationsIn(statements.get(s)!, ref, common));
   }
   const pairs: Array<{ a: Expectation; b: Expectation; weight: number }> = [];
   for (let i = 0; i < all.length; i += 1) {
@@ -113,7 +120,9 @@ export function timingConflicts(story: PreparedStory): Disagreement[] {
       // two plain dates with nothing in common may be two different milestones.
       const openEnded = Number.isFinite(a.span[0]) !== Number.isFinite(b.span[0]) || Number.isFinite(a.span[1]) !== Number.isFinite(b.span[1]);
       if (shared === 0 && (!openEnded || !EVENT.test(a.clause) || !EVENT.test(b.clause))) continue;
-      pairs.push({ a, b, weight: shared + (openEnded ? 1 : 0) + a.statement.sentence.score + b.statement.sentence.score });
+      // "By X" against "not before Y" is the plainest dispute over timing.
+      const opposed = (a.kind === 'by' && b.kind === 'not-before') || (a.kind === 'not-before' && b.kind === 'by');
+      pairs.push({ a, b, weight: shared + (openEnded ? 1 : 0) + (opposed ? 1.5 : 0) + a.statement.sentence.score + b.statement.sentence.score });
     }
   }
   pairs.sort((p, q) => q.weight - p.weight);
@@ -132,7 +141,7 @@ export function timingConflicts(story: PreparedStory): Disagreement[] {
       continue;
     }
     if (out.length >= 2) continue;
-    out.push({ spans, d: { about: 'When will it happen?', positions } });
+    out.push({ spans, d: { about: `When: ${a.phrase} or ${b.phrase}?`, positions } });
   }
   return out.map((o) => o.d);
 }

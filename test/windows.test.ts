@@ -1,0 +1,57 @@
+/**
+ * A day's topic window, briefed end to end by the CLI: the invented Lakeport window
+ * (test/fixtures/windows/lakeport.ts) holds a fire reported by three outlets in their own
+ * words, its next-day and day-3 follow-ups, a syndicated copy, the same company's quarterly
+ * results (another event), a ferry timetable story of the same city and an off-topic match report.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderMarkdown } from '../src/render/markdown.ts';
+import { renderText } from '../src/render/text.ts';
+import { briefMessages } from '../src/chat/slack/blocks.ts';
+import { briefMessages as discordMessages } from '../src/chat/discord/embeds.ts';
+import { LAKEPORT } from './fixtures/windows/lakeport.ts';
+import { briefWindow } from './helpers/window.ts';
+
+test('same-story reports merge across outlets and days; another event of the company, another story of the city and the off-topic item stay apart; the copy counts once', async () => {
+  const { brief, stories } = await briefWindow(LAKEPORT);
+  const byFirst = [...stories].sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  assert.deepEqual(byFirst, [['ferry'], ['fire-cause', 'fire-local', 'fire-reopen', 'fire-trade', 'fire-wire'], ['football'], ['results', 'results-2']]);
+  assert.equal(stories.length, 4);
+  assert.ok(!brief.articles.some((a) => a.url.endsWith('/fire-copy')), 'the syndicated copy is collapsed into its original');
+  // Each article is credited to the outlet that wrote it.
+  const wire = brief.articles.find((a) => a.url.endsWith('/fire-wire'));
+  assert.equal(wire?.publisher, 'Northern Wire');
+});
+
+test('a brief that shows fewer stories than it found says how many articles it left out, in every renderer, and lists them in the JSON', async () => {
+  const { brief, keyOf } = await briefWindow(LAKEPORT, { maxStories: 2 });
+  assert.equal(brief.stories.length, 2);
+  const left = brief.leftOut ?? [];
+  assert.deepEqual(left.map((s) => s.articleIds.map(keyOf)).flat().sort(), ['ferry', 'football']);
+  assert.ok(left.every((s) => s.headline.length > 0));
+  const line = '2 more articles in 2 smaller stories.';
+  assert.ok(renderText(brief).includes(line));
+  assert.ok(renderMarkdown(brief).includes(line));
+  assert.ok(JSON.stringify(briefMessages(brief)).includes(line));
+  assert.ok(JSON.stringify(discordMessages(brief)).includes(line));
+  // Every article of the window is still listed, shown or not.
+  for (const key of ['ferry', 'football']) assert.ok(brief.articles.some((a) => a.url.endsWith(`/${key}`)));
+});
+
+test('the fire story shows its disagreements and none of its near-misses', async () => {
+  const { storyOf, keyOf } = await briefWindow(LAKEPORT);
+  const fire = storyOf('fire-wire')!;
+  const cites = (d: (typeof fire.disagreements)[number]) => d.positions.map((p) => p.articleIds.map(keyOf).sort().join('+'));
+  const text = JSON.stringify(fire.disagreements);
+  // Evacuees: "some 3,000 residents" vs police's "about 1,200".
+  assert.ok(fire.disagreements.some((d) => /3,000/.test(JSON.stringify(d)) && /1,200/.test(JSON.stringify(d))), text);
+  // Timing: "by March" vs "not before 2028".
+  assert.ok(fire.disagreements.some((d) => /by March/.test(JSON.stringify(d)) && /before 2028/.test(JSON.stringify(d))), text);
+  // The cause: a faulty valve (company) vs no sign of one (inspectors).
+  assert.ok(fire.disagreements.some((d) => cites(d).some((c) => c === 'fire-cause') && /faulty valve/i.test(JSON.stringify(d))), text);
+  // Design capacity against last year's output is no disagreement.
+  assert.ok(!/120,000/.test(text), text);
+  const results = storyOf('results')!;
+  assert.ok(results.disagreements.some((d) => /14%/.test(JSON.stringify(d)) && /12%/.test(JSON.stringify(d))), JSON.stringify(results.disagreements));
+});
