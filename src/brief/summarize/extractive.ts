@@ -8,13 +8,23 @@ import { ZERO_USAGE, type Figure, type StoryDraft, type StoryInput, type Summari
 import { pickClaims } from './claims.ts';
 import { correctedValues, correctionNotes, isCorrectionNote } from './disagreements/corrections.ts';
 import { findDisagreements, type LocatedFigure } from './disagreements/index.ts';
+import { focusedClause, phraseAround } from './disagreements/figures.ts';
 import { figureClass } from './figure-range.ts';
 import { findFigures, type FigureKind, type FigureMention } from './figures.ts';
 import { containsNormalized, normalizeForMatch } from '../../text/normalize.ts';
 import { cosine, jaccard, prepareStory, vectorOf, type PreparedStory, type StorySentence } from './story-text.ts';
 
-const MAX_FIGURES = 8;
-const MAX_FIGURES_PER_KIND = 5;
+/**
+ * Figure lines per story: a lone article's few numbers, up to fourteen for a story many outlets
+ * covered (a day's main story carries a dozen: the capacity, the price jump, the repair cost,
+ * the dates; at one line each they stay a quick read).
+ */
+function maxFigures(articles: number): number {
+  return Math.min(16, 8 + 2 * (articles - 1));
+}
+const MAX_FIGURES_PER_KIND = 10;
+/** Added to the standing of a value a disagreement quotes: the figures list states both sides. */
+const DISPUTED_BONUS = 1;
 /** Added to a figure's standing per further article that states it (up to four). */
 const CORROBORATION_BONUS = 0.25;
 const MAX_SUMMARY_CHARS = 480;
@@ -106,7 +116,8 @@ function sameFigureKey(f: FigureMention): string | undefined {
 }
 
 /** The figures worth listing: one per value, context from its most central sentence. */
-function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): Figure[] {
+function pickFigures(story: PreparedStory, located: readonly LocatedFigure[], disputed: ReadonlySet<string>): Figure[] {
+  const MAX_FIGURES = maxFigures(story.articles.length);
   const byValue = new Map<string, { best: LocatedFigure; score: number; sources: Set<string> }>();
   for (const f of located) {
     const key = normalizeForMatch(f.mention.value);
@@ -120,7 +131,8 @@ function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): F
   // article mentions in passing (the 69-30 vote over a line item of the bill).
   // A year every article mentions ("in 2020") is the story's setting, not its news.
   const standing = (v: { best: LocatedFigure; score: number; sources: Set<string> }): number =>
-    v.score * (isBareYear(v.best.mention) ? 1 : 1 + CORROBORATION_BONUS * Math.min(v.sources.size - 1, 4));
+    v.score * (isBareYear(v.best.mention) ? 1 : 1 + CORROBORATION_BONUS * Math.min(v.sources.size - 1, 4)) +
+    (disputed.has(normalizeForMatch(v.best.mention.value)) ? DISPUTED_BONUS : 0);
   // One line per quantity: "21,570 homicides" and "21,570 murders" are one figure, listed in
   // the wording most articles use.
   const seen = new Set<string>();
@@ -147,7 +159,9 @@ function pickFigures(story: PreparedStory, located: readonly LocatedFigure[]): F
   return ranked
     .map(([key, { best }]) => ({
       value: best.mention.value,
-      text: best.sentence.text,
+      // The figure's own clause, not its whole sentence: "€42 per container", not the surcharge
+      // of this year that the sentence goes on to compare it with.
+      text: focusedClause(best.sentence.text, best.mention.value),
       // Cite every article whose text contains the value — and only those.
       articleIds: story.articles.filter((a) => containsNormalized(story.normText.get(a.id)!, key)).map((a) => a.id),
     }))
@@ -159,15 +173,40 @@ export function summarizeExtractive(input: StoryInput): StoryDraft {
   const story = prepareStory(input.articles);
   const summarySentences = pickSummary(story);
   const located = locateFigures(story);
+  const disagreements = findDisagreements(story, located);
+  const disputed = new Set(
+    disagreements.flatMap((d) => d.positions.flatMap((p) => located.filter((f) => p.text.includes(f.mention.value)).map((f) => normalizeForMatch(f.mention.value)))),
+  );
+  const summary = summarySentences.map((s) => s.text).join(' ');
+  const claims = pickClaims(story, summarySentences);
+  const figures = pickFigures(story, located, disputed);
   return {
     id: input.id,
     headline: pickHeadline(story),
-    summary: summarySentences.map((s) => s.text).join(' '),
+    summary,
     articleIds: input.articles.map((a) => a.id),
-    claims: pickClaims(story, summarySentences),
-    figures: withCorrections(story, pickFigures(story, located)),
-    disagreements: findDisagreements(story, located),
+    claims,
+    figures: withCorrections(story, readOnce(figures, [summary, ...claims.map((c) => c.text), ...disagreements.flatMap((d) => d.positions.map((p) => p.text))])),
+    disagreements,
   };
+}
+
+/**
+ * A brief read in two minutes says each thing once: a figure whose clause the summary, a claim
+ * or a disagreement already shows is given with just the words around its value, and two
+ * figures of one clause share it only once.
+ */
+function readOnce(figures: readonly Figure[], shown: readonly string[]): Figure[] {
+  const seen = shown.map((t) => normalizeForMatch(t));
+  const used = new Set<string>();
+  return figures.map((f) => {
+    const key = normalizeForMatch(f.text).replace(/…$/, '');
+    const repeated = used.has(key) || seen.some((t) => t.includes(key) || (key.length > 40 && key.includes(t)));
+    used.add(key);
+    if (!repeated) return f;
+    const phrase = phraseAround(f.text, f.value, 4);
+    return { ...f, text: phrase };
+  });
 }
 
 /** {@link Summarizer} over {@link summarizeExtractive}: no network, no tokens spent. */

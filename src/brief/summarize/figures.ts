@@ -49,6 +49,8 @@ const PATTERNS: Pattern[] = [
   { kind: 'percent', re: new RegExp(String.raw`${QUALIFIER}(?:${NUM})\s?(?:%|per\s?cent\b|percent\b|percentage points?\b)`, 'gi') },
   { kind: 'date', re: new RegExp(String.raw`\b(?:${MONTH}\s\d{1,2}(?:st|nd|rd|th)?(?:,?\s\d{4})?|\d{1,2}\s${MONTH}(?:\s\d{4})?|${MONTH}\s\d{4})\b`, 'g') },
   { kind: 'date', re: /\b\d{4}-\d{2}-\d{2}\b|\d{4}年\d{1,2}月(?:\d{1,2}日)?/g },
+  // "spring 2028", "the third quarter of 2027": when a season or quarter of a year is the news.
+  { kind: 'date', re: /\b(?:spring|summer|autumn|fall|winter|(?:first|second|third|fourth) quarter(?: of)?) (?:19|20)\d{2}\b/gi },
   { kind: 'ratio', re: new RegExp(String.raw`\b(?:(?:${WORD_NUM}|\d+) (?:in|out of) (?:${WORD_NUM}|\d+)\b|\d+:\d+\b(?!\s?(?:am|pm|a\.m|p\.m)))`, 'gi') },
   // A vote tally: "voted 69-30", "a 6-3 ruling". Only next to vote words, so "COVID-19" and
   // "2021-22" stay what they are.

@@ -62,7 +62,13 @@ interface Assessment {
   readonly subject: Set<string>;
   /** Words near the cues that lost ("lose the LLM race" in "lose the LLM race and still win in AI"). */
   readonly against: Set<string>;
+  /**
+   * The verdict is a possibility or the odds of one ("can still win", "less than 20% chance to
+   * beat"), not a state ("trails"): "can still win" and "trails today" can both be true.
+   */
+  readonly modal?: boolean;
 }
+const MODAL = /\b(?:can|could|may|might|will|would|still|chances?|odds|likely|possible)\b(?:\s+[\p{L}'’-]+){0,3}\s*$/u;
 
 /** A cue inside a supposition is nobody's assessment: "thinking Chinese models have surpassed", "whether it can win". */
 const SUPPOSED = /\b(?:thinking|believing|assuming|hoping|imagining|if|whether)\b(?:\s+[\p{L}'’-]+){0,6}\s+$/u;
@@ -89,12 +95,19 @@ const TIME_WORD = /^(?:\d.*|monday|tuesday|wednesday|thursday|friday|saturday|su
  * cues both ways ("rose by 235,000, down from 943,000") is too mixed to count.
  */
 function assess(sentence: string, axis: Axis): Assessment {
-  const none: Assessment = { polarity: 0, subject: new Set(), against: new Set() };
+  const none: Assessment = { polarity: 0, subject: new Set(), against: new Set(), modal: false };
   if (/\?["”’']?\s*$/.test(sentence)) return none;
   const lower = sentence.toLowerCase();
   const parts = lower.split(CONTRAST);
+  // Where each part starts in the sentence: the words before a cue may lie in the part before.
+  let cursor = 0;
+  const starts = parts.map((p) => {
+    const at = lower.indexOf(p, cursor);
+    cursor = at + p.length;
+    return at;
+  });
   let total = 0;
-  const near: Array<{ sign: number; words: string[]; object: string[] }> = [];
+  const near: Array<{ sign: number; words: string[]; object: string[]; modal: boolean }> = [];
   for (const [i, part] of parts.entries()) {
     const weight = i === parts.length - 1 && parts.length > 1 ? 2 : 1;
     const signs = new Set<number>();
@@ -115,7 +128,7 @@ function assess(sentence: string, axis: Axis): Assessment {
         const lead = before.replace(NEGATION, ' ').trim().split(/\s+/);
         const words = [...lead.slice(-SUBJECT_BEFORE), ...after.trim().split(/\s+/).slice(0, SUBJECT_AFTER)];
         signs.add(s);
-        near.push({ sign: s, words, object: after.trim().split(/\s+/).slice(0, SUBJECT_AFTER) });
+        near.push({ sign: s, words, object: after.trim().split(/\s+/).slice(0, SUBJECT_AFTER), modal: MODAL.test(lower.slice(0, starts[i]! + m.index!)) });
       }
     }
     if (signs.size > 1) return none;
@@ -126,7 +139,7 @@ function assess(sentence: string, axis: Axis): Assessment {
   const against = new Set(
     contentTokens(near.filter((n) => n.sign === -polarity).flatMap((n) => n.object).join(' ')).filter((t) => !subject.has(t) && !TIME_WORD.test(t)),
   );
-  return { polarity, subject, against };
+  return { polarity, subject, against, modal: near.some((n) => n.sign === polarity && n.modal) };
 }
 
 /** The clause of a sentence that holds its first cue on the axis: the position reads as the verdict itself. */
@@ -170,8 +183,8 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
   for (const axis of AXES) {
     const signed = candidates
       .map((s) => {
-        const { polarity: p, subject, against } = assess(s.text, axis);
-        return { s, p, subject, against, terms: axisTokens(s, axis) };
+        const { polarity: p, subject, against, modal } = assess(s.text, axis);
+        return { s, p, subject, against, modal, terms: axisTokens(s, axis) };
       })
       .filter((x) => x.p !== 0);
     // Bounded: the 60 most central sentences on each side (titles first), so pairs stay few.
@@ -205,6 +218,8 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
         // A sentence with cues both ways agrees with the other on the subject of its minority cue
         // ("may lose the LLM race and still win in AI" agrees that China lags on LLMs).
         if ([...a.against].some((t) => b.subject.has(t)) || [...b.against].some((t) => a.subject.has(t))) continue;
+        // A possibility against a state is no contradiction ("can still win" / "trails today").
+        if (a.modal !== b.modal) continue;
         const shared = [...a.terms].filter((t) => b.terms.has(t) && !isStopword(t) && t.length > 2);
         const nSpecific = shared.filter(specific).length;
         const rare = shared.length === 1 && (df.get(shared[0]!) ?? 0) <= 3;

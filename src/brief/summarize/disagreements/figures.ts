@@ -283,3 +283,16 @@ export function figureConflicts(story: PreparedStory, figures: readonly LocatedF
   }
   return out;
 }
+
+/** A few words either side of a value ("…closer to $1.5 billion, citing the need…"), for a figure line whose sentence is shown elsewhere. */
+export function phraseAround(text: string, value: string, words: number): string {
+  const at = text.indexOf(value);
+  if (at < 0) return value;
+  const tokens = [...text.matchAll(/\S+/g)];
+  const first = tokens.findIndex((t) => t.index! + t[0].length > at);
+  const last = tokens.findIndex((t) => t.index! + t[0].length >= at + value.length);
+  const from = Math.max(0, first - words);
+  const to = Math.min(tokens.length - 1, (last < 0 ? first : last) + words);
+  const phrase = tokens.slice(from, to + 1).map((t) => t[0]).join(' ').replace(/[,;:]$/, '');
+  return `${from > 0 ? '…' : ''}${phrase}${to < tokens.length - 1 ? '…' : ''}`;
+}
