@@ -55,3 +55,25 @@ test('the fire story shows its disagreements and none of its near-misses', async
   const results = storyOf('results')!;
   assert.ok(results.disagreements.some((d) => /14%/.test(JSON.stringify(d)) && /12%/.test(JSON.stringify(d))), JSON.stringify(results.disagreements));
 });
+
+test('a brief read in two minutes: no sentence is repeated across summary, claims, figures and positions', async () => {
+  const { brief } = await briefWindow(LAKEPORT);
+  const norm = (t: string): string => t.toLowerCase().replace(/[…]|\.\.\.$/g, '').replace(/\s+/g, ' ').trim();
+  for (const story of brief.stories) {
+    const parts: Array<[string, string[]]> = [
+      ['summary', story.summary.split(/(?<=[.!?])\s+/)],
+      ['claims', story.claims.map((c) => c.text)],
+      // A figure whose sentence is shown elsewhere keeps only the words around its value ("…at about 1,200, far fewer…").
+      ['figures', story.figures.map((f) => f.text).filter((t) => !t.startsWith('…'))],
+      ['positions', story.disagreements.flatMap((d) => d.positions.map((p) => p.text))],
+    ];
+    const seen = new Map<string, string>();
+    for (const [part, texts] of parts) {
+      for (const text of texts.map(norm).filter((t) => t.split(' ').length >= 8)) {
+        const earlier = [...seen].find(([t, p]) => p !== part && (t.includes(text) || text.includes(t)));
+        assert.ok(!earlier, `${story.headline}: "${text}" in ${part} repeats ${earlier?.[1]}`);
+        seen.set(text, part);
+      }
+    }
+  }
+});

@@ -103,9 +103,9 @@ export function pickClaims(story: PreparedStory, exclude: readonly StorySentence
   // Greedy, re-weighed each round: an article that already gave a claim counts for less, so
   // the claims cover the sources rather than echo the longest one.
   const fresh = ranked.slice(0, 300).filter(({ s }) => !exclude.some((e) => e === s || jaccard(e.tokenSet, s.tokenSet) >= SAME_CLAIM));
-  // A short story has few sentences besides its summary: let claims restate it rather than be empty.
-  const pool = fresh.length >= 3 ? fresh : ranked.slice(0, 300);
-  if (pool !== fresh) perArticle.clear();
+  // A short story has few sentences besides its summary: it gets fewer claims, never the
+  // summary again (each part of a brief adds something new).
+  const pool = fresh;
   while (chosen.length < max) {
     let best: { s: StorySentence; score: number } | undefined;
     for (const c of pool) {

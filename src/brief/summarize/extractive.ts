@@ -51,15 +51,28 @@ function pickHeadline(story: PreparedStory): string {
   return lead.length > 120 ? `${lead.slice(0, lead.lastIndexOf(' ', 117))}…` : lead;
 }
 
-function pickSummary(story: PreparedStory): StorySentence[] {
+/** Words in a row two summary sentences may share: "Liu Wei, the former head of Tencent's Hunyuan model team" twice reads as a stutter. */
+const LONG_PHRASE_WORDS = 6;
+
+function sharesLongPhrase(a: string, b: string): boolean {
+  const words = (t: string): string[] => normalizeForMatch(t).split(/[^\p{L}\p{N}']+/u).filter(Boolean);
+  const wa = words(a);
+  const shingles = new Set<string>();
+  for (let i = 0; i + LONG_PHRASE_WORDS <= wa.length; i += 1) shingles.add(wa.slice(i, i + LONG_PHRASE_WORDS).join(' '));
+  const wb = words(b);
+  for (let i = 0; i + LONG_PHRASE_WORDS <= wb.length; i += 1) if (shingles.has(wb.slice(i, i + LONG_PHRASE_WORDS).join(' '))) return true;
+  return false;
+}
+
+function pickSummary(story: PreparedStory, quoted: ReadonlySet<string> = new Set()): StorySentence[] {
   const ranked = story.sentences
-    .filter((s) => !s.heading && !s.text.endsWith('?'))
+    .filter((s) => !s.heading && !s.text.endsWith('?') && ![...quoted].some((q) => normalizeForMatch(s.text).includes(q)))
     .sort((a, b) => b.score - a.score || a.position - b.position);
   const chosen: StorySentence[] = [];
   let chars = 0;
   for (const s of ranked) {
     if (chosen.length >= 3) break;
-    if (chosen.some((c) => jaccard(c.tokenSet, s.tokenSet) >= 0.35)) continue;
+    if (chosen.some((c) => jaccard(c.tokenSet, s.tokenSet) >= 0.35 || sharesLongPhrase(c.text, s.text))) continue;
     if (chosen.length > 0 && chars + s.text.length > MAX_SUMMARY_CHARS) continue;
     chosen.push(s);
     chars += s.text.length + 1;
@@ -171,14 +184,18 @@ function pickFigures(story: PreparedStory, located: readonly LocatedFigure[], di
 /** The synchronous, deterministic core: a story draft from the story's own sentences. */
 export function summarizeExtractive(input: StoryInput): StoryDraft {
   const story = prepareStory(input.articles);
-  const summarySentences = pickSummary(story);
   const located = locateFigures(story);
   const disagreements = findDisagreements(story, located);
+  // The summary tells the story; what a disagreement quotes is shown there, side by side.
+  const quoted = new Set(disagreements.flatMap((d) => d.positions.map((p) => normalizeForMatch(p.text).replace(/(?:…|\.\.\.)$/, ''))));
+  const summarySentences = pickSummary(story, quoted);
   const disputed = new Set(
     disagreements.flatMap((d) => d.positions.flatMap((p) => located.filter((f) => p.text.includes(f.mention.value)).map((f) => normalizeForMatch(f.mention.value)))),
   );
   const summary = summarySentences.map((s) => s.text).join(' ');
-  const claims = pickClaims(story, summarySentences);
+  // A sentence a disagreement quotes as a position is shown there, not again as a claim.
+  const positions = new Set(disagreements.flatMap((d) => d.positions.map((p) => normalizeForMatch(p.text).replace(/(?:…|\.\.\.)$/, ''))));
+  const claims = pickClaims(story, summarySentences).filter((c) => ![...positions].some((p) => p.length > 30 && normalizeForMatch(c.text).includes(p)));
   const figures = pickFigures(story, located, disputed);
   return {
     id: input.id,
@@ -200,7 +217,7 @@ function readOnce(figures: readonly Figure[], shown: readonly string[]): Figure[
   const seen = shown.map((t) => normalizeForMatch(t));
   const used = new Set<string>();
   return figures.map((f) => {
-    const key = normalizeForMatch(f.text).replace(/…$/, '');
+    const key = normalizeForMatch(f.text).replace(/(?:…|\.\.\.)$/, '');
     const repeated = used.has(key) || seen.some((t) => t.includes(key) || (key.length > 40 && key.includes(t)));
     used.add(key);
     if (!repeated) return f;
