@@ -44,13 +44,20 @@ export interface AnswerOptions {
   /** Tests and the bench inject a client; otherwise one is made from `llm`. */
   readonly chat?: JsonChat;
   readonly prompts?: PromptRegistry;
-  /** Passages sent to the model (default 6). */
+  /** Passages sent to the model (default: ANSWER_DEFAULTS). */
   readonly passages?: number;
-  /** Passages quoted offline (default 3). */
+  /** Passages quoted offline. */
   readonly quotes?: number;
-  /** Minimum IDF-weighted share of the question the retrieved passages must cover (default 0.5). */
+  /** Minimum IDF-weighted share of the question the retrieved passages must cover. */
   readonly minCoverage?: number;
 }
+
+/** How answers are found when the options say nothing. */
+export const ANSWER_DEFAULTS = {
+  passages: 6,
+  quotes: 3,
+  minCoverage: 0.5,
+} as const satisfies Required<Pick<AnswerOptions, 'passages' | 'quotes' | 'minCoverage'>>;
 
 export type AnswerResult = Answer & { readonly usage: Usage };
 
@@ -121,11 +128,12 @@ export async function answerQuestion(question: string, rawSources: readonly Answ
     const { text, removed } = screenInstructions(s.text);
     return removed === 0 ? s : { ...s, text };
   });
-  const { passages, coverage } = retrievePassages(q, sources, { limit: options.passages ?? 6 });
-  if (passages.length === 0 || coverage < (options.minCoverage ?? 0.5)) return notAnswered(q);
+  const settings = { ...ANSWER_DEFAULTS, ...options };
+  const { passages, coverage } = retrievePassages(q, sources, { limit: settings.passages });
+  if (passages.length === 0 || coverage < settings.minCoverage) return notAnswered(q);
 
   const chat = options.chat ?? (options.llm ? new OpenAiJsonChat({ ...options.llm, logger }) : undefined);
-  const quotes = options.quotes ?? 3;
+  const quotes = settings.quotes;
   if (!chat) return quoted(passages, sources, quotes);
 
   const titles = new Map(sources.map((s) => [s.id, s.title]));

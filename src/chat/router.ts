@@ -24,7 +24,11 @@ export interface RouterOptions {
 /** Windows `/brief <topic> [window]` accepts, as the help text lists them. */
 export const COMMAND_WINDOWS = ['24h', '7d'] as const;
 
-const DEFAULT_FRESH_MS = 30 * 60_000;
+/** What the router does when its options say nothing. */
+export const ROUTER_DEFAULTS = {
+  now: () => new Date(),
+  freshForMs: 30 * 60_000,
+} as const satisfies Required<Pick<RouterOptions, 'now' | 'freshForMs'>>;
 
 function text(value: string, ephemeral: boolean): CommandReply {
   return { kind: 'text', text: value, ephemeral };
@@ -52,9 +56,7 @@ function cleanQuestion(value: string): string {
 
 /** Builds the handlers the serving core gives every adapter. */
 export function createRouter(options: RouterOptions): Required<ChatHandlers> {
-  const { service, chat, logger } = options;
-  const now = options.now ?? (() => new Date());
-  const freshForMs = options.freshForMs ?? DEFAULT_FRESH_MS;
+  const { service, chat, logger, now, freshForMs } = { ...ROUTER_DEFAULTS, ...options };
 
   function findTopic(id: string | undefined): Topic | undefined {
     if (id === undefined) return undefined;

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { loadSettings, resolveSource, type Settings } from '../config/load.ts';
-import { TOPIC_ID, TOPIC_ID_RULE } from '../config/schema.ts';
+import { SUMMARIZER_DEFAULTS, TOPIC_ID, TOPIC_ID_RULE } from '../config/schema.ts';
 import { BriefbotError, isUserError, oneLine, UsageError } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
@@ -56,7 +56,7 @@ function topicWithSources(settings: Settings, id: string, sources: readonly stri
     // An ad-hoc topic is "these sources": everything they hold, unless --since narrows it.
     window: 'all',
     channels: [],
-    summarizer: { kind: 'auto', maxStories: 8 },
+    summarizer: SUMMARIZER_DEFAULTS,
     adHoc: true,
   };
 }

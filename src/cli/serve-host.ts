@@ -16,7 +16,7 @@ import { oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { Scheduler } from '../schedule/cron.ts';
 import { LeaseKeeper } from '../schedule/lease-keeper.ts';
-import { defaultReplicaId, Outbox } from '../schedule/outbox.ts';
+import { defaultReplicaId, Outbox, OUTBOX_DEFAULTS } from '../schedule/outbox.ts';
 import type { ChatRepo, OutboxEntry } from '../store/chat-port.ts';
 import type { Store } from '../store/port.ts';
 
@@ -51,15 +51,25 @@ export interface ServeOptions {
   readonly deliveryConcurrency?: number;
   /** How long /readyz waits for the database before answering 503 (default 2 s). */
   readonly readyTimeoutMs?: number;
-  /** Catch-up window for a scheduled run missed while down (default 6 h). */
+  /** Catch-up window for a scheduled run missed while down (default: SCHEDULER_DEFAULTS). */
   readonly catchUpWindowMs?: number;
-  /** `/brief <topic>` reuses a stored brief younger than this (default 30 min). */
+  /** `/brief <topic>` reuses a stored brief younger than this (default: ROUTER_DEFAULTS). */
   readonly freshForMs?: number;
   /** Test hook: see OutboxOptions.afterPost (crash injection). */
   readonly afterPost?: (entry: OutboxEntry, posted: PostedBrief) => void | Promise<void>;
   /** Outbox backoff after a retryable failure (see OutboxOptions.backoffMs). */
   readonly backoffMs?: (attempts: number) => number;
 }
+
+/**
+ * What serving does when its options say nothing (the outbox's, scheduler's and router's own
+ * defaults apply beyond these). `tickMs` defaults to a third of the lease.
+ */
+export const SERVE_DEFAULTS = {
+  now: () => new Date(),
+  leaseMs: OUTBOX_DEFAULTS.leaseMs,
+  readyTimeoutMs: 2_000,
+} as const satisfies Required<Pick<ServeOptions, 'now' | 'leaseMs' | 'readyTimeoutMs'>>;
 
 export interface ServeHandle {
   readonly port: number;
@@ -81,14 +91,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const { service, store, adapters, logger } = options;
-  const now = options.now ?? (() => new Date());
+  const { now, leaseMs, readyTimeoutMs } = { ...SERVE_DEFAULTS, ...options };
   const chat = store.chat;
   const replicaId = options.replicaId ?? defaultReplicaId();
-  const leaseMs = options.leaseMs ?? 15_000;
   const handlers = createRouter({ service, chat, logger, now, ...(options.freshForMs !== undefined && { freshForMs: options.freshForMs }) });
   const outbox = new Outbox({
     chat, adapters, service, logger, now, owner: replicaId, leaseMs,
-    concurrency: options.deliveryConcurrency ?? (store.kind === 'postgres' ? 16 : SQLITE_DELIVERY_CONCURRENCY),
+    concurrency: options.deliveryConcurrency ?? (store.kind === 'postgres' ? OUTBOX_DEFAULTS.concurrency : SQLITE_DELIVERY_CONCURRENCY),
     ...(options.afterPost && { afterPost: options.afterPost }),
     ...(options.backoffMs && { backoffMs: options.backoffMs }),
   });
@@ -132,7 +141,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     if (!ready) return { ready: false, ...base };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('database did not answer in time')), options.readyTimeoutMs ?? 2000);
+      timer = setTimeout(() => reject(new Error('database did not answer in time')), readyTimeoutMs);
     });
     try {
       await Promise.race([store.ping(), timeout]);

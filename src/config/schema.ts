@@ -3,6 +3,7 @@
  * in config/load.ts; everything else receives typed values.
  */
 import { z } from 'zod';
+import type { SummarizerSettings } from '../core/types.ts';
 import { isWindow } from '../core/window.ts';
 
 /**
@@ -31,12 +32,24 @@ const windowText = z.string().refine(isWindow, 'must be a window like 24h, 7d, 2
 
 const channel = z.string().regex(/^(slack|discord):[A-Za-z0-9_-]+$/, 'must look like slack:C0123ABCD or discord:123456789');
 
+/** A topic's summarizer settings when the config file (or an ad-hoc topic) says nothing. */
+export const SUMMARIZER_DEFAULTS = { kind: 'auto', maxStories: 8 } as const satisfies Required<Pick<SummarizerSettings, 'kind' | 'maxStories'>>;
+
+/** How the HTTP client fetches when the config file's `fetch` says nothing. */
+export const FETCH_DEFAULTS = {
+  timeoutMs: 20_000,
+  maxBytes: 10_000_000,
+  maxRedirects: 5,
+  perHostConcurrency: 2,
+  retries: 2,
+} as const satisfies Record<'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'perHostConcurrency' | 'retries', number>;
+
 export const summarizerSchema = z
   .object({
-    kind: z.enum(['auto', 'extractive', 'llm']).default('auto'),
+    kind: z.enum(['auto', 'extractive', 'llm']).default(SUMMARIZER_DEFAULTS.kind),
     model: z.string().min(1).optional(),
     maxTokensPerBrief: z.number().int().positive().optional(),
-    maxStories: z.number().int().min(1).max(50).default(8),
+    maxStories: z.number().int().min(1).max(50).default(SUMMARIZER_DEFAULTS.maxStories),
     /** Ask the LLM server to stream its replies (SSE); some local servers only answer well streamed. */
     stream: z.boolean().optional(),
   })
@@ -55,17 +68,17 @@ export const topicSchema = z
       .strict()
       .optional(),
     channels: z.array(channel).default([]),
-    summarizer: summarizerSchema.default({ kind: 'auto', maxStories: 8 }),
+    summarizer: summarizerSchema.default(SUMMARIZER_DEFAULTS),
   })
   .strict();
 
 export const fetchSchema = z
   .object({
-    timeoutMs: z.number().int().min(100).max(300_000).default(20_000),
-    maxBytes: z.number().int().min(1024).max(200_000_000).default(10_000_000),
-    maxRedirects: z.number().int().min(0).max(20).default(5),
-    perHostConcurrency: z.number().int().min(1).max(32).default(2),
-    retries: z.number().int().min(0).max(10).default(2),
+    timeoutMs: z.number().int().min(100).max(300_000).default(FETCH_DEFAULTS.timeoutMs),
+    maxBytes: z.number().int().min(1024).max(200_000_000).default(FETCH_DEFAULTS.maxBytes),
+    maxRedirects: z.number().int().min(0).max(20).default(FETCH_DEFAULTS.maxRedirects),
+    perHostConcurrency: z.number().int().min(1).max(32).default(FETCH_DEFAULTS.perHostConcurrency),
+    retries: z.number().int().min(0).max(10).default(FETCH_DEFAULTS.retries),
     userAgent: z.string().min(1).optional(),
   })
   .strict();
@@ -76,7 +89,7 @@ export const configSchema = z
     database: z.string().min(1).optional(),
     /** Hosts, IPs or CIDRs that fetches may reach even though they are private/loopback. */
     allowHosts: z.array(z.string().min(1)).default([]),
-    fetch: fetchSchema.default({ timeoutMs: 20_000, maxBytes: 10_000_000, maxRedirects: 5, perHostConcurrency: 2, retries: 2 }),
+    fetch: fetchSchema.default(FETCH_DEFAULTS),
     topics: z.array(topicSchema).default([]),
   })
   .strict();

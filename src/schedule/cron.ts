@@ -15,7 +15,7 @@ import { ConfigError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { ScheduleSpec, Topic } from '../core/types.ts';
 import type { ChatRepo } from '../store/chat-port.ts';
-import type { Outbox } from './outbox.ts';
+import { OUTBOX_DEFAULTS, type Outbox } from './outbox.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -143,15 +143,24 @@ export interface SchedulerOptions {
   readonly leaseMs?: number;
 }
 
+/** What the scheduler does when its options say nothing. */
+export const SCHEDULER_DEFAULTS = {
+  now: () => new Date(),
+  catchUpWindowMs: 6 * HOUR,
+  leaseMs: OUTBOX_DEFAULTS.leaseMs,
+} as const satisfies Required<Pick<SchedulerOptions, 'now' | 'catchUpWindowMs' | 'leaseMs'>>;
+
 export type RunOutcome = 'delivered' | 'no-channels' | 'already-ran' | 'overlap' | 'failed';
 
 export class Scheduler {
   private readonly tasks = new Map<string, ScheduledTask>();
   private readonly running = new Map<string, Promise<RunOutcome>>();
   private readonly now: () => Date;
+  private readonly options: SchedulerOptions & Required<Pick<SchedulerOptions, 'now' | 'catchUpWindowMs' | 'leaseMs'>>;
 
-  constructor(private readonly options: SchedulerOptions) {
-    this.now = options.now ?? (() => new Date());
+  constructor(options: SchedulerOptions) {
+    this.options = { ...SCHEDULER_DEFAULTS, ...options };
+    this.now = this.options.now;
   }
 
   /** Topics with a schedule. */
@@ -206,7 +215,7 @@ export class Scheduler {
     const { chat, service, outbox, logger } = this.options;
     const runId = scheduledFor.toISOString();
     const at = (): string => this.now().toISOString();
-    const leaseMs = this.options.leaseMs ?? 15_000;
+    const leaseMs = this.options.leaseMs;
     const lease = () => ({ owner: outbox.owner, until: new Date(this.now().getTime() + leaseMs).toISOString() });
     const topic = service.topic(topicId);
     const channels = [...new Set([...topic.channels, ...(await chat.followers(topicId))])];
@@ -244,7 +253,7 @@ export class Scheduler {
   /** Runs, once, the latest scheduled time of each topic missed within the catch-up window. */
   async catchUp(): Promise<void> {
     const now = this.now();
-    const window = this.options.catchUpWindowMs ?? 6 * HOUR;
+    const window = this.options.catchUpWindowMs;
     for (const topic of this.scheduledTopics()) {
       const missed = previousRun(topic.schedule!, now, new Date(now.getTime() - window));
       if (!missed) continue;

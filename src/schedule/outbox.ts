@@ -60,7 +60,22 @@ export interface FlushReport {
 type Outcome = 'sent' | 'retried' | 'failed' | 'skipped';
 type Tally = { sent: number; retried: number; failed: number };
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** What the outbox does when its options say nothing (the owner defaults to defaultReplicaId()). */
+export const OUTBOX_DEFAULTS = {
+  now: () => new Date(),
+  leaseMs: 15_000,
+  concurrency: 16,
+  maxRateLimitWaits: 3,
+  maxInlineWaitMs: 60_000,
+  maxAttempts: 8,
+  backoffMs: (attempts: number): number => Math.min(3_600_000, 30_000 * 2 ** attempts),
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+} as const satisfies OutboxDefaults;
+
+type OutboxDefaults = Required<
+  Pick<OutboxOptions, 'now' | 'leaseMs' | 'concurrency' | 'maxRateLimitWaits' | 'maxInlineWaitMs' | 'maxAttempts' | 'backoffMs' | 'sleep'>
+>;
+type OutboxSettings = OutboxOptions & OutboxDefaults;
 
 /** The default replica id: unique among live processes on one database. */
 export function defaultReplicaId(): string {
@@ -69,6 +84,7 @@ export function defaultReplicaId(): string {
 
 export class Outbox {
   readonly owner: string;
+  private readonly options: OutboxSettings;
   private readonly chat: ChatRepo;
   private readonly logger: Logger;
   private readonly now: () => Date;
@@ -87,13 +103,14 @@ export class Outbox {
   private kickAgain = false;
   private stopping = false;
 
-  constructor(private readonly options: OutboxOptions) {
+  constructor(options: OutboxOptions) {
+    this.options = { ...OUTBOX_DEFAULTS, ...options };
     this.chat = options.chat;
     this.logger = options.logger;
-    this.now = options.now ?? (() => new Date());
+    this.now = this.options.now;
     this.owner = options.owner ?? defaultReplicaId();
-    this.leaseMs = options.leaseMs ?? 15_000;
-    this.concurrency = Math.max(1, options.concurrency ?? 16);
+    this.leaseMs = this.options.leaseMs;
+    this.concurrency = Math.max(1, this.options.concurrency);
   }
 
   private iso(): string {
@@ -324,8 +341,8 @@ export class Outbox {
       this.logger.warn({ key: entry.key, channel: entry.channel }, 'claim lost before posting; another replica has this delivery');
       return 'skipped';
     }
-    const maxWaits = this.options.maxRateLimitWaits ?? 3;
-    const maxWait = this.options.maxInlineWaitMs ?? 60_000;
+    const maxWaits = this.options.maxRateLimitWaits;
+    const maxWait = this.options.maxInlineWaitMs;
     for (let waits = 0; ; waits += 1) {
       let posted: PostedBrief;
       try {
@@ -335,7 +352,7 @@ export class Outbox {
         const retryAfter = delivery?.retryAfterMs;
         if (delivery?.retryable && retryAfter !== undefined && retryAfter <= maxWait && waits < maxWaits && !this.stopping) {
           this.logger.warn({ key: entry.key, channel: entry.channel, retryAfterMs: retryAfter }, 'rate limited; waiting before posting again');
-          await (this.options.sleep ?? defaultSleep)(retryAfter);
+          await this.options.sleep(retryAfter);
           continue;
         }
         if (delivery && !delivery.retryable) {
@@ -362,13 +379,13 @@ export class Outbox {
   }
 
   private async retryLater(entry: OutboxEntry, attemptId: string, error: string, retryAfterMs: number | undefined): Promise<'retried' | 'failed'> {
-    const maxAttempts = this.options.maxAttempts ?? 8;
+    const maxAttempts = this.options.maxAttempts;
     if (entry.attempts >= maxAttempts) {
       this.logger.error({ key: entry.key, channel: entry.channel, attempts: entry.attempts, err: error }, 'delivery given up after repeated failures');
       await this.chat.markFailed(entry.key, attemptId, error, this.iso());
       return 'failed';
     }
-    const backoff = this.options.backoffMs ?? ((n: number) => Math.min(3_600_000, 30_000 * 2 ** n));
+    const backoff = this.options.backoffMs;
     const delay = Math.max(retryAfterMs ?? 0, backoff(entry.attempts));
     const next = new Date(this.now().getTime() + delay).toISOString();
     this.logger.warn({ key: entry.key, channel: entry.channel, err: error, nextAttemptAt: next }, 'delivery will be retried');

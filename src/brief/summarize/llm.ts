@@ -50,6 +50,13 @@ export interface LlmOptions extends LlmClientOptions {
   readonly prompts?: PromptRegistry;
 }
 
+/** What the LLM summarizer does when its options say nothing. */
+export const LLM_SUMMARIZER_DEFAULTS = {
+  concurrency: 4,
+  evidenceTokens: DEFAULT_EVIDENCE_TOKENS,
+  maxArticlesPerCall: 50,
+} as const satisfies Required<Pick<LlmOptions, 'concurrency' | 'evidenceTokens' | 'maxArticlesPerCall'>>;
+
 /** Completion tokens assumed when reserving budget for a call (settled to the real count). */
 const EXPECTED_COMPLETION_TOKENS = 600;
 const CACHE_NAMESPACE = 'llm';
@@ -68,10 +75,13 @@ export class LlmSummarizer implements Summarizer {
   private readonly logger: Logger;
   private readonly cache: ReplyCache<StoryOutput>;
 
-  constructor(private readonly options: LlmOptions) {
+  private readonly options: LlmOptions & Required<Pick<LlmOptions, 'concurrency' | 'evidenceTokens' | 'maxArticlesPerCall'>>;
+
+  constructor(options: LlmOptions) {
+    this.options = { ...LLM_SUMMARIZER_DEFAULTS, ...options };
     this.name = `llm:${options.model}`;
     this.chat = new OpenAiJsonChat(options);
-    this.limit = pLimit(options.concurrency ?? 4);
+    this.limit = pLimit(this.options.concurrency);
     this.budget = new TokenBudget(options.maxTokensPerBrief);
     // Loaded (and checked) here, so a broken prompt file fails before any story is written.
     this.prompts = options.prompts ?? defaultPrompts();
@@ -124,7 +134,7 @@ export class LlmSummarizer implements Summarizer {
     signal: AbortSignal | undefined,
   ): Promise<{ output: StoryOutput; notes: string[] }> {
     if (story.articles.length === 0) throw new LlmCallError('the story has no articles', 'empty-story');
-    const perCall = this.options.maxArticlesPerCall ?? 50;
+    const perCall = this.options.maxArticlesPerCall;
     if (story.articles.length <= perCall) return { output: await this.summarizeChunk(story.id, story.articles, spent, signal), notes: [] };
     // Map-reduce: each chunk's evidence is bounded, and so is the merge of their summaries.
     const chunkCount = Math.ceil(story.articles.length / perCall);
@@ -187,7 +197,7 @@ export class LlmSummarizer implements Summarizer {
     spent: { usage: Usage },
     signal: AbortSignal | undefined,
   ): Promise<StoryOutput> {
-    const evidence = selectEvidence(articles, { budgetTokens: this.options.evidenceTokens ?? DEFAULT_EVIDENCE_TOKENS });
+    const evidence = selectEvidence(articles, { budgetTokens: this.options.evidenceTokens });
     const prompt = this.prompts.render('story-summary', {
       story_id: storyId,
       article_ids: articles.map((a) => a.id).join(', '),

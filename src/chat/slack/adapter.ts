@@ -39,6 +39,15 @@ export interface SlackAdapterOptions {
   readonly commandConcurrency?: number;
 }
 
+/** What the Slack adapter does when its options say nothing. */
+export const SLACK_ADAPTER_DEFAULTS = {
+  endpoint: '/slack/events',
+  retries: 3,
+  limits: SLACK_LIMITS,
+  historyLimit: 200,
+  commandConcurrency: 1,
+} as const satisfies Required<Pick<SlackAdapterOptions, 'endpoint' | 'retries' | 'limits' | 'historyLimit' | 'commandConcurrency'>>;
+
 const PREFIX = 'slack:';
 
 function channelId(channel: ChannelRef): string {
@@ -67,11 +76,15 @@ export class SlackAdapter implements ChatAdapter {
    */
   private readonly commandLimit: LimitFunction;
 
-  constructor(private readonly options: SlackAdapterOptions) {
+  private readonly options: SlackAdapterOptions & Required<Pick<SlackAdapterOptions, 'retries' | 'historyLimit'>>;
+
+  constructor(adapterOptions: SlackAdapterOptions) {
+    const options = { ...SLACK_ADAPTER_DEFAULTS, ...adapterOptions };
+    this.options = options;
     this.logger = options.logger.child({ platform: 'slack' });
-    this.limits = options.limits ?? SLACK_LIMITS;
-    this.commandLimit = pLimit(options.commandConcurrency ?? 1);
-    this.endpoint = options.endpoint ?? '/slack/events';
+    this.limits = options.limits;
+    this.commandLimit = pLimit(options.commandConcurrency);
+    this.endpoint = options.endpoint;
     const logger = boltLogger(options.logger) as never;
     const apiUrl = options.apiUrl === undefined ? undefined : options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
     // deferInitialization: Bolt verifies the token in its constructor otherwise; start() does it instead.
@@ -79,7 +92,7 @@ export class SlackAdapter implements ChatAdapter {
       ...(apiUrl !== undefined && { slackApiUrl: apiUrl }),
       // 429s surface as errors so the outbox's per-channel queue honours Retry-After.
       rejectRateLimitedCalls: true,
-      retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+      retryConfig: { retries: options.retries, factor: 2, minTimeout: 500, maxTimeout: 5000 },
     };
     if (options.appToken !== undefined) {
       this.mode = 'socket';
@@ -247,7 +260,7 @@ export class SlackAdapter implements ChatAdapter {
     try {
       result = await this.app.client.conversations.history({
         channel: channelId(channel),
-        limit: this.options.historyLimit ?? 200,
+        limit: this.options.historyLimit,
         include_all_metadata: true,
       });
     } catch (error) {
