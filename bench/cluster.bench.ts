@@ -182,6 +182,17 @@ for (const n of [1_000, 10_000]) {
     `| ${n.toLocaleString('en')} | ${t.toFixed(0)} ms | ${tCpu.toFixed(0)} ms | ${peakRss.toFixed(0)} MB | ${peakHeap.toFixed(0)} MB | ${floor.toFixed(0)} / ${floorCpu.toFixed(0)} ms | ${(t / floor).toFixed(1)}× / ${(tCpu / floorCpu).toFixed(1)}× | ${q.f1.toFixed(3)} (P ${q.p.toFixed(3)}, R ${q.r.toFixed(3)}) | ${ari(predicted, corpus.goldStory).toFixed(3)} | ${stories.length} | ${detected}/${corpus.duplicateOf.size} |`,
   );
 }
+// A flood: 500 identical copies of one article (a wire story every outlet reprints) beside the
+// 1k corpus; test/cluster.test.ts checks they become one story.
+{
+  const corpus = generateCorpus(1_000, 7);
+  const original = corpus.articles[0]!;
+  const flood = Array.from({ length: 500 }, (_, i): ClusterDoc => ({ ...original, id: `copy${i}`, publisher: `Outlet ${i % 40}` }));
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i += 1) runs.push((await measure(() => clusterArticles([...flood, ...corpus.articles]))).ms);
+  out.push(`
+A flood of 500 identical copies beside 1,000 articles: ${median(runs).toFixed(0)} ms (median of 3), against ${times.get(1_000)!.toFixed(0)} ms for the 1,000 alone.`);
+}
 const growth = times.get(10_000)! / times.get(1_000)!;
 const cpuGrowth = cpuTimes.get(10_000)! / cpuTimes.get(1_000)!;
 out.push(`\nTime growth 1k → 10k: ${growth.toFixed(1)}× wall, ${cpuGrowth.toFixed(1)}× CPU, for 10× the articles (target ≤ 12×, i.e. ≤ 1.2× linear). Peak memory is the RSS high-water mark of the process during the run. CPU time is shown because wall time on a shared machine includes waiting for the CPU (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the end of this run).`);

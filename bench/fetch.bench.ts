@@ -1,7 +1,8 @@
 /**
  * The guarded HTTP client against a local server: request throughput next to a bare undici
  * request (the cost of the guard, limits and body handling), gzip decoding throughput, and
- * what a 1 GB gzip bomb costs in time and memory with a 10 MB cap.
+ * what a 1 GB gzip bomb costs in time and memory with a 10 MB cap, and how fast a response that
+ * declares too large a body, or a private address, is refused.
  * Run: node --import tsx --expose-gc bench/fetch.bench.ts
  */
 import { createServer } from 'node:http';
@@ -27,6 +28,7 @@ const server = createServer((req, res) => {
   if (req.url === '/page') res.writeHead(200, { 'content-type': 'text/html' }).end(page);
   else if (req.url === '/big.gz') res.writeHead(200, { 'content-encoding': 'gzip' }).end(bigGzip);
   else if (req.url === '/bomb') res.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb);
+  else if (req.url === '/big-declared') res.writeHead(200, { 'content-length': String(50_000_000) }).write('x'.repeat(100)); // then stalls
   else res.writeHead(404).end();
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -101,8 +103,27 @@ async function bombCost(): Promise<{ ms: number; rssMb: number; reason: string }
   }
 }
 
+/** Median ms to refuse a response declaring 50 MB (then stalling), and to judge 10 private addresses, without connecting. */
+async function refusalCost(): Promise<{ declaredMs: number; blockedMs: number }> {
+  const http = newClient(10_000_000);
+  const guard = new HttpClient({ timeoutMs: 30_000, maxBytes: 10_000_000, maxRedirects: 3, perHostConcurrency: 2, retries: 0, allowHosts: [] });
+  const refuse = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, () => undefined);
+  try {
+    const declared = await measure(() => refuse(http.get(`${base}/big-declared`)));
+    const privateUrls = ['http://10.1.2.3/', 'http://192.168.1.1/', 'http://[::1]/', 'http://169.254.169.254/', 'http://127.1/', 'http://0x7f000001/', 'http://[fd00::1]/', 'http://100.64.0.1/', 'http://172.16.0.1/', 'http://0.0.0.0/'];
+    const blocked = await measure(async () => {
+      for (const url of privateUrls) await refuse(guard.get(url));
+    });
+    return { declaredMs: declared.ms, blockedMs: blocked.ms };
+  } finally {
+    await http.close();
+    await guard.close();
+  }
+}
+
 const guarded: number[] = [];
 const bare: number[] = [];
+const refusals: { declaredMs: number; blockedMs: number }[] = [];
 const gzip: number[] = [];
 const bombs: { ms: number; rssMb: number; reason: string }[] = [];
 // One discarded round first, so JIT warm-up does not count against whichever runs first.
@@ -113,6 +134,7 @@ for (let i = 0; i < RUNS; i++) {
   guarded.push(await guardedThroughput());
   gzip.push(await gzipThroughput());
   bombs.push(await bombCost());
+  refusals.push(await refusalCost());
 }
 server.close();
 
@@ -130,4 +152,6 @@ Local server on 127.0.0.1, same process; medians of ${RUNS} runs after a warm-up
 | gzip decoding (1 MB pages, 4 at a time) | ${median(gzip).toFixed(0)} MB/s decoded |
 | 1 GB gzip bomb (${(bomb.length / 2 ** 20).toFixed(1)} MB on the wire), 10 MB cap: time to refuse | ${median(bombs.map((x) => x.ms)).toFixed(0)} ms (${bombs[0]?.reason}) |
 | … peak RSS growth while refusing it | ${median(bombs.map((x) => x.rssMb)).toFixed(0)} MB |
+| Response declaring 50 MB (cap 10 MB), body stalled: time to refuse on the header | ${median(refusals.map((x) => x.declaredMs)).toFixed(1)} ms |
+| 10 private or loopback addresses judged (no connection made) | ${median(refusals.map((x) => x.blockedMs)).toFixed(1)} ms |
 `);

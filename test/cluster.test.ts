@@ -68,12 +68,11 @@ test('edge cases: empty, one article, no dates, no publisher, non-English', () =
   assert.equal(zh[0]!.distinctPublishers, 2, 'articles without publisher count as distinct outlets');
 });
 
-test('a flood of 500 identical copies becomes one story, quickly', () => {
+// How long a flood takes is measured by bench/cluster.bench.ts, not asserted here.
+test('a flood of 500 identical copies becomes one story', () => {
   const body = docs[0]!.text;
   const flood = Array.from({ length: 500 }, (_, i): ClusterDoc => ({ id: `copy${i}`, title: docs[0]!.title, text: body, publisher: `Outlet ${i % 40}` }));
-  const started = performance.now();
   const stories = clusterArticles([...flood, ...docs.slice(3)]);
-  assert.ok(performance.now() - started < 5_000);
   assert.equal(stories[0]!.articleIds.length, 500);
   assert.equal(stories[0]!.distinctPublishers, 40);
 });

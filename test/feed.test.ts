@@ -225,9 +225,8 @@ describe('parseFeed: hostile XML', () => {
   test('DOCTYPE entities expand once and within a budget (no billion laughs)', () => {
     const lol = '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>';
     const refs = '&b;'.repeat(20_000);
-    const started = performance.now();
+    // The parse time is measured by bench/feed.bench.ts; here, that expansion is bounded.
     const feed = parseFeed(`${lol}<rss><channel><title>T</title><item><title>${refs}</title></item></channel></rss>`);
-    assert.ok(performance.now() - started < 5_000);
     assert.equal(feed.title, 'T');
     assert.ok((feed.items[0]?.title?.length ?? 0) < 2_000_000);
   });

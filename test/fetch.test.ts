@@ -184,11 +184,10 @@ const bomb = Buffer.concat(Array.from({ length: 100 }, () => bombMember));
 describe('size caps and timeouts', () => {
   test('a Content-Length over the cap is refused without reading the body', async () => {
     const { http } = client({ timeoutMs: 5_000 });
-    const started = Date.now();
+    // The server stalls after 100 bytes: a client that read on would fail with 'timeout'.
     const error = await fetchError(http.get(`${server.url}/big-declared`));
-    assert.equal(error.reason, 'too-large');
+    assert.equal(error.reason, 'too-large', 'refused on the header, not after the timeout');
     assert.equal(error.code, 'FETCH');
-    assert.ok(Date.now() - started < 2_000, 'refused on the header, not after the timeout');
     assert.match(error.message, /^GET http:\/\/127\.0\.0\.1:\d+\/big-declared: .*cap/);
   });
 
@@ -199,12 +198,11 @@ describe('size caps and timeouts', () => {
   });
 
   test('a gzip bomb is stopped at the cap on DECOMPRESSED bytes', async () => {
+    // About 1 MB on the wire, under the cap: only a cap on decoded bytes refuses it. The memory
+    // it costs to be refused is measured by bench/fetch.bench.ts.
     const { http } = client({ maxBytes: 2_000_000 });
-    const before = process.memoryUsage().rss;
     const error = await fetchError(http.get(`${server.url}/bomb`));
     assert.equal(error.reason, 'too-large');
-    const grown = process.memoryUsage().rss - before;
-    assert.ok(grown < 200_000_000, `memory grew by ${Math.round(grown / 1e6)} MB`);
   });
 
   test('a server that never answers times out', async () => {
@@ -445,10 +443,9 @@ describe('address guard', () => {
       'http://255.255.255.255/',
       'http://[64:ff9b::7f00:1]/',
     ]) {
-      const started = Date.now();
+      // A connection attempt would end refused or timed out, never as BLOCKED_ADDRESS.
       const error = await fetchError(http.get(url));
       assert.equal(error.code, 'BLOCKED_ADDRESS', url);
-      assert.ok(Date.now() - started < 500, `${url} was judged before connecting`);
     }
   });
 

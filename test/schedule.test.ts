@@ -62,6 +62,8 @@ describe('scheduler', () => {
   it('never overlaps runs of one topic', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
+    let entered: () => void = () => undefined;
+    const building = new Promise<void>((r) => (entered = r));
     const h = await startHarness({
       topics: testTopics(),
       wrap: (service): BriefService => ({
@@ -69,6 +71,7 @@ describe('scheduler', () => {
         topics: () => service.topics(),
         topic: (id) => service.topic(id),
         async brief(topicId, request) {
+          entered();
           await gate;
           return service.brief(topicId, request);
         },
@@ -77,7 +80,7 @@ describe('scheduler', () => {
     try {
       const job = h.serve.scheduler.jobFor('harbor');
       const firstRun = job({ date: new Date('2026-11-23T09:00:00Z') });
-      await new Promise((r) => setTimeout(r, 50));
+      await building;
       assert.equal(await job({ date: new Date('2026-11-23T09:01:00Z') }), 'overlap');
       release();
       assert.equal(await firstRun, 'delivered');

@@ -8,27 +8,33 @@ import type { BriefService } from '../src/core/service.ts';
 import { briefMessages } from '../src/chat/slack/blocks.ts';
 import { outboxKey } from '../src/store/sqlite/chat.ts';
 import { sendSigned, slashCommandBody, threadMessageEvent, waitFor } from './fakes/slack.ts';
+import { recordingLogger } from './helpers/log.ts';
 import { SIGNING_SECRET, startHarness, testTopics, type Harness } from './helpers/slack-serve.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** The real service, with building china-ai made slower than Slack's 3 s ack limit. */
-function slowBuild(ms: number): (service: BriefService) => BriefService {
-  return (service) => ({
+/** The real service, with building china-ai held until the test opens the gate. */
+function gatedBuild(): { wrap: (service: BriefService) => BriefService; open: () => void } {
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const wrap = (service: BriefService): BriefService => ({
     ...service,
     topics: () => service.topics(),
     topic: (id) => service.topic(id),
     async brief(topicId, request) {
-      if (topicId === 'china-ai') await new Promise((r) => setTimeout(r, ms));
+      if (topicId === 'china-ai') await gate;
       return service.brief(topicId, request);
     },
   });
+  return { wrap, open: () => open() };
 }
 
 describe('slack serve (HTTP mode)', () => {
   let h: Harness;
+  const build = gatedBuild();
+  const log = recordingLogger();
   before(async () => {
-    h = await startHarness({ wrap: slowBuild(3200) });
+    h = await startHarness({ wrap: build.wrap, logger: log.logger });
   });
   after(async () => {
     await h.close();
@@ -55,12 +61,14 @@ describe('slack serve (HTTP mode)', () => {
     assert.deepEqual(((await ready.json()) as { adapters: string[] }).adapters, ['slack']);
   });
 
-  it('acks /brief china-ai in under 3 s although building takes longer, then posts the brief to the channel', async () => {
+  it('acks /brief china-ai before building it, then posts the brief to the channel', async () => {
+    // The build waits for the gate, so an ack that waited for the build would never come.
+    // How fast acks are under load is measured by bench/slack-ack.bench.ts.
     const before = h.slack.callsOf('chat.postMessage').length;
     const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'china-ai', channel: 'C0100', responseUrl: h.slack.responseUrl() }), { contentType: FORM });
     assert.equal(res.status, 200);
-    assert.ok(res.ms < 3000, `ack took ${res.ms} ms`);
     assert.equal(h.slack.callsOf('chat.postMessage').length, before, 'nothing posted before the build finished');
+    build.open();
     await waitFor(() => h.slack.messagesIn('C0100').length > 0, 15_000, 'brief post');
     const [first] = h.slack.messagesIn('C0100');
     assert.equal(first!.thread_ts, undefined, 'visible in the channel, not in a thread');
@@ -71,7 +79,7 @@ describe('slack serve (HTTP mode)', () => {
     for (const b of blocks) assert.ok((b.text?.text.length ?? 0) <= 3000);
     assert.ok(first!.text.length > 0, 'plain-text fallback');
     // What does not fit Slack's limits continues in the brief's thread.
-    await waitFor(() => JSON.stringify(h.slack.messagesIn('C0100')).includes('*Sources*'), 5000, 'sources');
+    await waitFor(() => JSON.stringify(h.slack.messagesIn('C0100')).includes('*Sources*'), 15_000, 'sources');
     for (const m of h.slack.messagesIn('C0100').slice(1)) assert.equal(m.thread_ts, first!.ts);
     const all = JSON.stringify(h.slack.messagesIn('C0100'));
     // Numbered sources; those with a web URL are links (checked on the harbor fixtures below).
@@ -116,18 +124,23 @@ describe('slack serve (HTTP mode)', () => {
     assert.match(JSON.stringify(answer.blocks), /<https:\/\/[^|]+\|\[1\]/);
     const count = answers();
     // Slack redelivers the same event, and an @mention of the same message arrives as app_mention too.
+    const dropped = log.count('duplicate event dropped');
     await sendSigned(h.eventsUrl, SIGNING_SECRET, body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: 'C0200', threadTs, ts: '1900000000.000200', text: '<@UBOT> How many jobs will automation cut?', eventId: 'Ev002', type: 'app_mention' }));
-    await new Promise((r) => setTimeout(r, 300));
+    await log.waitFor('duplicate event dropped', dropped + 2);
     assert.equal(answers(), count);
   });
 
   it('ignores thread messages outside briefs and the bot’s own messages', async () => {
     const n = h.slack.callsOf('chat.postMessage').length;
+    const ignored = log.count('not a brief thread; message ignored');
     await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: 'C0999', threadTs: '1.1', ts: '1.2', text: 'unrelated thread', eventId: 'Ev010' }));
     const threadTs = h.slack.messagesIn('C0200')[0]!.ts;
     await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: 'C0200', threadTs, ts: '1.3', text: 'my own reply', user: 'UBOT', eventId: 'Ev011' }));
-    await new Promise((r) => setTimeout(r, 300));
+    // Bolt drops the bot's own message before any handler; a later message that reaches the
+    // router marks that the one sent before it has been dealt with.
+    await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: 'C0999', threadTs: '1.1', ts: '1.4', text: 'still unrelated', eventId: 'Ev012' }));
+    await log.waitFor('not a brief thread; message ignored', ignored + 2);
     assert.equal(h.slack.callsOf('chat.postMessage').length, n);
   });
 });

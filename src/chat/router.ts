@@ -111,7 +111,10 @@ export function createRouter(options: RouterOptions): Required<ChatHandlers> {
 
   async function onThreadMessage(message: ThreadMessage): Promise<Answer | undefined> {
     const briefId = await chat.briefForThread(message.thread.channel, message.thread.threadId);
-    if (briefId === undefined) return undefined;
+    if (briefId === undefined) {
+      logger.debug({ channel: message.thread.channel, threadId: message.thread.threadId }, 'not a brief thread; message ignored');
+      return undefined;
+    }
     // Only after we know the thread is ours, so unrelated chatter does not fill the table.
     if (!(await chat.markEventProcessed(message.eventId, now().toISOString()))) {
       logger.debug({ eventId: message.eventId }, 'duplicate event dropped');
