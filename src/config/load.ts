@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { SourceKind, SourceSpec, TextMatcher, Topic } from '../core/types.ts';
 import { configSchema, type ConfigFile, type FetchSettings, type TopicEntry } from './schema.ts';

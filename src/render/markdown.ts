@@ -8,6 +8,7 @@ import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, leftOutLin
 /** Escapes Markdown and HTML metacharacters in untrusted text. */
 export function escapeMarkdown(text: string): string {
   return text
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()

@@ -6,6 +6,7 @@ import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, leftOutLin
 
 /** Control characters (other than newline) never reach the terminal: no escape sequences. */
 function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is removed
   return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 

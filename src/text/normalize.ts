@@ -7,6 +7,7 @@
 /** Folds typography for matching; lower-cased, single-spaced. Not for display. */
 export function normalizeForMatch(text: string): string {
   // Plain ASCII text (most of it) skips the Unicode folding.
+  // eslint-disable-next-line no-control-regex -- the ASCII range, on purpose
   const folded = /[^\x00-\x7f]/.test(text)
     ? text
         .normalize('NFKC')

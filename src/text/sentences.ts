@@ -61,7 +61,7 @@ function splitLine(line: string, out: string[]): void {
     const nextCh = line[next];
     if (nextCh === undefined) break;
     // A new sentence starts with a capital, a digit, a quote or a bracket.
-    if (!/[\p{Lu}\p{N}"'“‘(\[\u3400-\u9fff]/u.test(nextCh)) continue;
+    if (!/[\p{Lu}\p{N}"'“‘([\u3400-\u9fff]/u.test(nextCh)) continue;
     if (ch === '.') {
       const word = wordBefore(line, i);
       const lower = word.toLowerCase();

@@ -172,7 +172,7 @@ export function findFigures(sentence: string): FigureMention[] {
     re.lastIndex = 0;
     for (const m of sentence.matchAll(re)) {
       let value = m[0].trim();
-      let start = m.index + (m[0].length - m[0].trimStart().length);
+      const start = m.index + (m[0].length - m[0].trimStart().length);
       // "will one day be", "one day soon", "at one time": idioms, not durations.
       if (kind === 'duration' && /^(?:one|a|some) (?:day|time)$/i.test(value)) continue;
       // "its biggest one-year increase": a spelled-out duration used as an adjective measures nothing.

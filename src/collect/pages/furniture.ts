@@ -9,6 +9,8 @@
  */
 
 /** Leading icons and arrows that pages put before furniture ("💬 Comments (0)", "🔒 Log in…"). */
+// The emoji joiner and variation selector are stripped one by one, not read as a sequence.
+// eslint-disable-next-line no-misleading-character-class
 const LEADING_SYMBOLS = /^[\s\p{Extended_Pictographic}\uFE0F\u200D←→«»‹›<>▶►▸•·|│\-–—*#]+/u;
 
 /** Whole-line patterns; tested against a trimmed line with leading icons removed. */
@@ -82,7 +84,7 @@ function isCookieNotice(line: string): boolean {
 
 /** A breadcrumb or menu: "Home | AI | Chips", "Asia Markets Digest | Technology". */
 function isMenuLine(line: string): boolean {
-  const parts = line.split(/\s+[|·•»›>\/]\s+/);
+  const parts = line.split(/\s+[|·•»›>/]\s+/);
   if (parts.length < 2) return false;
   return parts.every((p) => p.trim() !== '' && p.trim().split(/\s+/).length <= 4 && !/[.!?。！？,:]$/.test(p.trim()));
 }
@@ -228,7 +230,7 @@ function blockToParagraphs(lines: string[]): string[] {
 /** A last line that is a tag list ("AI", "AI · Chips · China"), not a sentence. */
 function isTagTail(paragraph: string): boolean {
   if (paragraph.length > 60 || /[.!?。！？]$/.test(paragraph)) return false;
-  const parts = paragraph.split(/\s*[,|·•#\/]\s*/).filter((p) => p !== '');
+  const parts = paragraph.split(/\s*[,|·•#/]\s*/).filter((p) => p !== '');
   return parts.length > 0 && parts.every((p) => p.split(/\s+/).length <= 2) && words(paragraph).length <= 6;
 }
 
