@@ -1,4 +1,4 @@
-// ESLint flat config: the house rules a linter can keep (docs/adr/0003-layout-and-layers.md).
+// ESLint flat config: the house rules a linter can keep (docs/adr/0004-layout-and-layers.md).
 // - Stages in layers: a folder of src/ imports only the folders below it (LAYERS), never sideways.
 // - No import cycles; no source file over 400 lines.
 // - SDKs and drivers only inside the folder that wraps them (SDK_HOMES); process.env only in config.
@@ -67,14 +67,14 @@ const layerZones = LAYERS.flat().flatMap((folder) =>
     target: `./src/${folder}`,
     from: `./src/${from}`,
     ...(except.length > 0 && { except }),
-    message: `${folder}/ may import only the layers below it (docs/adr/0003-layout-and-layers.md).`,
+    message: `${folder}/ may import only the layers below it (docs/adr/0004-layout-and-layers.md).`,
   })),
 );
 
 const onlyFromZones = ONLY_FROM.map(({ from, target, who }) => ({
   target,
   from,
-  message: `only ${who} (and the folder itself) may import ${from.slice('./src/'.length)}/ (docs/adr/0003-layout-and-layers.md).`,
+  message: `only ${who} (and the folder itself) may import ${from.slice('./src/'.length)}/ (docs/adr/0004-layout-and-layers.md).`,
 }));
 
 /** no-restricted-imports for a file: every SDK but the ones whose home it is in. */

@@ -1,6 +1,6 @@
 /**
  * The architecture rules live in eslint.config.js and `npm run lint` keeps them over the
- * tree (docs/adr/0003-layout-and-layers.md). What lint cannot say is that its rules still
+ * tree (docs/adr/0004-layout-and-layers.md). What lint cannot say is that its rules still
  * bite: a glob that matches nothing passes silently. So each rule is shown one violation, as
  * the files it guards would commit it, through ESLint's own API and the project's config.
  */

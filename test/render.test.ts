@@ -64,7 +64,7 @@ test('markdown: article text cannot add links, HTML or pings; bad URLs are not l
   assert.match(md, /\[Ex-Tencent lead: the gap is at least 3 months\]\(https:\/\/news\.example\/a1\)/);
 });
 
-test('json: the DESIGN.md contract round-trips', () => {
+test('json: the docs/contracts.md contract round-trips', () => {
   const parsed = JSON.parse(renderBrief(brief, 'json')) as Brief;
   assert.deepEqual(parsed, brief);
 });

@@ -1,5 +1,5 @@
 /**
- * Verification: "cited or cut" (DESIGN.md, Promise 1), for every field of a story a reader
+ * Verification: "cited or cut" (docs/contracts.md, promise 1), for every field of a story a reader
  * sees. Every summarizer's draft passes through here before anyone sees it. Pure: the same
  * draft and articles give the same result.
  *

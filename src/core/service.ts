@@ -1,6 +1,6 @@
 /**
  * What the chat adapters and the scheduler need from the core: topics, briefs and answers.
- * Implemented once over the pipeline and the store (app/briefs.ts); adapters depend only
+ * Implemented once over the pipeline and the store (app/brief-service.ts); adapters depend only
  * on this interface, never on the pipeline's modules or a chat SDK of another platform.
  */
 import type { SourceHealth, StoredBrief, Topic } from './types.ts';

@@ -119,7 +119,7 @@ export interface SourceHealth {
 }
 
 // ---------------------------------------------------------------------------------------
-// The brief: the JSON contract of DESIGN.md (`--format json`). Extend compatibly only.
+// The brief: the JSON contract of docs/contracts.md (`--format json`). Extend compatibly only.
 // ---------------------------------------------------------------------------------------
 
 /** An article as a brief lists it; `id` is brief-local ("a1", "a2", …). */

@@ -1,4 +1,4 @@
-/** The brief JSON contract of DESIGN.md, pretty-printed. */
+/** The brief JSON contract (docs/contracts.md, section 4), pretty-printed. */
 import type { Brief } from '../core/types.ts';
 
 export function renderJson(brief: Brief): string {

@@ -28,7 +28,7 @@ export interface SourceRepo {
   health(sourceIds: readonly string[]): Promise<SourceHealth[]>;
 }
 
-/** An article to insert, with its near-duplicate signature bands (see pipeline/dedupe). */
+/** An article to insert, with its near-duplicate signature bands (see collect/dedupe.ts). */
 export interface NewArticle {
   readonly article: Article;
   /** LSH band keys of the article's MinHash signature; used to find syndicated copies. */

@@ -1,7 +1,7 @@
 /**
  * Text that addresses the reader as a machine — "ignore your previous instructions", "note to
  * AI summarizers: …", "assistant:", chat-template tokens — is an instruction planted in an
- * article, never news. DESIGN.md promise 4: articles are data, not instructions, so such text
+ * article, never news. docs/contracts.md promise 4: articles are data, not instructions, so such text
  * is never evidence: it is taken out of an article's text before anything (clustering,
  * evidence, the extractive summary, verification, answers) reads it, and counted so the brief
  * can say that an article carried one.

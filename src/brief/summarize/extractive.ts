@@ -2,7 +2,7 @@
  * The extractive summarizer: offline, deterministic, no keys. It picks the story's own
  * sentences — the most central title as headline, 1–3 central sentences as summary, key
  * claims, figures with their context and sources, and disagreements — every item citing the
- * articles that state it. Verification (pipeline/verify.ts) still runs after it.
+ * articles that state it. Verification (brief/verify.ts) still runs after it.
  */
 import { ZERO_USAGE, type Figure, type StoryDraft, type StoryInput, type SummarizeResult, type Summarizer } from '../../core/types.ts';
 import { pickClaims } from './claims.ts';

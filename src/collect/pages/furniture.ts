@@ -1,7 +1,7 @@
 /**
  * Page furniture: the navigation, subscribe boxes, cookie notices, comment footers, photo
  * credits, metadata lines and repeated headlines that pages wrap around an article
- * (DESIGN.md promise 2). Works on plain text, so every extractor (HTML, feed content, local
+ * (docs/contracts.md, promise 2). Works on plain text, so every extractor (HTML, feed content, local
  * text and Markdown files) ends here.
  *
  * The rules are deliberately narrow: a line is furniture when it is short and is *only*

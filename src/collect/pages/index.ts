@@ -1,6 +1,6 @@
 /**
  * Extraction: web pages, feed HTML and local text/Markdown files → an article's title, clean
- * text and metadata, with page furniture removed (DESIGN.md promise 2).
+ * text and metadata, with page furniture removed (docs/contracts.md, promise 2).
  *
  * - {@link extractFromHtml}: a web page (Readability over linkedom, plus OpenGraph/JSON-LD/meta).
  * - {@link htmlToText}: a feed item's HTML content or summary.
