@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = [
   ['core', 'text'],
-  ['config', 'store', 'llm', 'render'],
+  ['config', 'store', 'llm', 'render', 'verify'],
   ['collect', 'brief', 'answer'],
   ['app'],
   ['chat'],
@@ -25,8 +25,6 @@ const SIDEWAYS = {
   text: ['core'],
   // The LLM reply cache keeps replies in the store's cache port (llm/cache.ts).
   llm: ['store/port.ts'],
-  // Follow-up answers are held to the same checks as briefs (answer/verify.ts).
-  answer: ['brief/verify'],
 };
 
 /**

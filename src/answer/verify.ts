@@ -1,12 +1,12 @@
 /**
  * Verification of a model's follow-up answer, sentence by sentence, with the checks every text
- * a reader sees goes through (brief/verify/support.ts): a sentence's numbers, quotations and
+ * a reader sees goes through (verify/support.ts): a sentence's numbers, quotations and
  * attributed names must occur in the passages it cites (any given passage of the cited
  * sources); a sentence that cites nothing is checked against everything the answer cites.
  * Citations of passages the model was not given ("[99]") are removed; a sentence that fails
  * is cut. Citations are renumbered to the answer's sources, in order of first citation.
  */
-import { prepareSource, problemsInAny, type PreparedSource } from '../brief/verify/support.ts';
+import { prepareSource, problemsInAny, type PreparedSource } from '../verify/support.ts';
 import { splitSentences } from '../text/sentences.ts';
 import type { Passage } from './retrieve.ts';
 

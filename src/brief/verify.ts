@@ -23,10 +23,10 @@ import { screenInstructions } from '../text/instructions.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { summarizeExtractive } from './summarize/extractive.ts';
-import { sentenceWithValue } from './verify/figures.ts';
-import { checkStatement, describe, prepareSource, problemsInAny, type PreparedSource } from './verify/support.ts';
+import { sentenceWithValue } from '../verify/figures.ts';
+import { checkStatement, describe, prepareSource, problemsInAny, type PreparedSource } from '../verify/support.ts';
 
-export { SUPPORT_THRESHOLD } from './verify/support.ts';
+export { SUPPORT_THRESHOLD } from '../verify/support.ts';
 
 /** Something verification removed or rewrote, with why; the caller logs and counts them. */
 export interface DroppedItem {

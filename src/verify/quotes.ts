@@ -3,7 +3,7 @@
  * must be the source's words exactly (typography folded). An ellipsis or an editor's
  * [bracket] inside a quotation splits it: each part must be the source's words.
  */
-import { normalizeForMatch } from '../../text/normalize.ts';
+import { normalizeForMatch } from '../text/normalize.ts';
 
 const DOUBLE = /["“„«]([^"“”„«»\n]{3,400}?)["”»]/g;
 /** Curly single quotes; a straight one only where it cannot be an apostrophe. */

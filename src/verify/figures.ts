@@ -3,9 +3,9 @@
  * value: "3 months" is found in "three months", "$1.2bn" in "$1.2 billion", "1,130 jobs" in
  * "1130 jobs"; "25%" is not found in "20%", nor "$1.2bn" in "€1.2 billion".
  */
-import { containsNormalized, normalizeForMatch } from '../../text/normalize.ts';
-import { contentTokens } from '../../text/tokenize.ts';
-import { numberMentions } from '../../text/numbers.ts';
+import { containsNormalized, normalizeForMatch } from '../text/normalize.ts';
+import { contentTokens } from '../text/tokenize.ts';
+import { numberMentions } from '../text/numbers.ts';
 import type { PreparedSource } from './support.ts';
 
 const CURRENCIES: ReadonlyArray<[RegExp, RegExp]> = [

@@ -5,10 +5,10 @@
  * and — for statements (claims, positions, a figure's sentence) — that one sentence of the
  * source says most of what it says. Pure and synchronous.
  */
-import { normalizeForMatch } from '../../text/normalize.ts';
-import { contentTokens } from '../../text/tokenize.ts';
-import { numberKeys, numberMentions } from '../../text/numbers.ts';
-import { splitSentences } from '../../text/sentences.ts';
+import { normalizeForMatch } from '../text/normalize.ts';
+import { contentTokens } from '../text/tokenize.ts';
+import { numberKeys, numberMentions } from '../text/numbers.ts';
+import { splitSentences } from '../text/sentences.ts';
 import { attributedNames, nameIn, wordsOf } from './attribution.ts';
 import { quoteIn, quotesIn } from './quotes.ts';
 
