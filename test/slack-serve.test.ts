@@ -3,18 +3,17 @@
  * signed requests, the real BriefService over SQLite and local article files.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BriefService } from '../src/core/service.ts';
 import { briefMessages } from '../src/chat/slack/blocks.ts';
 import { outboxKey } from '../src/store/sqlite/chat.ts';
 import { sendSigned, slashCommandBody, threadMessageEvent, waitFor } from './fakes/slack.ts';
 import { recordingLogger } from './helpers/log.ts';
-import { CORPUS, SIGNING_SECRET, startHarness, testTopics, type Harness } from './helpers/slack-serve.ts';
+import { SIGNING_SECRET, startHarness, testTopics, type Harness } from './helpers/slack-serve.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** The real service, with building china-ai held until the test opens the gate. */
+/** The real service, with building city-ai held until the test opens the gate. */
 function gatedBuild(): { wrap: (service: BriefService) => BriefService; open: () => void } {
   let open: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (open = resolve));
@@ -23,7 +22,7 @@ function gatedBuild(): { wrap: (service: BriefService) => BriefService; open: ()
     topics: () => service.topics(),
     topic: (id) => service.topic(id),
     async brief(topicId, request) {
-      if (topicId === 'china-ai') await gate;
+      if (topicId === 'city-ai') await gate;
       return service.brief(topicId, request);
     },
   });
@@ -62,11 +61,11 @@ describe('slack serve (HTTP mode)', () => {
     assert.deepEqual(((await ready.json()) as { adapters: string[] }).adapters, ['slack']);
   });
 
-  it('acks /brief china-ai before building it, then posts the brief to the channel', { skip: !existsSync(CORPUS) && '../shared/corpus/china-ai is missing' }, async () => {
+  it('acks /brief city-ai before building it, then posts the brief to the channel', async () => {
     // The build waits for the gate, so an ack that waited for the build would never come.
     // How fast acks are under load is measured by bench/slack-ack.bench.ts.
     const before = h.slack.callsOf('chat.postMessage').length;
-    const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'china-ai', channel: 'C0100', responseUrl: h.slack.responseUrl() }), { contentType: FORM });
+    const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'city-ai', channel: 'C0100', responseUrl: h.slack.responseUrl() }), { contentType: FORM });
     assert.equal(res.status, 200);
     assert.equal(h.slack.callsOf('chat.postMessage').length, before, 'nothing posted before the build finished');
     build.open();
@@ -75,7 +74,7 @@ describe('slack serve (HTTP mode)', () => {
     assert.equal(first!.thread_ts, undefined, 'visible in the channel, not in a thread');
     const blocks = first!.blocks as { type: string; text?: { text: string } }[];
     assert.equal(blocks[0]?.type, 'header');
-    assert.match(blocks[0]!.text!.text, /china-ai/);
+    assert.match(blocks[0]!.text!.text, /city-ai/);
     assert.ok(blocks.length <= 50);
     for (const b of blocks) assert.ok((b.text?.text.length ?? 0) <= 3000);
     assert.ok(first!.text.length > 0, 'plain-text fallback');
@@ -96,7 +95,7 @@ describe('slack serve (HTTP mode)', () => {
       const reply = h.slack.responses.at(-1)!;
       assert.equal(reply['response_type'], 'ephemeral');
       assert.match(String(reply['text']), /harbor/);
-      assert.match(String(reply['text']), /china-ai/);
+      assert.match(String(reply['text']), /city-ai/);
       if (text === 'no-such-topic') assert.match(String(reply['text']), /Unknown topic "no-such-topic"/);
     }
   });

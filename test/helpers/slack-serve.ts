@@ -1,9 +1,9 @@
 /**
  * Starts the real serving core with the real Slack adapter (HTTP mode) against the fake
  * Slack Web API, over a real SQLite store and the real BriefService reading local article
- * files: the fixture "harbor" topic and the shared china-ai corpus.
+ * files: the fixture "harbor" topic and the invented "city-ai" articles (test/fixtures/city-ai/),
+ * so that the suite needs nothing beside the clone.
  */
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBriefService } from '../../src/app/brief-service.ts';
 import type { BriefService } from '../../src/core/service.ts';
@@ -19,7 +19,7 @@ import { FakeSlack } from '../fakes/slack.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const FIXTURES = fileURLToPath(new URL('../fixtures/serve-news/', import.meta.url));
-export const CORPUS = resolve(process.cwd(), '../shared/corpus/china-ai');
+export const CITY_AI = fileURLToPath(new URL('../fixtures/city-ai/', import.meta.url));
 
 export function testTopics(overrides: { harborChannels?: string[]; schedule?: { cron: string; timezone: string } } = {}): Topic[] {
   const schedule = overrides.schedule ?? { cron: '0 9 * * *', timezone: 'UTC' };
@@ -38,7 +38,7 @@ export function testTopics(overrides: { harborChannels?: string[]; schedule?: { 
       process.cwd(),
     ),
     toTopic(
-      topicSchema.parse({ id: 'china-ai', title: 'China and AI', sources: [{ path: CORPUS }], window: 'all', summarizer: { kind: 'extractive' } }),
+      topicSchema.parse({ id: 'city-ai', title: 'City and AI', sources: [{ path: CITY_AI }], window: 'all', summarizer: { kind: 'extractive' } }),
       1,
       process.cwd(),
     ),
