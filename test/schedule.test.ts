@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BriefService } from '../src/core/service.ts';
 import { ConfigError } from '../src/core/errors.ts';
-import { checkSchedule, nextRun, previousRun } from '../src/schedule/cron.ts';
+import { checkSchedule } from '../src/config/schedule.ts';
+import { nextRun, previousRun } from '../src/schedule/cron.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { startHarness, testTopics } from './helpers/slack-serve.ts';
 

@@ -5,13 +5,14 @@
  * graceful exit on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FakeSlack, sendSigned, slashCommandBody, waitFor } from './fakes/slack.ts';
 import { repoRoot, tempDir } from './helpers/cli.ts';
+import { ensureBuilt } from './helpers/process.ts';
 
 const SECRET = 'serve-process-secret';
 let slack: FakeSlack;
@@ -25,10 +26,7 @@ async function freePort(): Promise<number> {
 }
 
 before(async () => {
-  if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
-    assert.equal(build.status, 0, 'npm run build');
-  }
+  await ensureBuilt();
   slack = await new FakeSlack().start();
 });
 after(async () => {

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { SourceKind, SourceSpec, TextMatcher, Topic } from '../core/types.ts';
 import { configSchema, type ConfigFile, type FetchSettings, type TopicEntry } from './schema.ts';
+import { checkSchedule } from './schedule.ts';
 
 /** Environment variables Briefbot reads (see .env.example). */
 export interface EnvSettings {
@@ -239,6 +240,7 @@ export function resolveSource(
 
 export function toTopic(entry: TopicEntry, index: number, baseDir: string): Topic {
   const at = `topics[${index}]`;
+  if (entry.schedule) checkSchedule(entry.schedule, `${at}.schedule`);
   return {
     id: entry.id,
     title: entry.title ?? entry.id,

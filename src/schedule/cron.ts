@@ -9,9 +9,10 @@
  * outbox builds the brief itself once the lease ends (its builder died). A run missed while
  * the bot was down is caught up once at start when it falls within the catch-up window.
  */
-import { createTask, parse, validate, type ScheduledTask, type TaskContext } from 'node-cron';
+import { createTask, parse, type ScheduledTask, type TaskContext } from 'node-cron';
+import { checkSchedule } from '../config/schedule.ts';
 import type { BriefService } from '../core/service.ts';
-import { ConfigError, oneLine } from '../core/errors.ts';
+import { oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { ScheduleSpec, Topic } from '../core/types.ts';
 import type { ChatRepo } from '../store/chat-port.ts';
@@ -58,16 +59,6 @@ function localTime(date: Date, timezone: string): LocalTime {
     else if (part.type === 'month' || part.type === 'day' || part.type === 'hour' || part.type === 'minute') t[part.type] = Number(part.value);
   }
   return t;
-}
-
-/** Throws ConfigError when the cron expression or the time zone is not valid. */
-export function checkSchedule(schedule: ScheduleSpec, key = 'schedule'): void {
-  if (!validate(schedule.cron)) throw new ConfigError(`${key}.cron: "${schedule.cron}" is not a valid cron expression`, `${key}.cron`);
-  try {
-    formatterFor(schedule.timezone);
-  } catch {
-    throw new ConfigError(`${key}.timezone: "${schedule.timezone}" is not an IANA time zone`, `${key}.timezone`);
-  }
 }
 
 /** A matcher over node-cron's parsed fields, at minute resolution, in the schedule's zone. */
