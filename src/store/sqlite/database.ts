@@ -1,30 +1,82 @@
 /**
  * Opening the SQLite database and bringing its schema up to date.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { BriefbotError } from '../../core/errors.ts';
+import { BriefbotError, ConfigError, oneLine } from '../../core/errors.ts';
 import { migrations, type Migration } from './migrations/index.ts';
 
 export type Db = Database.Database;
 
+/** The first 16 bytes of every SQLite 3 database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\u0000', 'latin1');
+
+/**
+ * An existing file must already be an SQLite database. SQLite itself would treat a 0-byte file
+ * as a new, empty database: that is what a failed copy, a full disk or a bad restore leaves,
+ * and silently starting afresh would forget every follow, posted brief and stored article
+ * (and re-post scheduled briefs). So Briefbot only ever creates a database where no file is.
+ */
+function checkExistingFile(path: string): void {
+  let header: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      if (!fstatSync(fd).isFile()) throw new ConfigError(`database ${path} is not a regular file`, 'database');
+      header = Buffer.alloc(SQLITE_HEADER.length);
+      header = header.subarray(0, readSync(fd, header, 0, header.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`database ${path}: cannot read it: ${oneLine(error)}`, 'database');
+  }
+  if (header.length === 0) {
+    throw new ConfigError(
+      `database ${path} is empty (0 bytes); Briefbot never starts a new database over an existing file: restore it from a backup, or delete it to start afresh`,
+      'database',
+    );
+  }
+  if (!header.equals(SQLITE_HEADER)) {
+    throw new ConfigError(`database ${path} is not a Briefbot database (not an SQLite file); restore it from a backup or move it aside`, 'database');
+  }
+}
+
+function isCorruption(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+}
+
 /** Opens (creating if needed) the database at `path`, or in memory for ":memory:". */
 export function openDatabase(path: string, list: readonly Migration[] = migrations): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    checkExistingFile(path);
+    mkdirSync(dirname(path), { recursive: true });
+  }
   let db: Db;
   try {
     db = new Database(path);
   } catch (error) {
     throw new BriefbotError('STORE', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
   }
-  // WAL lets readers (a chat command) proceed while a collect writes; a crash loses at most
-  // the transaction in flight. busy_timeout covers a second process (CLI next to serve).
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, list);
+  try {
+    // WAL lets readers (a chat command) proceed while a collect writes; a crash loses at most
+    // the transaction in flight. busy_timeout covers a second process (CLI next to serve).
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, list);
+  } catch (error) {
+    db.close();
+    if (isCorruption(error)) {
+      throw new ConfigError(`database ${path} is not a Briefbot database (${oneLine(error)}); restore it from a backup or move it aside`, 'database');
+    }
+    throw error;
+  }
   return db;
 }
 
