@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Article } from '../src/core/types.ts';
+import { EMPTY_CONTENT_HASH } from '../src/collect/dedupe.ts';
 import { backends } from './helpers/backends.ts';
 
 function article(id: string, fields: Partial<Article> = {}): Article {
@@ -23,8 +24,8 @@ for (const backend of backends) {
     test('articles are stored once, linked to topics, and listed by window', async () => {
       const store = await backend.open();
       try {
-        assert.equal(await store.articles.insert({ article: article('a'), bands: ['b1', 'b2'], topicIds: ['t'] }), true);
-        assert.equal(await store.articles.insert({ article: article('a'), bands: ['b1'], topicIds: ['u'] }), false);
+        assert.deepEqual(await store.articles.insert({ article: article('a'), bands: ['b1', 'b2'], topicIds: ['t'] }), { inserted: true });
+        assert.deepEqual(await store.articles.insert({ article: article('a'), bands: ['b1'], topicIds: ['u'] }), { inserted: false });
         await store.articles.insert({
           article: article('b', { publishedAt: '2026-11-01T00:00:00.000Z' }),
           bands: ['b2'],
@@ -61,9 +62,45 @@ for (const backend of backends) {
       const store = await backend.open();
       try {
         const results = await Promise.all(['t1', 't2', 't3', 't4'].map((t) => store.articles.insert({ article: article('same'), bands: ['x'], topicIds: [t] })));
-        assert.equal(results.filter(Boolean).length, 1);
+        assert.equal(results.filter((r) => r.inserted).length, 1);
         assert.equal(await store.articles.count(), 1);
         for (const t of ['t1', 't2', 't3', 't4']) assert.deepEqual((await store.articles.list({ topicId: t })).map((a) => a.id), ['same']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('a copy counts for the topic that holds it when the original belongs to another topic', async () => {
+      const store = await backend.open();
+      try {
+        await store.articles.insert({ article: article('a'), bands: [], topicIds: ['wire'] });
+        await store.articles.insert({ article: article('c', { duplicateOf: 'a', sourceId: 'src2' }), bands: [], topicIds: ['city'] });
+        await store.articles.insert({ article: article('d', { duplicateOf: 'a', sourceId: 'src2', firstSeenAt: '2026-11-20T11:00:00.000Z' }), bands: [], topicIds: ['city', 'wire'] });
+        assert.deepEqual((await store.articles.list({ topicId: 'wire' })).map((a) => a.id), ['a']);
+        assert.deepEqual((await store.articles.list({ topicId: 'city' })).map((a) => a.id), ['c']);
+        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: ['src2'] })).map((a) => a.id), ['c']);
+        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: ['src1', 'src2'] })).map((a) => a.id), ['a']);
+        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: [] })).map((a) => a.id), []);
+        assert.deepEqual((await store.articles.list({ topicId: 'city', includeDuplicates: true })).map((a) => a.id), ['c', 'd']);
+        await store.articles.addTopics('a', [], 'src3');
+        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: ['src3'] })).map((a) => a.id), ['a']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('insert matches the content hash atomically: of concurrent texts, one original', async () => {
+      const store = await backend.open();
+      try {
+        const same = (id: string) => store.articles.insert({ article: article(id, { contentHash: 'same' }), bands: ['b'], topicIds: ['t'], matchContentHash: true });
+        const results = await Promise.all(['x1', 'x2', 'x3', 'x4'].map(same));
+        assert.equal(results.filter((r) => r.duplicateOf === undefined).length, 1, 'one original');
+        const original = results.find((r) => r.duplicateOf !== undefined)!.duplicateOf;
+        for (const r of results) if (r.duplicateOf !== undefined) assert.equal(r.duplicateOf, original);
+        assert.deepEqual(await store.articles.candidatesByBands(['b']), [original], 'copies get no bands');
+        // Articles without words share a hash but are never matched by it.
+        const empty = (id: string) => store.articles.insert({ article: article(id, { contentHash: EMPTY_CONTENT_HASH }), bands: [], topicIds: ['t'], matchContentHash: false });
+        assert.deepEqual([await empty('e1'), await empty('e2')], [{ inserted: true }, { inserted: true }]);
       } finally {
         await store.close();
       }
@@ -114,7 +151,7 @@ for (const backend of backends) {
         await store.cache.set('ns', 'a\\0b', 'backslash');
         assert.equal(await store.cache.get('ns', 'a\u0000b'), 'nul');
         assert.equal(await store.cache.get('ns', 'a\\0b'), 'backslash');
-        assert.deepEqual(await store.schemaVersions(), [1, 2, 3, 4]);
+        assert.deepEqual(await store.schemaVersions(), [1, 2, 3, 4, 5]);
         await store.ping();
       } finally {
         await store.close();
@@ -122,3 +159,25 @@ for (const backend of backends) {
     });
   });
 }
+
+test('SQLite migration 5 repairs two originals of one text left by concurrent collects', async () => {
+  const { openDatabase } = await import('../src/store/sqlite/database.ts');
+  const { migrations } = await import('../src/store/sqlite/migrations/index.ts');
+  const { openSqliteStore } = await import('../src/store/sqlite/index.ts');
+  const { tempDir } = await import('./helpers/cli.ts');
+  const path = `${tempDir()}/old.db`;
+  const old = openDatabase(path, migrations.filter((m) => m.name !== 'copies'));
+  const row = (id: string, seen: string, duplicateOf: string | null) =>
+    old.prepare(`INSERT INTO articles (id, canonical_url, url, title, text, first_seen_at, effective_at, source_id, content_hash, duplicate_of)
+      VALUES (?, ?, ?, 't', 'x', ?, ?, 'src', 'h', ?)`).run(id, `u:${id}`, `u:${id}`, seen, seen, duplicateOf);
+  row('first', '2026-01-01', null);
+  row('second', '2026-01-02', null);
+  row('copy-of-second', '2026-01-03', 'second');
+  old.prepare("INSERT INTO article_bands (band, article_id) VALUES ('b', 'second')").run();
+  old.close();
+  const store = openSqliteStore(path);
+  const byId = new Map((await store.articles.byIds(['first', 'second', 'copy-of-second'])).map((a) => [a.id, a.duplicateOf]));
+  assert.deepEqual([...byId], [['first', undefined], ['second', 'first'], ['copy-of-second', 'first']]);
+  assert.deepEqual(await store.articles.candidatesByBands(['b']), []);
+  await store.close();
+});

@@ -95,7 +95,13 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
     const at = now();
     const since = parseSince(windowText, at);
     const until = new Date(at.getTime() + 1);
-    const articles = await store.articles.list({ topicId: t.id, since: since.toISOString(), until: until.toISOString() });
+    const articles = await store.articles.list({
+      topicId: t.id,
+      // An ad-hoc topic is the sources given this time, not whatever earlier runs of its name read.
+      ...(t.adHoc === true && { sourceIds: t.sources.map((s) => s.id) }),
+      since: since.toISOString(),
+      until: until.toISOString(),
+    });
     const summarizer = summarizerFor(t, env, store, logger);
     const failing = await failingSources(t.id);
     const contentKey = contentKeyOf([

@@ -3,6 +3,8 @@
  * HTTP client and the brief service, runs one command, and maps errors to exit codes
  * (0 ok, 1 failure, 2 bad usage or config — one line on stderr, no stack trace).
  */
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { loadSettings, resolveSource, type Settings } from '../config/load.ts';
 import { SUMMARIZER_DEFAULTS, TOPIC_ID, TOPIC_ID_RULE } from '../config/schema.ts';
@@ -34,17 +36,36 @@ interface CommonOptions {
 
 const collectSources = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/**
+ * A local --source must be a file or a folder now: a typo is bad usage (exit 2), and a device
+ * or FIFO (/dev/zero, a named pipe) would never finish reading.
+ */
+function checkLocalPath(given: string, url: string): void {
+  if (!url.startsWith('file:')) return;
+  let info;
+  try {
+    info = statSync(fileURLToPath(url), { throwIfNoEntry: false });
+  } catch (error) {
+    throw new UsageError(`--source ${given}: ${oneLine(error)}`);
+  }
+  if (info === undefined) throw new UsageError(`--source ${given}: no such file or folder`);
+  if (!info.isFile() && !info.isDirectory()) throw new UsageError(`--source ${given}: not a regular file or folder`);
+}
+
 /** A topic for this run: the configured one plus `--source`s, or an ad-hoc one made of them. */
 function topicWithSources(settings: Settings, id: string, sources: readonly string[], cwd: string): Topic | undefined {
   const configured = settings.topics.find((t) => t.id === id);
   if (sources.length === 0) return configured;
   if (!TOPIC_ID.test(id)) throw new UsageError(`topic name "${id}" must be ${TOPIC_ID_RULE}`);
   const extra = sources.map((s) => {
+    let spec;
     try {
-      return resolveSource(s, cwd);
+      spec = resolveSource(s, cwd);
     } catch (error) {
       throw new UsageError(`--source ${s}: ${oneLine(error)}`);
     }
+    checkLocalPath(s, spec.url);
+    return spec;
   });
   if (configured) return { ...configured, sources: [...configured.sources, ...extra] };
   return {

@@ -31,6 +31,9 @@ export function contentHash(text: string): string {
   return createHash('sha256').update(normalizeForHash(text)).digest('hex');
 }
 
+/** contentHash of a text without words: such articles are never copies by hash. */
+export const EMPTY_CONTENT_HASH = contentHash('');
+
 /** A MinHash sketch of a text and its LSH band keys ("b3:9f2c…"), for candidate lookup. */
 export interface NearDupSignature {
   minhash: Uint32Array;

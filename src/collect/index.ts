@@ -12,6 +12,7 @@ import { BriefbotError, FetchError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { ArticleDraft, SourceSpec, Topic } from '../core/types.ts';
 import { screenInstructions } from '../text/instructions.ts';
+import { clipArticleText, MAX_ARTICLE_CHARS } from '../text/bounds.ts';
 import { extractFromHtml, htmlToArticleText } from './pages/index.ts';
 import { canonicalizeUrl } from './canonical-url.ts';
 import type { Store } from '../store/port.ts';
@@ -95,8 +96,13 @@ function screened(draft: ArticleDraft): ArticleDraft {
   return { ...draft, text, instructions: (draft.instructions ?? 0) + removed };
 }
 
-async function store(ctx: SourceContext, raw: ArticleDraft): Promise<void> {
-  const draft = screened(raw);
+async function store(ctx: SourceContext, whole: ArticleDraft): Promise<void> {
+  // Capped first, so that everything after (screening included) works on bounded text.
+  const { text, clipped } = clipArticleText(whole.text);
+  if (clipped) {
+    ctx.tally.warnings.push(`${whole.url}: text of ${whole.text.length.toLocaleString('en-US')} characters cut to the ${MAX_ARTICLE_CHARS.toLocaleString('en-US')}-character cap`);
+  }
+  const draft = screened(clipped ? { ...whole, text } : whole);
   if (draft.title.trim() === '' && draft.text.trim() === '') {
     ctx.tally.warnings.push(`${draft.url}: empty article skipped`);
     return;
@@ -132,19 +138,43 @@ async function fullTextFromPage(ctx: SourceContext, url: string): Promise<Return
   }
 }
 
+/**
+ * Items read from one feed in one collect. A real feed carries tens of items; one with
+ * thousands is an archive dump or an attack, and reading it all would take minutes and
+ * flood the topic. The newest are kept (feed order when undated); the next collect reads
+ * the newest again, so an archive is never walked.
+ */
+export const MAX_FEED_ITEMS = 500;
+
+/** Positions in the feed of the items read: at most MAX_FEED_ITEMS (the newest), in feed order. */
+function itemsToRead(ctx: SourceContext, feed: ParsedFeed): number[] {
+  if (feed.items.length <= MAX_FEED_ITEMS) return feed.items.map((_, i) => i);
+  const newest = feed.items
+    .map((item, index) => ({ index, date: item.publishedAt ?? item.updatedAt ?? '' }))
+    .sort((a, b) => (a.date === b.date ? a.index - b.index : a.date < b.date ? 1 : -1))
+    .slice(0, MAX_FEED_ITEMS)
+    .map((e) => e.index)
+    .sort((a, b) => a - b);
+  ctx.tally.warnings.push(
+    `feed has ${feed.items.length.toLocaleString('en-US')} items; read the newest ${MAX_FEED_ITEMS} (at most ${MAX_FEED_ITEMS} items per feed per collect)`,
+  );
+  return newest;
+}
+
 async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string): Promise<void> {
   if (feed.problems.length > 0) ctx.tally.warnings.push(`feed is not well-formed (${feed.problems[0]}); salvaged ${feed.items.length} items`);
   const credits = creditItems(feed);
   // Pages are fetched concurrently (the HTTP client limits per host), but drafts are stored
   // in feed order, one at a time, so that dedupe between items of one feed is deterministic.
   const drafts = await Promise.all(
-    feed.items.map(async (item, index): Promise<ArticleDraft | 'known'> => {
+    itemsToRead(ctx, feed).map(async (index): Promise<ArticleDraft | 'known'> => {
+      const item = feed.items[index]!;
       const url = itemUrl(item, feedUrl, index);
       const known = await ctx.deps.store.articles.byCanonicalUrl(canonicalizeUrl(url));
       if (known) {
         // Identity is the URL: a rewritten pubDate or title does not make it new.
         const topicIds = matchingTopics(known, ctx.topics);
-        if (topicIds.length > 0) await ctx.deps.store.articles.addTopics(known.id, topicIds);
+        await ctx.deps.store.articles.addTopics(known.id, topicIds, ctx.source.id);
         return 'known';
       }
       const credit = credits[index]!;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Article, ArticleDraft, Topic } from '../core/types.ts';
 import { plausibleIsoTime } from '../text/dates.ts';
 import { canonicalizeUrl, displayUrl } from './canonical-url.ts';
-import { contentHash, isNearDuplicate, signature } from './dedupe.ts';
+import { contentHash, EMPTY_CONTENT_HASH, isNearDuplicate, signature } from './dedupe.ts';
 import type { Store } from '../store/port.ts';
 
 export type IngestOutcome = 'new' | 'duplicate' | 'known';
@@ -54,11 +54,12 @@ export async function ingestDraft(
   const canonicalUrl = canonicalizeUrl(draft.url);
   const known = await store.articles.byCanonicalUrl(canonicalUrl);
   if (known) {
-    if (topicIds.length > 0) await store.articles.addTopics(known.id, topicIds);
+    await store.articles.addTopics(known.id, topicIds, draft.sourceId);
     return { outcome: 'known', article: known };
   }
   const hash = contentHash(`${draft.text}`);
-  let original = draft.text.trim() === '' ? undefined : await store.articles.byContentHash(hash);
+  const hasWords = hash !== EMPTY_CONTENT_HASH;
+  let original = hasWords ? await store.articles.byContentHash(hash) : undefined;
   const sig = signature(draft.text);
   if (!original && draft.text.length > 200) {
     const candidateIds = await store.articles.candidatesByBands(sig.bands);
@@ -83,8 +84,10 @@ export async function ingestDraft(
     firstSeenAt: now.toISOString(),
     ...(originalId !== undefined && { duplicateOf: originalId }),
   };
-  // Copies get no bands: later articles are compared with originals only.
-  const inserted = await store.articles.insert({ article, bands: originalId ? [] : sig.bands, topicIds });
-  if (!inserted) return { outcome: 'known', article: (await store.articles.byCanonicalUrl(canonicalUrl)) ?? article };
-  return { outcome: originalId ? 'duplicate' : 'new', article };
+  // The store repeats the content-hash check inside the insert: another collect may have
+  // stored the same text since the lookup above.
+  const result = await store.articles.insert({ article, bands: sig.bands, topicIds, matchContentHash: hasWords });
+  if (!result.inserted) return { outcome: 'known', article: (await store.articles.byCanonicalUrl(canonicalUrl)) ?? article };
+  const stored = result.duplicateOf !== undefined ? { ...article, duplicateOf: result.duplicateOf } : article;
+  return { outcome: result.duplicateOf !== undefined ? 'duplicate' : 'new', article: stored };
 }

@@ -3,13 +3,15 @@
  * (.xml, .rss, .atom, .rdf, JSON Feed). Each file is read alone: an unreadable one is
  * reported and the rest go on.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BriefbotError, oneLine } from '../core/errors.ts';
 import type { ArticleContent } from '../core/types.ts';
 import { toIsoDate } from '../text/dates.ts';
+import { looksBinary, notArticleReason } from './article-shape.ts';
 import { extractFromHtml, extractFromText } from './pages/index.ts';
 import { decodeBody } from './charset.ts';
 import { looksLikeFeed, parseFeed, type ParsedFeed } from './feeds/index.ts';
@@ -17,7 +19,7 @@ import { looksLikeFeed, parseFeed, type ParsedFeed } from './feeds/index.ts';
 export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', '.htm', '.json']);
 export const FEED_EXTENSIONS = new Set(['.xml', '.rss', '.atom', '.rdf']);
 /** Largest local file read; bigger ones are reported, not loaded. */
-const MAX_FILE_BYTES = 20_000_000;
+export const MAX_FILE_BYTES = 20_000_000;
 /** Folders are walked this deep at most (symlink loops, accidental home directories). */
 const MAX_DEPTH = 4;
 const MAX_FILES = 20_000;
@@ -98,16 +100,59 @@ export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[]
   }
   if (ext === '.html' || ext === '.htm') {
     const html = decodeBody(bytes, undefined, 'html').text;
+    refuseNonArticle(html, undefined);
     const page = extractFromHtml(html, fileUrl);
+    refuseNonArticle(undefined, `${page.title}\n${page.text}`);
     return [{ kind: 'article', fileUrl, article: extractedArticle(page, page.canonicalUrl, fileUrl) }];
   }
   if (looksLikeFeed(bytes)) return [{ kind: 'feed', fileUrl, feed: parseFeed(bytes, { url: fileUrl }) }];
   const raw = decodeBody(bytes, undefined, 'text').text;
+  refuseNonArticle(raw, undefined);
   const extracted = extractFromText(raw, {
     format: ext === '.md' || ext === '.markdown' ? 'markdown' : 'text',
     fileName: path,
   });
+  refuseNonArticle(undefined, `${extracted.title}\n${extracted.text}`);
   return [{ kind: 'article', fileUrl, article: extractedArticle(extracted, extracted.url, fileUrl) }];
+}
+
+/** Binary content is judged on the raw text, the lack of prose on what extraction kept. */
+function refuseNonArticle(raw: string | undefined, extracted: string | undefined): void {
+  const reason = raw !== undefined ? (looksBinary(raw) ? 'binary file, not an article' : undefined) : notArticleReason(extracted ?? '');
+  if (reason !== undefined) throw new BriefbotError('PARSE', reason);
+}
+
+/** "20 MB" for a byte count: how caps are named to operators. */
+export function megabytes(bytes: number): string {
+  return `${Math.round((bytes / 1_000_000) * 10) / 10} MB`;
+}
+
+/**
+ * Reads a regular file of at most `maxBytes`. Opened without blocking (a FIFO would block
+ * the open itself), checked on the open descriptor (no swap between check and read), and
+ * read with a bound even if the file grows or lies about its size (/proc, /dev/zero).
+ */
+async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new BriefbotError('SOURCE', 'not a regular file; skipped');
+    if (info.size > maxBytes) throw new BriefbotError('SOURCE', `larger than the ${megabytes(maxBytes)} cap (${megabytes(info.size)}); skipped`);
+    // Read in chunks: the size stat gives may be 0 for a file with content (/proc) or grow.
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1 << 20, maxBytes + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > maxBytes) throw new BriefbotError('SOURCE', `larger than the ${megabytes(maxBytes)} cap; skipped`);
+    }
+    return Buffer.concat(chunks, length);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** An extracted page or text file as a local article: its own http(s) URL, else the file's. */
@@ -124,17 +169,21 @@ function extractedArticle(e: ArticleContent, ownUrl: string | undefined, fileUrl
   });
 }
 
-async function listFiles(dir: string, depth: number, out: string[]): Promise<void> {
+async function listFiles(dir: string, depth: number, out: string[], skipped: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || out.length >= MAX_FILES) continue;
     const path = join(dir, entry.name);
+    const ext = extname(entry.name).toLowerCase();
+    const wanted = ARTICLE_EXTENSIONS.has(ext) || FEED_EXTENSIONS.has(ext);
     if (entry.isDirectory()) {
-      if (depth < MAX_DEPTH) await listFiles(path, depth + 1, out);
+      if (depth < MAX_DEPTH) await listFiles(path, depth + 1, out, skipped);
     } else if (entry.isFile()) {
-      const ext = extname(entry.name).toLowerCase();
-      if (ARTICLE_EXTENSIONS.has(ext) || FEED_EXTENSIONS.has(ext)) out.push(path);
+      if (wanted) out.push(path);
+    } else if (wanted && !entry.isSymbolicLink()) {
+      // A FIFO, socket or device named like an article: reading it would block or never end.
+      skipped.push(`${path}: not a regular file; skipped`);
     }
   }
 }
@@ -153,25 +202,24 @@ export async function readLocalSource(fileUrl: string): Promise<LocalReadResult>
     throw new BriefbotError('SOURCE', `${path}: ${reason}`);
   }
   const files: string[] = [];
+  const errors: string[] = [];
+  if (!info.isDirectory() && !info.isFile()) throw new BriefbotError('SOURCE', `${path}: not a regular file or folder`);
   if (info.isDirectory()) {
     try {
-      await listFiles(path, 0, files);
+      await listFiles(path, 0, files, errors);
     } catch (error) {
       throw new BriefbotError('SOURCE', `${path}: cannot list folder: ${oneLine(error)}`);
     }
-    if (files.length === 0) {
+    if (files.length === 0 && errors.length === 0) {
       throw new BriefbotError('SOURCE', `${path}: no article or feed files (.txt, .md, .html, .json, .xml, .rss, .atom)`);
     }
   } else {
     files.push(path);
   }
   const documents: LocalDocument[] = [];
-  const errors: string[] = [];
   for (const file of files) {
     try {
-      const size = (await stat(file)).size;
-      if (size > MAX_FILE_BYTES) throw new BriefbotError('SOURCE', `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
-      const bytes = await readFile(file);
+      const bytes = await readRegularFile(file, MAX_FILE_BYTES);
       documents.push(...parseLocalFile(file, bytes));
     } catch (error) {
       errors.push(`${file}: ${oneLine(error)}`);

@@ -35,15 +35,39 @@ export interface NewArticle {
   readonly bands: readonly string[];
   /** Topics this article belongs to. */
   readonly topicIds: readonly string[];
+  /**
+   * Store it as a copy of the stored original with the same `contentHash`, if there is one,
+   * in the same atomic step as the insert: two collects at once never both store a text as
+   * an original. False for an article without words, whose hash says nothing.
+   */
+  readonly matchContentHash?: boolean;
+}
+
+/** What {@link ArticleRepo.insert} did. */
+export interface InsertResult {
+  /** False when the canonical URL was already stored (topics and source were linked to it). */
+  readonly inserted: boolean;
+  /** The original it was stored as a copy of (the caller's choice, or the content-hash match). */
+  readonly duplicateOf?: string;
 }
 
 export interface ArticleQuery {
+  /**
+   * The topic's articles. Each text counts once: of an original and its copies, the original
+   * when it belongs to the topic, else the topic's earliest copy — so a syndicated copy that
+   * two topics hold from their own sources counts in both.
+   */
   readonly topicId: string;
+  /**
+   * Instead of the topic's links: what these sources delivered (an ad-hoc topic is its
+   * sources, whatever earlier runs of the same name read). Copies count once as above.
+   */
+  readonly sourceIds?: readonly string[];
   /** Inclusive lower bound on the article's effective time (published, else first seen). */
   readonly since?: IsoTime;
   /** Exclusive upper bound. */
   readonly until?: IsoTime;
-  /** Include articles that are duplicates of another (default false: originals only). */
+  /** Include every copy too (default false: one article per text, as above). */
   readonly includeDuplicates?: boolean;
 }
 
@@ -56,11 +80,12 @@ export interface ArticleRepo {
   candidatesByBands(bands: readonly string[]): Promise<string[]>;
   /**
    * Inserts the article unless its canonical URL is already stored; in both cases links it
-   * to the given topics. Returns false when it was already there.
+   * to the given topics and to its source. Atomic with the content-hash match (see
+   * NewArticle.matchContentHash), also across processes.
    */
-  insert(entry: NewArticle): Promise<boolean>;
-  /** Links an already stored article to more topics (idempotent). */
-  addTopics(articleId: string, topicIds: readonly string[]): Promise<void>;
+  insert(entry: NewArticle): Promise<InsertResult>;
+  /** Links an already stored article to more topics and, when given, the source that delivered it again (idempotent). */
+  addTopics(articleId: string, topicIds: readonly string[], sourceId?: string): Promise<void>;
   /** Articles of a topic in a window, oldest first. */
   list(query: ArticleQuery): Promise<Article[]>;
   /** Copies of an article (articles whose duplicateOf is this id). */

@@ -35,6 +35,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   { name: 'article_topics', columns: ['article_id', 'topic_id'], key: ['topic_id', 'article_id'], times: [], orderBy: 'topic_id, article_id' },
   { name: 'article_bands', columns: ['band', 'article_id'], key: ['band', 'article_id'], times: [], orderBy: 'band, article_id' },
+  { name: 'article_sources', columns: ['source_id', 'article_id'], key: ['source_id', 'article_id'], times: [], orderBy: 'source_id, article_id' },
   {
     name: 'briefs',
     columns: ['id', 'topic_id', 'content_key', 'created_at', 'brief_json', 'article_map'],

@@ -1,5 +1,5 @@
 import type { Article } from '../../core/types.ts';
-import type { ArticleQuery, ArticleRepo, NewArticle } from '../port.ts';
+import type { ArticleQuery, ArticleRepo, InsertResult, NewArticle } from '../port.ts';
 import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
 import { inTransaction, pgText, type Pool } from './database.ts';
 
@@ -48,50 +48,78 @@ export class PgArticleRepo implements ArticleRepo {
     return rows.map((r) => r.article_id);
   }
 
-  async insert(entry: NewArticle): Promise<boolean> {
-    const params = articleParams(entry.article);
-    const values = PARAM_KEYS.map((k) => pgText(params[k] ?? null));
+  async insert(entry: NewArticle): Promise<InsertResult> {
+    const { article } = entry;
     return inTransaction(this.pool, async (client) => {
+      // One writer per text at a time (across replicas): the content-hash check and the insert
+      // are then one step, as SQLite's IMMEDIATE transaction makes them.
+      if (entry.matchContentHash === true && article.duplicateOf === undefined) {
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 14))', [article.contentHash]);
+      }
+      const existing = (await client.query<{ id: string; duplicate_of: string | null }>('SELECT id, duplicate_of FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0];
+      if (existing) {
+        await this.link(client, existing.id, entry.topicIds, article.sourceId);
+        return { inserted: false, ...(existing.duplicate_of !== null && { duplicateOf: existing.duplicate_of }) };
+      }
+      let duplicateOf = article.duplicateOf;
+      if (duplicateOf === undefined && entry.matchContentHash === true) {
+        duplicateOf = (await client.query<{ id: string }>('SELECT id FROM articles WHERE content_hash = $1 AND duplicate_of IS NULL LIMIT 1', [article.contentHash])).rows[0]?.id;
+      }
+      const params = articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) });
       // A concurrent insert of the same URL waits here, then does nothing.
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO articles (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-         ON CONFLICT DO NOTHING RETURNING id`,
-        values,
+         ON CONFLICT (canonical_url) DO NOTHING RETURNING id`,
+        PARAM_KEYS.map((k) => pgText(params[k] ?? null)),
       );
-      let id = inserted.rows[0]?.id;
-      if (id !== undefined) {
-        if (entry.bands.length > 0) {
-          await client.query('INSERT INTO article_bands (band, article_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [[...entry.bands], id]);
-        }
-      } else {
-        id = (await client.query<{ id: string }>('SELECT id FROM articles WHERE canonical_url = $1', [entry.article.canonicalUrl])).rows[0]?.id ?? entry.article.id;
+      if (inserted.rows.length === 0) {
+        const id = (await client.query<{ id: string }>('SELECT id FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0]?.id ?? article.id;
+        await this.link(client, id, entry.topicIds, article.sourceId);
+        return { inserted: false };
       }
-      if (entry.topicIds.length > 0) {
-        await client.query('INSERT INTO article_topics (article_id, topic_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [id, [...entry.topicIds]]);
+      // Copies get no bands: later articles are compared with originals only.
+      if (duplicateOf === undefined && entry.bands.length > 0) {
+        await client.query('INSERT INTO article_bands (band, article_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [[...entry.bands], article.id]);
       }
-      return inserted.rows.length > 0;
+      await this.link(client, article.id, entry.topicIds, article.sourceId);
+      return { inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) };
     });
   }
 
-  async addTopics(articleId: string, topicIds: readonly string[]): Promise<void> {
-    if (topicIds.length === 0) return;
-    await this.pool.query('INSERT INTO article_topics (article_id, topic_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [articleId, [...topicIds]]);
+  private async link(client: Pick<Pool, 'query'>, articleId: string, topicIds: readonly string[], sourceId: string | undefined): Promise<void> {
+    if (topicIds.length > 0) {
+      await client.query('INSERT INTO article_topics (article_id, topic_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [articleId, [...topicIds]]);
+    }
+    if (sourceId !== undefined) {
+      await client.query('INSERT INTO article_sources (source_id, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sourceId, articleId]);
+    }
+  }
+
+  async addTopics(articleId: string, topicIds: readonly string[], sourceId?: string): Promise<void> {
+    await this.link(this.pool, articleId, topicIds, sourceId);
   }
 
   async list(query: ArticleQuery): Promise<Article[]> {
-    const params: unknown[] = [query.topicId];
-    const where = ['t.topic_id = $1'];
+    const params: unknown[] = [];
+    const members =
+      query.sourceIds !== undefined
+        ? `SELECT article_id FROM article_sources WHERE source_id = ANY($${params.push([...query.sourceIds])}::text[])`
+        : `SELECT article_id FROM article_topics WHERE topic_id = $${params.push(query.topicId)}`;
+    const where = [`a.id IN (${members})`];
     if (query.since !== undefined) where.push(`a.effective_at >= $${params.push(query.since)}`);
     if (query.until !== undefined) where.push(`a.effective_at < $${params.push(query.until)}`);
-    if (query.includeDuplicates !== true) where.push('a.duplicate_of IS NULL');
-    const rows = (
-      await this.pool.query<ArticleRow>(
-        `SELECT a.* FROM article_topics t JOIN articles a ON a.id = t.article_id
-         WHERE ${where.join(' AND ')} ORDER BY a.effective_at, a.id COLLATE "C"`,
-        params,
-      )
-    ).rows;
-    return rows.map(toArticle);
+    // One article per text (original and copies share COALESCE(duplicate_of, id)): the original
+    // when it is a member, else the earliest member copy.
+    const sql =
+      query.includeDuplicates === true
+        ? `SELECT a.* FROM articles a WHERE ${where.join(' AND ')} ORDER BY a.effective_at, a.id COLLATE "C"`
+        : `SELECT * FROM (
+             SELECT a.*, row_number() OVER (
+               PARTITION BY COALESCE(a.duplicate_of, a.id)
+               ORDER BY a.duplicate_of IS NOT NULL, a.first_seen_at, a.id COLLATE "C") AS family_rank
+             FROM articles a WHERE ${where.join(' AND ')}) f
+           WHERE family_rank = 1 ORDER BY effective_at, id COLLATE "C"`;
+    return (await this.pool.query<ArticleRow>(sql, params)).rows.map(toArticle);
   }
 
   async duplicatesOf(articleId: string): Promise<Article[]> {

@@ -1,5 +1,5 @@
 import type { Article } from '../../core/types.ts';
-import type { ArticleQuery, ArticleRepo, NewArticle } from '../port.ts';
+import type { ArticleQuery, ArticleRepo, InsertResult, NewArticle } from '../port.ts';
 import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
 import type { Db } from './database.ts';
 
@@ -23,6 +23,8 @@ export class SqliteArticleRepo implements ArticleRepo {
          @effectiveAt, @lang, @guid, @sourceId, @contentHash, @duplicateOf, @instructions)`),
       insertBand: db.prepare('INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)'),
       insertTopic: db.prepare('INSERT OR IGNORE INTO article_topics (article_id, topic_id) VALUES (?, ?)'),
+      insertSource: db.prepare('INSERT OR IGNORE INTO article_sources (source_id, article_id) VALUES (?, ?)'),
+      originalByHash: db.prepare('SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL LIMIT 1'),
       duplicatesOf: db.prepare('SELECT * FROM articles WHERE duplicate_of = ? ORDER BY first_seen_at'),
       count: db.prepare('SELECT count(*) AS n FROM articles'),
     };
@@ -67,36 +69,65 @@ export class SqliteArticleRepo implements ArticleRepo {
     return [...ids];
   }
 
-  async insert(entry: NewArticle): Promise<boolean> {
+  async insert(entry: NewArticle): Promise<InsertResult> {
     const { article } = entry;
-    const run = this.db.transaction((): boolean => {
-      const result = this.statements.insert.run(articleParams(article));
-      const existing = result.changes === 0 ? (this.statements.byCanonicalUrl.get(article.canonicalUrl) as ArticleRow) : undefined;
-      const id = existing?.id ?? article.id;
-      if (!existing) for (const band of entry.bands) this.statements.insertBand.run(band, id);
-      for (const topicId of entry.topicIds) this.statements.insertTopic.run(id, topicId);
-      return result.changes > 0;
+    // IMMEDIATE: the write lock is taken before the content-hash check, so another process's
+    // insert of the same text cannot fall between the check and this insert.
+    const run = this.db.transaction((): InsertResult => {
+      const existing = this.statements.byCanonicalUrl.get(article.canonicalUrl) as ArticleRow | undefined;
+      if (existing) {
+        this.link(existing.id, entry.topicIds, article.sourceId);
+        return { inserted: false, ...(existing.duplicate_of !== null && { duplicateOf: existing.duplicate_of }) };
+      }
+      let duplicateOf = article.duplicateOf;
+      if (duplicateOf === undefined && entry.matchContentHash === true) {
+        duplicateOf = (this.statements.originalByHash.get(article.contentHash) as { id: string } | undefined)?.id;
+      }
+      this.statements.insert.run(articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) }));
+      // Copies get no bands: later articles are compared with originals only.
+      if (duplicateOf === undefined) for (const band of entry.bands) this.statements.insertBand.run(band, article.id);
+      this.link(article.id, entry.topicIds, article.sourceId);
+      return { inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) };
     });
-    return run();
+    return run.immediate();
   }
 
-  async addTopics(articleId: string, topicIds: readonly string[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const topicId of topicIds) this.statements.insertTopic.run(articleId, topicId);
-    })();
+  private link(articleId: string, topicIds: readonly string[], sourceId: string | undefined): void {
+    for (const topicId of topicIds) this.statements.insertTopic.run(articleId, topicId);
+    if (sourceId !== undefined) this.statements.insertSource.run(sourceId, articleId);
+  }
+
+  async addTopics(articleId: string, topicIds: readonly string[], sourceId?: string): Promise<void> {
+    this.db.transaction(() => this.link(articleId, topicIds, sourceId))();
   }
 
   async list(query: ArticleQuery): Promise<Article[]> {
-    const where = ['t.topic_id = @topicId'];
+    const where: string[] = [];
     if (query.since !== undefined) where.push('a.effective_at >= @since');
     if (query.until !== undefined) where.push('a.effective_at < @until');
-    if (query.includeDuplicates !== true) where.push('a.duplicate_of IS NULL');
-    const rows = this.db
-      .prepare(
-        `SELECT a.* FROM article_topics t JOIN articles a ON a.id = t.article_id
-         WHERE ${where.join(' AND ')} ORDER BY a.effective_at, a.id`,
-      )
-      .all({ topicId: query.topicId, since: query.since ?? null, until: query.until ?? null }) as ArticleRow[];
+    const params: Record<string, unknown> = { topicId: query.topicId, since: query.since ?? null, until: query.until ?? null };
+    let members: string;
+    if (query.sourceIds !== undefined) {
+      const names = query.sourceIds.map((id, i) => {
+        params[`s${i}`] = id;
+        return `@s${i}`;
+      });
+      members = `SELECT DISTINCT article_id FROM article_sources WHERE source_id IN (${names.length > 0 ? names.join(',') : 'NULL'})`;
+    } else {
+      members = 'SELECT article_id FROM article_topics WHERE topic_id = @topicId';
+    }
+    const filter = where.length > 0 ? `AND ${where.join(' AND ')}` : '';
+    // One article per text (original and copies share COALESCE(duplicate_of, id)): the original
+    // when it is a member, else the earliest member copy.
+    const sql = query.includeDuplicates === true
+      ? `SELECT a.* FROM articles a WHERE a.id IN (${members}) ${filter} ORDER BY a.effective_at, a.id`
+      : `SELECT * FROM (
+           SELECT a.*, ROW_NUMBER() OVER (
+             PARTITION BY COALESCE(a.duplicate_of, a.id)
+             ORDER BY a.duplicate_of IS NOT NULL, a.first_seen_at, a.id) AS family_rank
+           FROM articles a WHERE a.id IN (${members}) ${filter})
+         WHERE family_rank = 1 ORDER BY effective_at, id`;
+    const rows = this.db.prepare(sql).all(params) as ArticleRow[];
     return rows.map(toArticle);
   }
 

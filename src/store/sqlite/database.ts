@@ -1,7 +1,8 @@
 /**
  * Opening the SQLite database and bringing its schema up to date.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { BriefbotError, ConfigError, oneLine } from '../../core/errors.ts';
@@ -50,25 +51,59 @@ function isCorruption(error: unknown): boolean {
   return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
 }
 
-/** Opens (creating if needed) the database at `path`, or in memory for ":memory:". */
+/** Pragmas every connection sets. */
+function configure(db: Db): void {
+  // WAL lets readers (a chat command) proceed while a collect writes; a crash loses at most
+  // the transaction in flight. busy_timeout covers a second process (CLI next to serve).
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
+/**
+ * Creates the database file complete or not at all: built under a temporary name beside it,
+ * then linked into place. Another process starting at the same moment never sees a
+ * half-made (0-byte) file, and of two that race, one's file wins and the other opens it.
+ */
+function createDatabaseFile(path: string, list: readonly Migration[]): void {
+  const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.new`;
+  const db = new Database(temporary);
+  try {
+    configure(db);
+    migrate(db, list);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+  try {
+    linkSync(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** Opens the database at `path` (creating it where no file is), or in memory for ":memory:". */
 export function openDatabase(path: string, list: readonly Migration[] = migrations): Db {
   if (path !== ':memory:') {
     checkExistingFile(path);
     mkdirSync(dirname(path), { recursive: true });
+    try {
+      if (!existsSync(path)) createDatabaseFile(path, list);
+    } catch (error) {
+      throw new BriefbotError('STORE', `cannot create database ${path}: ${oneLine(error)}`, { cause: error });
+    }
   }
   let db: Db;
   try {
-    db = new Database(path);
+    db = new Database(path, { fileMustExist: path !== ':memory:' });
   } catch (error) {
     throw new BriefbotError('STORE', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
-    // WAL lets readers (a chat command) proceed while a collect writes; a crash loses at most
-    // the transaction in flight. busy_timeout covers a second process (CLI next to serve).
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    configure(db);
     migrate(db, list);
   } catch (error) {
     db.close();
@@ -95,11 +130,15 @@ export function migrate(db: Db, list: readonly Migration[]): void {
     );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   for (const migration of [...list].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
+    // IMMEDIATE takes the write lock first: of two processes starting on an old database, the
+    // second waits, then sees the migration applied instead of applying it again.
     db.transaction(() => {
+      if (isApplied.get(migration.version) !== undefined) return;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());
-    })();
+    }).immediate();
   }
 }

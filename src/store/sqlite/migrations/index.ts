@@ -6,6 +6,7 @@ import { sql as core } from './001-core.ts';
 import { sql as chat } from './002-chat.ts';
 import { sql as articleInstructions } from './003-article-instructions.ts';
 import { sql as leases } from './004-leases.ts';
+import { sql as copies } from './005-copies.ts';
 
 export interface Migration {
   readonly version: number;
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'chat', sql: chat },
   { version: 3, name: 'article-instructions', sql: articleInstructions },
   { version: 4, name: 'leases', sql: leases },
+  { version: 5, name: 'copies', sql: copies },
 ];
