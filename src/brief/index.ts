@@ -20,6 +20,7 @@ import type {
 } from '../core/types.ts';
 import { addUsage } from '../llm/budget.ts';
 import { screenInstructions } from '../text/instructions.ts';
+import { clipArticleText, MAX_ARTICLE_CHARS } from '../text/bounds.ts';
 import { clusterArticles } from './cluster/index.ts';
 import { verificationNote, verifyStory } from './verify.ts';
 
@@ -105,7 +106,9 @@ function compare(a: string, b: string): number {
 
 export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
   const { topic, logger } = input;
-  const { articles, planted } = screenWindow(readingOrder(input.articles));
+  // Stored before collect capped article text, an article may still be longer: cap it first.
+  const capped = input.articles.map((a) => (a.text.length > MAX_ARTICLE_CHARS ? { ...a, text: clipArticleText(a.text).text } : a));
+  const { articles, planted } = screenWindow(readingOrder(capped));
   const byStoreId = new Map(articles.map((a) => [a.id, a]));
   const clusters = clusterArticles(
     articles.map((a) => ({

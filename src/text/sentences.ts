@@ -19,24 +19,54 @@ const SENTENCE_STARTERS = new Set([
   'on', 'at', 'for', 'however', 'meanwhile', 'there', 'his', 'her', 'their', 'its', 'our', 'some', 'many', 'officials',
 ]);
 
+/** Letters starting exactly at lastIndex (sticky: no copy of the rest of the line). */
+const LETTERS_AT = /\p{L}{1,64}/uy;
+
 const CLOSERS = `"'”’)]»」』）`;
 
 function isCloser(ch: string | undefined): boolean {
   return ch !== undefined && CLOSERS.includes(ch);
 }
 
+/**
+ * Longest sentence returned. Real sentences are far shorter; text without punctuation (a
+ * scraped wall of words, a hostile article) is cut into pieces of this size, at a space where
+ * there is one, so that every later pass over a sentence works on bounded text.
+ */
+export const MAX_SENTENCE_CHARS = 1000;
+
+/** Longest word looked at for abbreviations ("U.S", "e.g", "approx"). */
+const MAX_WORD = 32;
+
 /** The word just before position `end` (exclusive), with inner dots kept: "U.S", "e.g", "Dr". */
 function wordBefore(text: string, end: number): string {
   let start = end;
-  while (start > 0 && /[\p{L}\p{N}.]/u.test(text[start - 1]!)) start--;
+  while (start > 0 && end - start < MAX_WORD && /[\p{L}\p{N}.]/u.test(text[start - 1]!)) start--;
   return text.slice(start, end);
+}
+
+/** Pushes `sentence`, cut into pieces of at most MAX_SENTENCE_CHARS (at the last space in a piece when it has one). */
+function pushBounded(sentence: string, out: string[]): void {
+  let start = 0;
+  while (sentence.length - start > MAX_SENTENCE_CHARS) {
+    let cut = sentence.lastIndexOf(' ', start + MAX_SENTENCE_CHARS);
+    if (cut < start + MAX_SENTENCE_CHARS / 2) cut = start + MAX_SENTENCE_CHARS;
+    // Never split a surrogate pair.
+    if (/[\uD800-\uDBFF]/.test(sentence[cut - 1] ?? '')) cut -= 1;
+    const piece = sentence.slice(start, cut).trim();
+    if (piece) out.push(piece);
+    start = cut;
+    while (start < sentence.length && sentence[start] === ' ') start++;
+  }
+  const last = sentence.slice(start).trim();
+  if (last) out.push(last);
 }
 
 function splitLine(line: string, out: string[]): void {
   let start = 0;
   const push = (end: number): void => {
     const s = line.slice(start, end).trim();
-    if (s) out.push(s);
+    if (s) pushBounded(s, out);
     start = end;
   };
   for (let i = 0; i < line.length; i++) {
@@ -69,7 +99,8 @@ function splitLine(line: string, out: string[]): void {
       // Initials: "J. Smith", or "U.S." followed by a proper noun ("U.S. Commerce Department").
       if (/^\p{Lu}$/u.test(word)) continue;
       if (/^(?:\p{L}\.)+\p{L}$/u.test(word) || /^(?:u\.s|u\.k|u\.n|e\.u|etc|a\.m|p\.m)$/.test(lower)) {
-        const nextWord = /^[\p{L}]+/u.exec(line.slice(next))?.[0]?.toLowerCase() ?? '';
+        LETTERS_AT.lastIndex = next;
+        const nextWord = LETTERS_AT.exec(line)?.[0]?.toLowerCase() ?? '';
         if (!SENTENCE_STARTERS.has(nextWord)) continue;
       }
     }
@@ -80,8 +111,8 @@ function splitLine(line: string, out: string[]): void {
 }
 
 /**
- * Splits text into sentences, in order, trimmed, none empty. Paragraph and line breaks
- * always end a sentence.
+ * Splits text into sentences, in order, trimmed, none empty, none longer than
+ * MAX_SENTENCE_CHARS. Paragraph and line breaks always end a sentence. Linear in the text.
  */
 export function splitSentences(text: string): string[] {
   const out: string[] = [];

@@ -7,13 +7,19 @@ import { speakerOf } from '../claims.ts';
 import type { PreparedStory, StorySentence } from '../story-text.ts';
 
 const MEDIA_WORD = /\b(?:Post|Times|News|Journal|Herald|Tribune|Guardian|Telegraph|Agency|Press|Reuters|Bloomberg|Xinhua|Daily|Gazette|Observer|Economist|Wire|Broadcasting|Television|Radio)\b/;
+/**
+ * Up to six capitalised words: an outlet's name. Words are separated by one whitespace each,
+ * so a run of capitals can be read one way only (no backtracking over ways to split it).
+ */
+const WORDS = String.raw`\p{Lu}[\p{L}&.'-]*(?:\s\p{Lu}[\p{L}&.'-]*){0,5}`;
+const NAME = `(${WORDS}\\s?)`;
 const CREDIT = [
-  /\b(?:[Aa]ccording to |[Ii]n |[Cc]iting )?(?:a |an )(?:report|interview|article|story|dispatch) (?:by|in|from|with) (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
-  /\b[Rr]eported by (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
-  /\b[Aa]ccording to (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
-  /\b(?:[Ii]nterviews?) with (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
-  /\b(?:reports?|reported in) (?:the )?\*?((?:\p{Lu}[\p{L}&.'-]*\s?){1,6})/u,
-  /(?:^|\.\s)((?:\p{Lu}[\p{L}&.'-]*\s?){1,6}) reported\b/u,
+  new RegExp(String.raw`\b(?:[Aa]ccording to |[Ii]n |[Cc]iting )?(?:a |an )(?:report|interview|article|story|dispatch) (?:by|in|from|with) (?:the )?\*?${NAME}`, 'u'),
+  new RegExp(String.raw`\b[Rr]eported by (?:the )?\*?${NAME}`, 'u'),
+  new RegExp(String.raw`\b[Aa]ccording to (?:the )?\*?${NAME}`, 'u'),
+  new RegExp(String.raw`\b(?:[Ii]nterviews?) with (?:the )?\*?${NAME}`, 'u'),
+  new RegExp(String.raw`\b(?:reports?|reported in) (?:the )?\*?${NAME}`, 'u'),
+  new RegExp(String.raw`(?:^|\.\s)(${WORDS}) reported\b`, 'u'),
 ];
 
 /**
@@ -66,20 +72,38 @@ export function reportingConflicts(story: PreparedStory): Disagreement[] {
   ];
 }
 
+const BUT = /,?\s+but\s+/gi;
+
+/**
+ * "A …, but B …" → [A's part, B's part] at the first " but " with at least 20 characters on
+ * each side. One scan for " but " (linear), where a lazy `^(.{20,}?)…` pattern backtracked
+ * over the whole sentence and overflowed the regex stack on a 10 MB one.
+ */
+function splitAtBut(text: string): [string, string] | undefined {
+  BUT.lastIndex = 0;
+  for (let m = BUT.exec(text); m; m = BUT.exec(text)) {
+    const left = text.slice(0, m.index);
+    const right = text.slice(m.index + m[0].length);
+    if (right.length < 20) return undefined;
+    if (left.length >= 20) return [left, right];
+  }
+  return undefined;
+}
+
 /** Within one article, a contrast between two named speakers ("A suggests X, but B says Y"). */
 export function speakerContrasts(story: PreparedStory): Disagreement[] {
   const out: Disagreement[] = [];
   for (const s of story.sentences) {
-    const m = /^(.{20,}?),?\s+but\s+(.{20,})$/i.exec(s.text);
+    const m = splitAtBut(s.text);
     if (!m) continue;
-    const left = speakerOf(m[1]!);
-    const right = speakerOf(m[2]!);
+    const left = speakerOf(m[0]);
+    const right = speakerOf(m[1]);
     if (!left || !right || left === right) continue;
     out.push({
       about: `${left} vs ${right}`,
       positions: [
-        { text: m[1]!.trim(), articleIds: [...s.articleIds] },
-        { text: m[2]!.trim(), articleIds: [...s.articleIds] },
+        { text: m[0].trim(), articleIds: [...s.articleIds] },
+        { text: m[1].trim(), articleIds: [...s.articleIds] },
       ],
     });
     if (out.length >= 1) break;
