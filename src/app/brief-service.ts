@@ -7,6 +7,7 @@ import { answerQuestion } from '../answer/index.ts';
 import type { EnvSettings } from '../config/load.ts';
 import { parseSince } from '../core/window.ts';
 import { ConfigError, UnknownTopicError } from '../core/errors.ts';
+import { maskUrl, maskUrlsIn } from '../core/redact.ts';
 import type { Logger } from '../core/log.ts';
 import type { SourceHealth, StoredBrief, Summarizer, Topic } from '../core/types.ts';
 import { BRIEF_PIPELINE_REVISION, buildBrief } from '../brief/index.ts';
@@ -71,9 +72,17 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
     return found;
   }
 
+  /** Failing sources as a brief shows them: URLs and reasons without credentials. */
   async function failingSources(topicId: string): Promise<SourceHealth[]> {
     const health = await store.sources.health(topic(topicId).sources.map((s) => s.id));
-    return health.filter((h) => h.failureStreak > 0);
+    return health
+      .filter((h) => h.failureStreak > 0)
+      .map((h) => ({
+        ...h,
+        sourceId: maskUrl(h.sourceId),
+        url: maskUrl(h.url),
+        ...(h.lastError !== undefined && { lastError: maskUrlsIn(h.lastError) }),
+      }));
   }
 
   async function brief(topicId: string, request: BriefRequest & { collect?: boolean } = {}): Promise<StoredBrief> {

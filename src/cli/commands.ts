@@ -3,6 +3,7 @@
  */
 import { parseSince } from '../core/window.ts';
 import { UsageError } from '../core/errors.ts';
+import { maskUrl, maskUrlsIn } from '../core/redact.ts';
 import type { Topic } from '../core/types.ts';
 import { renderBrief, type OutputFormat } from '../render/index.ts';
 import { emptyBriefLine } from '../render/view.ts';
@@ -18,7 +19,7 @@ function sourceName(report: SourceReport): string {
     const cwd = process.cwd();
     return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
   }
-  return url;
+  return maskUrl(url);
 }
 
 /** One line per source: what was found, or why it failed. */
@@ -72,7 +73,7 @@ export async function runBrief(ctx: CliContext, topicId: string, options: { form
   if (options.since !== undefined) parseSince(options.since, new Date());
   const stored = await ctx.service.brief(topicId, { ...(options.since !== undefined && { window: options.since }) });
   for (const health of stored.brief.failingSources ?? []) {
-    ctx.stderr.write(`warning: source failing: ${health.url}: ${health.lastError ?? 'error'}\n`);
+    ctx.stderr.write(`warning: source failing: ${maskUrl(health.url)}: ${maskUrlsIn(health.lastError ?? 'error')}\n`);
   }
   if (stored.brief.stories.length === 0) ctx.stderr.write(`${emptyBriefLine(stored.brief)}\n`);
   ctx.stdout.write(renderBrief(stored.brief, options.format));
@@ -140,9 +141,9 @@ export async function runTopics(ctx: CliContext): Promise<number> {
       const state = !h
         ? 'never collected'
         : h.failureStreak > 0
-          ? `failing ×${h.failureStreak} since ${h.failingSince ?? '?'}: ${h.lastError ?? ''}`
+          ? `failing ×${h.failureStreak} since ${h.failingSince ?? '?'}: ${maskUrlsIn(h.lastError ?? '')}`
           : `ok, last success ${h.lastSuccessAt ?? '?'}`;
-      ctx.stdout.write(`  - ${source.title ?? source.url} (${state})\n`);
+      ctx.stdout.write(`  - ${source.title ?? maskUrl(source.url)} (${state})\n`);
     }
   }
   return 0;

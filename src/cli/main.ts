@@ -96,7 +96,12 @@ async function withContext<T>(
     dotenv: io.dotenv,
     ...(options.config !== undefined && { configPath: options.config }),
   });
-  const logger: Logger = createLogger({ level: settings.env.logLevel ?? defaultLogLevel, destination: io.stderr });
+  const { openai, slack, discord } = settings.env;
+  const logger: Logger = createLogger({
+    level: settings.env.logLevel ?? defaultLogLevel,
+    destination: io.stderr,
+    secrets: [openai?.apiKey, slack.botToken, slack.appToken, slack.signingSecret, discord.token],
+  });
   const store = await openStore(settings.database, settings.env.replicaId ?? 'briefbot');
   const http = options.offline
     ? undefined

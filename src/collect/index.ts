@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { BriefbotError, FetchError, oneLine } from '../core/errors.ts';
+import { maskUrl, maskUrlsIn } from '../core/redact.ts';
 import type { Logger } from '../core/log.ts';
 import type { ArticleDraft, SourceSpec, Topic } from '../core/types.ts';
 import { screenInstructions } from '../text/instructions.ts';
@@ -117,12 +118,27 @@ function draftFromLocal(article: LocalArticle, sourceId: string): ArticleDraft {
   return { ...article, sourceId };
 }
 
-/** The link of a feed item, or a stable stand-in when it has none. */
-function itemUrl(item: FeedItem, feedUrl: string, index: number): string {
-  if (item.link) return item.link;
+/** Link schemes a feed item may point at: a remote feed only to the web, a local feed file to local files too. */
+function allowedLink(link: string, feedUrl: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(link)?.[1]?.toLowerCase();
+  return scheme === 'http' || scheme === 'https' || (scheme === 'file' && feedUrl.startsWith('file:'));
+}
+
+/**
+ * The link of a feed item, or a stable stand-in when it has none or one we refuse: a remote
+ * feed's `file:`, `javascript:` or `data:` link never becomes an article's URL (it would be
+ * rendered as a link, and a `file:` URL could pass for a local article's identity). The
+ * stand-in is the feed's URL with its secrets masked, plus the item's key.
+ */
+function itemUrl(ctx: SourceContext, item: FeedItem, feedUrl: string, index: number): string {
+  if (item.link && allowedLink(item.link, feedUrl)) return item.link;
+  if (item.link) {
+    const scheme = /^([a-z][a-z0-9+.-]{0,20}):/i.exec(item.link)?.[1]?.toLowerCase() ?? 'unknown';
+    ctx.tally.warnings.push(`an item's ${scheme}: link was refused (a remote feed may link to http and https only)`);
+  }
   if (item.guid && /^https?:\/\//i.test(item.guid)) return item.guid;
   const key = item.guid ?? item.title ?? String(index);
-  return `${feedUrl}#${encodeURIComponent(key).slice(0, 200)}`;
+  return `${maskUrl(feedUrl)}#${encodeURIComponent(key).slice(0, 200)}`;
 }
 
 async function fullTextFromPage(ctx: SourceContext, url: string): Promise<ReturnType<typeof extractFromHtml> | undefined> {
@@ -169,7 +185,7 @@ async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string):
   const drafts = await Promise.all(
     itemsToRead(ctx, feed).map(async (index): Promise<ArticleDraft | 'known'> => {
       const item = feed.items[index]!;
-      const url = itemUrl(item, feedUrl, index);
+      const url = itemUrl(ctx, item, feedUrl, index);
       const known = await ctx.deps.store.articles.byCanonicalUrl(canonicalizeUrl(url));
       if (known) {
         // Identity is the URL: a rewritten pubDate or title does not make it new.
@@ -254,7 +270,7 @@ async function collectRemote(ctx: SourceContext): Promise<'unchanged' | { etag?:
     const html = decodeBody(response.body, response.contentType, 'html').text;
     const page = extractFromHtml(html, response.url);
     if (page.text.trim().length < 200) {
-      throw new BriefbotError('PARSE', `${ctx.source.url}: neither a feed nor an article page (no readable article text)`);
+      throw new BriefbotError('PARSE', `${maskUrl(ctx.source.url)}: neither a feed nor an article page (no readable article text)`);
     }
     await store(ctx, {
       url: page.canonicalUrl ?? response.url,
@@ -274,10 +290,17 @@ async function collectRemote(ctx: SourceContext): Promise<'unchanged' | { etag?:
   };
 }
 
-/** A short reason for a source's failure, for reports and health footers. */
+/**
+ * A short reason for a source's failure, for reports and health footers: "HTTP 404", "larger
+ * than the 10 MB cap", "timed out after 20000 ms" — what went wrong, never a secret.
+ */
 export function failureReason(error: unknown): string {
-  if (error instanceof FetchError && error.status !== undefined) return `HTTP ${error.status}`;
-  return oneLine(error);
+  if (error instanceof FetchError) {
+    if (error.reason.startsWith('http-') && error.status !== undefined) return `HTTP ${error.status}`;
+    // "GET <url>: <what>": the URL is the source's own, already named beside the reason.
+    return maskUrlsIn(oneLine(error).replace(/^GET \S+: /, ''));
+  }
+  return maskUrlsIn(oneLine(error));
 }
 
 async function collectSource(source: SourceSpec, topics: readonly Topic[], deps: CollectDeps): Promise<SourceReport> {
@@ -305,9 +328,9 @@ async function collectSource(source: SourceSpec, topics: readonly Topic[], deps:
     return { ...base, status: outcome === 'unchanged' ? 'unchanged' : 'ok', ...counts() };
   } catch (error) {
     const reason = failureReason(error);
-    deps.logger.warn({ source: source.url, err: oneLine(error) }, 'source failed');
+    deps.logger.warn({ source: maskUrl(source.url), err: maskUrlsIn(oneLine(error)) }, 'source failed');
     await deps.store.sources.recordFailure(source.id, source.url, now.toISOString(), reason);
-    return { ...base, status: 'failed', ...counts(), error: oneLine(error) };
+    return { ...base, status: 'failed', ...counts(), error: maskUrlsIn(oneLine(error)) };
   }
 }
 

@@ -12,6 +12,7 @@ import { BriefbotError, oneLine } from '../core/errors.ts';
 import type { ArticleContent } from '../core/types.ts';
 import { toIsoDate } from '../text/dates.ts';
 import { looksBinary, notArticleReason } from './article-shape.ts';
+import { megabytes } from '../core/units.ts';
 import { extractFromHtml, extractFromText } from './pages/index.ts';
 import { decodeBody } from './charset.ts';
 import { looksLikeFeed, parseFeed, type ParsedFeed } from './feeds/index.ts';
@@ -120,11 +121,6 @@ export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[]
 function refuseNonArticle(raw: string | undefined, extracted: string | undefined): void {
   const reason = raw !== undefined ? (looksBinary(raw) ? 'binary file, not an article' : undefined) : notArticleReason(extracted ?? '');
   if (reason !== undefined) throw new BriefbotError('PARSE', reason);
-}
-
-/** "20 MB" for a byte count: how caps are named to operators. */
-export function megabytes(bytes: number): string {
-  return `${Math.round((bytes / 1_000_000) * 10) / 10} MB`;
 }
 
 /**

@@ -3,6 +3,7 @@
  * and passed in; secrets are redacted by key wherever they appear in a log object.
  */
 import { pino, type Logger } from 'pino';
+import { redactSecrets } from './redact.ts';
 
 export type { Logger };
 
@@ -13,7 +14,18 @@ const REDACT = [
   '*.password', '*.secret', 'headers.authorization', 'headers.Authorization', '*.headers.authorization',
 ];
 
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+/**
+ * Every line, as written: known secret values (tokens, API keys, from the environment) are
+ * replaced and URL credentials masked wherever they appear — also inside error text a
+ * server sent back, which no key-based redaction can see.
+ */
+function scrubbed(destination: NodeJS.WritableStream, secrets: readonly (string | undefined)[]): pino.DestinationStream {
+  return { write: (line: string) => void destination.write(redactSecrets(line, secrets)) };
+}
+
+export function createLogger(
+  options: { level?: string; destination?: NodeJS.WritableStream; secrets?: readonly (string | undefined)[] } = {},
+): Logger {
   return pino(
     {
       name: 'briefbot',
@@ -22,7 +34,7 @@ export function createLogger(options: { level?: string; destination?: NodeJS.Wri
       base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    (options.destination ?? process.stderr) as pino.DestinationStream,
+    scrubbed(options.destination ?? process.stderr, options.secrets ?? []),
   );
 }
 

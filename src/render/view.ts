@@ -3,6 +3,7 @@
  * renderer (terminal, Markdown, Slack, Discord) shows the same [n] for the same article, and
  * the lines every renderer words alike (window, empty brief, failing sources).
  */
+import { maskUrl, maskUrlsIn } from '../core/redact.ts';
 import type { Brief, BriefArticle } from '../core/types.ts';
 import { clip } from '../text/clip.ts';
 
@@ -103,7 +104,7 @@ export function failingSourcesLine(brief: Brief): string | undefined {
   if (failing.length === 0) return undefined;
   const parts = failing.map((s) => {
     const since = s.failingSince ? ` since ${s.failingSince.slice(0, 10)}` : '';
-    return `${clip(s.url, 200)}${since}${s.lastError ? ` (${clip(s.lastError, 120)})` : ''}`;
+    return `${clip(maskUrl(s.url), 200)}${since}${s.lastError ? ` (${clip(maskUrlsIn(s.lastError), 120)})` : ''}`;
   });
   return `${failing.length} source${failing.length === 1 ? '' : 's'} failing: ${parts.join('; ')}`;
 }

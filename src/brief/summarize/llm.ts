@@ -14,6 +14,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { oneLine } from '../../core/errors.ts';
+import { redactSecrets } from '../../core/redact.ts';
 import { silentLogger, type Logger } from '../../core/log.ts';
 import {
   ZERO_USAGE,
@@ -116,7 +117,8 @@ export class LlmSummarizer implements Summarizer {
     } catch (error) {
       const failure = classifyLlmError(error);
       this.logger.warn(
-        { story: story.id, model: this.options.model, reason: failure.reason, error: failure.message, cause: causeOf(failure) },
+        // The server's own error text may quote the key ("Incorrect API key provided: sk-…").
+        { story: story.id, model: this.options.model, reason: failure.reason, error: failure.message, cause: redactSecrets(causeOf(failure) ?? '', [this.options.apiKey]) },
         'LLM summary failed; the story falls back',
       );
       const fallback = await this.options.fallback.summarize(story, options);

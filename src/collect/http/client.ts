@@ -12,7 +12,8 @@ import { FetchError } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../../core/log.ts';
 import { BodyTooLargeError, readCappedBody, UnsupportedEncodingError } from './body.ts';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.ts';
-import { displayUrl } from './url.ts';
+import { maskUrl } from '../../core/redact.ts';
+import { megabytes } from '../../core/units.ts';
 import { assertHostAllowed, BlockedAddressError, guardedLookup, parseAllowList, type AllowList } from './net-guard.ts';
 
 /** Sent unless the operator configures another; names the bot and where to learn about it. */
@@ -77,7 +78,7 @@ function header(headers: Dispatcher.ResponseData['headers'], name: string): stri
 
 /** Fails a fetch: one-line message `GET <url>: <what>`, with the URL's secrets masked. */
 function fail(url: string, reason: string, what: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {}): FetchError {
-  const shown = displayUrl(url);
+  const shown = maskUrl(url);
   return new FetchError(`GET ${shown}: ${what}`, { url: shown, reason, ...extra }, reason === 'blocked-address' ? 'BLOCKED_ADDRESS' : 'FETCH');
 }
 
@@ -163,7 +164,7 @@ export class HttpClient {
         delay = Math.max(delay, error.retryAfterMs);
       }
       this.logger.warn(
-        { url: displayUrl(url), status: error.status, reason: error.reason, attempt: attempt + 1, delayMs: delay },
+        { url: maskUrl(url), status: error.status, reason: error.reason, attempt: attempt + 1, delayMs: delay },
         'fetch failed; retrying',
       );
       await this.wait(url, delay, options.signal);
@@ -231,12 +232,12 @@ export class HttpClient {
       }
       next.hash = '';
       if (seen.has(next.href)) {
-        return { error: fail(startUrl, 'redirect-loop', `redirect loop at ${displayUrl(next.href)}`), retryable: false };
+        return { error: fail(startUrl, 'redirect-loop', `redirect loop at ${maskUrl(next.href)}`), retryable: false };
       }
       if (hops + 1 > this.options.maxRedirects) {
         return { error: fail(startUrl, 'too-many-redirects', `more than ${this.options.maxRedirects} redirects`), retryable: false };
       }
-      this.logger.debug({ from: displayUrl(target.href), to: displayUrl(next.href), status: result.status }, 'redirect');
+      this.logger.debug({ from: maskUrl(target.href), to: maskUrl(next.href), status: result.status }, 'redirect');
       current = next.href;
     }
   }
@@ -295,10 +296,11 @@ export class HttpClient {
       // too: decoding only makes it bigger).
       if (Number.isFinite(declared) && declared > this.options.maxBytes) {
         response.body.destroy();
-        return { error: fail(url, 'too-large', `body of ${declared} bytes exceeds the ${this.options.maxBytes}-byte cap`, { status }), retryable: false };
+        // No status on the error: the refusal is ours, and "HTTP 200" would read as success.
+        return { error: fail(url, 'too-large', `larger than the ${megabytes(this.options.maxBytes)} cap (${megabytes(declared)} declared)`), retryable: false };
       }
       const body = await readCappedBody(response.body, encoding, this.options.maxBytes);
-      this.logger.debug({ url: displayUrl(url), status, bytes: body.length }, 'fetched');
+      this.logger.debug({ url: maskUrl(url), status, bytes: body.length }, 'fetched');
       return this.result(url, status, body, h, false);
     } catch (error) {
       return this.classify(url, error, timeout.signal.aborted, options.signal?.aborted === true);
@@ -326,7 +328,7 @@ export class HttpClient {
     const blocked = findCause(error, BlockedAddressError);
     if (blocked) return { error: fail(url, 'blocked-address', blocked.message, { cause: error }), retryable: false };
     const tooLarge = findCause(error, BodyTooLargeError);
-    if (tooLarge) return { error: fail(url, 'too-large', `body exceeds the ${this.options.maxBytes}-byte cap`, { cause: error }), retryable: false };
+    if (tooLarge) return { error: fail(url, 'too-large', `larger than the ${megabytes(this.options.maxBytes)} cap`, { cause: error }), retryable: false };
     if (findCause(error, UnsupportedEncodingError)) {
       return { error: fail(url, 'unsupported-encoding', (error as Error).message, { cause: error }), retryable: false };
     }
