@@ -124,5 +124,6 @@ describe('a feed of thousands of items', () => {
     const brief = await runCli(['brief', 'notices', '--source', dir], { cwd, env });
     assert.equal(brief.code, 0, brief.stderr);
     assert.match(brief.stdout, /Notice 2999 /, 'the newest item is there');
+    assert.ok(brief.stdout.split('\n').length < 400, `the brief is bounded: ${brief.stdout.split('\n').length} lines`);
   });
 });

@@ -1,10 +1,11 @@
 /**
- * A platform-neutral view of a brief: sources numbered in order of first citation, so every
- * renderer (terminal, Markdown, Slack, Discord) shows the same [n] for the same article, and
- * the lines every renderer words alike (window, empty brief, failing sources).
+ * A platform-neutral view of a brief: the sources its shown stories cite, numbered in story
+ * order, so every renderer (terminal, Markdown, Slack, Discord) shows the same [n] for the
+ * same article and the list is bounded by the stories shown, not by the window; and the
+ * lines every renderer words alike (window, empty brief, failing sources).
  */
 import { maskUrl, maskUrlsIn } from '../core/redact.ts';
-import type { Brief, BriefArticle } from '../core/types.ts';
+import type { Brief, BriefArticle, Story } from '../core/types.ts';
 import { clip } from '../text/clip.ts';
 
 export interface NumberedSource {
@@ -19,35 +20,49 @@ export interface BriefView {
   readonly sources: readonly NumberedSource[];
 }
 
-/** Numbers the brief's articles: cited ones first, in story order, then the rest. */
+/** Citation marks shown after one item; the rest are counted ("+12 more"). */
+export const MAX_MARKS = 6;
+/** Sources listed for one story beyond those its items cite. */
+export const MAX_STORY_SOURCES = 10;
+
+/** Every claim, figure and position of a story: the items that cite articles. */
+function items(story: Story): { readonly articleIds: readonly string[] }[] {
+  return [...story.claims, ...story.figures, ...story.disagreements.flatMap((d) => d.positions)];
+}
+
+/**
+ * Numbers the articles the shown stories cite, in story order: what each item cites (its
+ * first MAX_MARKS articles), and the story's own articles up to MAX_STORY_SOURCES. Articles
+ * no shown story cites are left out of the list (the JSON still has them all), so the list
+ * stays bounded however many articles the window holds.
+ */
 export function viewOf(brief: Brief): BriefView {
-  const order: string[] = [];
-  const seen = new Set<string>();
-  const add = (id: string): void => {
-    if (!seen.has(id)) {
-      seen.add(id);
-      order.push(id);
-    }
-  };
+  const listed = new Set<string>();
   for (const story of brief.stories) {
-    for (const id of story.articleIds) add(id);
+    const wanted = new Set(items(story).flatMap((i) => i.articleIds.slice(0, MAX_MARKS)));
+    for (const id of story.articleIds) {
+      if (wanted.size >= MAX_STORY_SOURCES) break;
+      wanted.add(id);
+    }
+    // Story order first, then anything an item cites outside the story's own list.
+    for (const id of [...story.articleIds, ...wanted]) if (wanted.has(id)) listed.add(id);
   }
-  for (const article of brief.articles) add(article.id);
   const byId = new Map(brief.articles.map((a) => [a.id, a]));
-  const sources = order.flatMap((id, i) => {
+  const sources: NumberedSource[] = [];
+  for (const id of listed) {
     const article = byId.get(id);
-    return article ? [{ n: i + 1, article }] : [];
-  });
+    if (article) sources.push({ n: sources.length + 1, article });
+  }
   return { brief, numberOf: new Map(sources.map((s) => [s.article.id, s.n])), sources };
 }
 
-/** "[1][3]" for a list of brief-local ids. */
+/** "[1][3]" for a list of brief-local ids: at most MAX_MARKS marks, then "+N more" for the rest. */
 export function citeMarks(view: BriefView, articleIds: readonly string[]): string {
-  const numbers = [...new Set(articleIds.map((id) => view.numberOf.get(id)).filter((n): n is number => n !== undefined))];
-  return numbers
-    .sort((a, b) => a - b)
-    .map((n) => `[${n}]`)
-    .join('');
+  const ids = [...new Set(articleIds)];
+  const numbers = [...new Set(ids.map((id) => view.numberOf.get(id)).filter((n): n is number => n !== undefined))].sort((a, b) => a - b);
+  const shown = numbers.slice(0, MAX_MARKS);
+  const more = ids.length - shown.length;
+  return `${shown.map((n) => `[${n}]`).join('')}${more > 0 ? `${shown.length > 0 ? ' ' : ''}+${more} more` : ''}`;
 }
 
 /** " [1][3]" to follow a text, or "" when none of the ids is a numbered source. */

@@ -76,13 +76,16 @@ function storyLines(story: Story, view: BriefView, byId: ReadonlyMap<string, Bri
       for (const p of d.positions) lines.push(`  – ${escapeText(p.text)}${cite(p.articleIds)}`);
     }
   }
+  // The story's articles the view lists (bounded); the rest are counted, not listed.
   const articles = story.articleIds.flatMap((id) => {
-    const article = byId.get(id);
+    const article = view.numberOf.has(id) ? byId.get(id) : undefined;
     return article ? [article] : [];
   });
   if (articles.length > 0) {
     lines.push('', '**Sources**');
     for (const a of articles) lines.push(sourceLine(view.numberOf.get(a.id) ?? 0, a.title, a.url, a.publisher));
+    const more = story.articleIds.length - articles.length;
+    if (more > 0) lines.push(`… and ${more} more ${more === 1 ? 'article' : 'articles'}`);
   }
   return lines;
 }
