@@ -137,8 +137,17 @@ function itemUrl(ctx: SourceContext, item: FeedItem, feedUrl: string, index: num
     ctx.tally.warnings.push(`an item's ${scheme}: link was refused (a remote feed may link to http and https only)`);
   }
   if (item.guid && /^https?:\/\//i.test(item.guid)) return item.guid;
-  const key = item.guid ?? item.title ?? String(index);
-  return `${maskUrl(feedUrl)}#${encodeURIComponent(key).slice(0, 200)}`;
+  const key = (item.guid ?? item.title ?? String(index)).slice(0, 200);
+  // In the query, not the fragment: canonical URLs drop fragments, which made every
+  // link-less item of a feed one article.
+  try {
+    const standIn = new URL(maskUrl(feedUrl));
+    standIn.hash = '';
+    standIn.searchParams.append('briefbot_item', key);
+    return standIn.href;
+  } catch {
+    return `${maskUrl(feedUrl)}#${encodeURIComponent(key)}`;
+  }
 }
 
 async function fullTextFromPage(ctx: SourceContext, url: string): Promise<ReturnType<typeof extractFromHtml> | undefined> {

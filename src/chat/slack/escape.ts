@@ -6,9 +6,21 @@
  */
 import { packLines } from '../pack.ts';
 
-/** Escapes &, < and > so the text renders literally. */
+/** Zero-width space. */
+const ZWSP = '\u200b';
+
+/**
+ * Escapes &, < and > so the text renders literally, and keeps *bold*, _italic_, ~strike~,
+ * `code` and ``` fences from forming: mrkdwn has no escape character, but a marker only
+ * counts next to a word on one side and a space or the line's edge on the other, and a
+ * zero-width space on both sides of it is neither (whichever way a client classifies it).
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[*_~`]/g, (marker) => `${ZWSP}${marker}${ZWSP}`);
 }
 
 /**
