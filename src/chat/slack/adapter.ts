@@ -15,6 +15,7 @@ import type { ChannelRef, ChatAdapter, ChatHandlers, PostBriefOptions, PostedBri
 import { answerMessage, briefMessages, SLACK_LIMITS, splitMessage, type BlockLimits, type SlackMessage } from './blocks.ts';
 import { toDeliveryError } from './errors.ts';
 import { boltLogger } from './logger.ts';
+import { guardSlackRequests } from './request-guard.ts';
 
 /** Message metadata event type carrying the outbox key of a scheduled brief. */
 export const BRIEF_METADATA_TYPE = 'briefbot_brief';
@@ -109,7 +110,8 @@ export class SlackAdapter implements ChatAdapter {
       this.mode = 'http';
       const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: this.endpoint, logger });
       this.app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
-      this.requestListener = receiver.requestListener;
+      // Bolt exits the process on some signed bodies (`null`, `payload=null`): guard it.
+      this.requestListener = guardSlackRequests(receiver.requestListener);
     } else {
       throw new ConfigError('slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET');
     }
