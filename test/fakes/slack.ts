@@ -106,6 +106,19 @@ export class FakeSlack {
     return id;
   }
 
+  /**
+   * Stops reading from the Socket Mode connections, as a network that dropped them would: a
+   * close frame the client sends then gets no answer.
+   */
+  freezeSockets(): void {
+    for (const ws of this.sockets) (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+
+  /** Cuts the Socket Mode connections without a close handshake (a reset connection). */
+  dropSockets(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
   async close(): Promise<void> {
     if (!this.server) return;
     for (const ws of this.sockets) ws.terminate();

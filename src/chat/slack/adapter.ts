@@ -51,6 +51,7 @@ export const SLACK_ADAPTER_DEFAULTS = {
 
 const PREFIX = 'slack:';
 
+
 function channelId(channel: ChannelRef): string {
   return channel.startsWith(PREFIX) ? channel.slice(PREFIX.length) : channel;
 }
@@ -76,6 +77,8 @@ export class SlackAdapter implements ChatAdapter {
    * flood the event loop and delay the acks of the commands still arriving.
    */
   private readonly commandLimit: LimitFunction;
+  /** Socket Mode: the receiver's socket client, ended for good by stop(). */
+  private socketClient: SocketModeReceiver['client'] | undefined;
 
   private readonly options: SlackAdapterOptions & Required<Pick<SlackAdapterOptions, 'retries' | 'historyLimit'>>;
 
@@ -100,12 +103,13 @@ export class SlackAdapter implements ChatAdapter {
       this.requestListener = undefined;
       // installerOptions.clientOptions is how Bolt hands a base URL to the socket client's
       // apps.connections.open call (no OAuth installer is created without a client id).
-      const receiver = new SocketModeReceiver({
+      const receiver: SocketModeReceiver = new SocketModeReceiver({
         appToken: options.appToken,
         logger,
         ...(apiUrl !== undefined && { installerOptions: { clientOptions: { slackApiUrl: apiUrl } } }),
       });
       this.app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
+      this.socketClient = receiver.client;
     } else if (options.signingSecret !== undefined) {
       this.mode = 'http';
       const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: this.endpoint, logger });
@@ -198,12 +202,26 @@ export class SlackAdapter implements ChatAdapter {
 
   /** Stops taking events; commands already acknowledged get up to `graceMs` to post their reply. */
   async stop(graceMs = 10_000): Promise<void> {
-    if (this.mode === 'socket') await this.app.stop().catch(() => undefined);
+    if (this.mode === 'socket') await this.stopSocket();
     const deadline = Date.now() + graceMs;
     while (this.commandLimit.activeCount + this.commandLimit.pendingCount > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     this.handlers = undefined;
+  }
+
+  /**
+   * Closes the Socket Mode link. Bolt's stop sends a close frame, and the socket client would
+   * then wait up to 30 s for Slack's answer with a timer that keeps the process alive; if the
+   * link errors meanwhile, its error path starts a second such timer and loses the first.
+   * So once the close frame is out (the socket is closing), it is ended at once: a second
+   * disconnect of a closing socket cleans it up (timers cleared, socket destroyed), and the
+   * client is already shutting down, so it does not reconnect.
+   */
+  private async stopSocket(): Promise<void> {
+    const stopped = this.app.stop().catch(() => undefined);
+    this.socketClient?.websocket?.disconnect();
+    await stopped;
   }
 
   private async post(channel: ChannelRef, message: SlackMessage, extra: Record<string, unknown>): Promise<string> {
