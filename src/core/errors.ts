@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'STORE'
   | 'SUMMARIZER'
   | 'CHAT_DELIVERY'
+  | 'NETWORK' // a platform could not be reached (not a refusal)
   | 'INTERNAL';
 
 export class BriefbotError extends Error {

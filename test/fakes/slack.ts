@@ -68,7 +68,8 @@ export class FakeSlack {
     return `http://127.0.0.1:${this.port}/respond/${id}`;
   }
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0: any free one). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
         ({ status, body, headers }) => {
@@ -93,7 +94,7 @@ export class FakeSlack {
         ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0001' } }));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }

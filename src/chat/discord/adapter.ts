@@ -27,6 +27,7 @@ import {
 } from 'discord.js';
 import type { Answer } from '../../core/service.ts';
 import { ConfigError, oneLine } from '../../core/errors.ts';
+import { connectWithRetry } from '../connect.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Topic } from '../../core/types.ts';
 import type { StoredBrief } from '../../core/types.ts';
@@ -61,6 +62,8 @@ export interface DiscordAdapterOptions {
    * bot and `/brief-ask` still work.
    */
   readonly messageContent?: boolean;
+  /** Waits between attempts to reach Discord at start (default chat/connect.ts CONNECT_BACKOFF_MS). */
+  readonly connectBackoffMs?: readonly number[];
   /** REST timeout per request (ms) and retries on 5xx/network errors; discord.js defaults otherwise. */
   readonly rest?: { readonly timeout?: number; readonly retries?: number };
 }
@@ -259,7 +262,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   async function start(h: ChatHandlers): Promise<void> {
     handlers = h;
     try {
-      await poster.botUserId();
+      // A network failure is retried and then reported as the network, never as the token.
+      await connectWithRetry(() => poster.botUserId(), {
+        platform: 'Discord',
+        address: api,
+        variable: 'DISCORD_API_URL',
+        logger: log,
+        ...(options.connectBackoffMs !== undefined && { backoffMs: options.connectBackoffMs }),
+      });
     } catch (error) {
       if (isTokenError(error)) throw new ConfigError('DISCORD_TOKEN was refused by Discord (invalid token)', 'DISCORD_TOKEN');
       throw error;
@@ -279,7 +289,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     c.on(Events.Error, (error) => log.error({ err: oneLine(error) }, 'discord client error'));
     const ready = new Promise<Client<true>>((resolve) => c.once(Events.ClientReady, resolve));
     try {
-      await c.login(options.token);
+      // A failed login leaves the client reusable: login again after a network failure.
+      await connectWithRetry(() => c.login(options.token), {
+        platform: 'Discord',
+        address: api,
+        variable: 'DISCORD_API_URL',
+        logger: log,
+        ...(options.connectBackoffMs !== undefined && { backoffMs: options.connectBackoffMs }),
+      });
     } catch (error) {
       await c.destroy().catch(() => undefined);
       client = undefined;

@@ -8,7 +8,8 @@ import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type RespondFn } from '@slack/bolt';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Answer } from '../../core/service.ts';
-import { ConfigError, oneLine } from '../../core/errors.ts';
+import { BriefbotError, ConfigError, oneLine } from '../../core/errors.ts';
+import { connectWithRetry } from '../connect.ts';
 import type { Logger } from '../../core/log.ts';
 import type { StoredBrief } from '../../core/types.ts';
 import type { ChannelRef, ChatAdapter, ChatHandlers, PostBriefOptions, PostedBrief, ThreadRef } from '../port.ts';
@@ -36,6 +37,8 @@ export interface SlackAdapterOptions {
   readonly limits?: BlockLimits;
   /** Recent channel messages `findPostedBrief` looks through (default 200). */
   readonly historyLimit?: number;
+  /** Waits between attempts to reach Slack at start (default chat/connect.ts CONNECT_BACKOFF_MS). */
+  readonly connectBackoffMs?: readonly number[];
   /** Commands worked on at once after their ack (default 1: keeps the event loop free for the acks of a burst); the rest wait their turn. */
   readonly commandConcurrency?: number;
 }
@@ -188,8 +191,15 @@ export class SlackAdapter implements ChatAdapter {
     this.handlers = handlers;
     let auth;
     try {
-      auth = await this.app.client.auth.test();
+      auth = await connectWithRetry(() => this.app.client.auth.test(), {
+        platform: 'Slack',
+        address: this.options.apiUrl ?? 'https://slack.com/api/',
+        variable: 'SLACK_API_URL',
+        logger: this.logger,
+        ...(this.options.connectBackoffMs !== undefined && { backoffMs: this.options.connectBackoffMs }),
+      });
     } catch (error) {
+      if (error instanceof BriefbotError) throw error;
       const code = (error as { data?: { error?: string } }).data?.error;
       throw new ConfigError(`SLACK_BOT_TOKEN: Slack refused the token (${code ?? oneLine(error)})`, 'SLACK_BOT_TOKEN');
     }
