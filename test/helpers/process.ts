@@ -3,13 +3,14 @@
  * operator sees: exit codes, stderr, a process that stays up or goes away.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { repoRoot } from './cli.ts';
 
 const BIN = join(repoRoot, 'bin', 'briefbot.js');
-const BUILT = join(repoRoot, 'dist', 'cli', 'main.js');
+/** Written after a build finishes: dist/ files alone can be newer than src/ while a build is half done. */
+const BUILT = join(repoRoot, 'dist', '.build-done');
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -35,12 +36,13 @@ function builtAt(): number {
 export async function ensureBuilt(): Promise<void> {
   const lock = join(repoRoot, 'dist.build-lock');
   for (;;) {
-    if (builtAt() > newestSource(join(repoRoot, 'src'))) return;
+    const building = existsSync(lock);
+    if (!building && builtAt() > newestSource(join(repoRoot, 'src'))) return;
     try {
       mkdirSync(lock);
     } catch {
       // Another test file is building; a lock older than two minutes is a crashed build's.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000) rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }
@@ -48,6 +50,7 @@ export async function ensureBuilt(): Promise<void> {
       if (builtAt() > newestSource(join(repoRoot, 'src'))) return;
       const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, encoding: 'utf8' });
       if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+      writeFileSync(BUILT, new Date().toISOString());
       return;
     } finally {
       rmSync(lock, { recursive: true, force: true });
