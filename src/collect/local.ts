@@ -21,6 +21,8 @@ export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', 
 export const FEED_EXTENSIONS = new Set(['.xml', '.rss', '.atom', '.rdf']);
 /** Largest local file read; bigger ones are reported, not loaded. */
 export const MAX_FILE_BYTES = 20_000_000;
+/** Characters of a text or Markdown file read (five times the article text cap). */
+const MAX_TEXT_FILE_CHARS = 1_000_000;
 /** Folders are walked this deep at most (symlink loops, accidental home directories). */
 const MAX_DEPTH = 4;
 const MAX_FILES = 20_000;
@@ -107,7 +109,9 @@ export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[]
     return [{ kind: 'article', fileUrl, article: extractedArticle(page, page.canonicalUrl, fileUrl) }];
   }
   if (looksLikeFeed(bytes)) return [{ kind: 'feed', fileUrl, feed: parseFeed(bytes, { url: fileUrl }) }];
-  const raw = decodeBody(bytes, undefined, 'text').text;
+  // Only the head of a huge text file is read: what an article keeps is capped at 200,000
+  // characters, and extraction over all of a 20 MB file cost ~600 MB.
+  const raw = decodeBody(bytes, undefined, 'text').text.slice(0, MAX_TEXT_FILE_CHARS);
   refuseNonArticle(raw, undefined);
   const extracted = extractFromText(raw, {
     format: ext === '.md' || ext === '.markdown' ? 'markdown' : 'text',
