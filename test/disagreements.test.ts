@@ -5,8 +5,8 @@ import type { StoryArticle } from '../src/core/types.ts';
 import { verifyStory } from '../src/brief/verify.ts';
 import { summarizeExtractive } from '../src/brief/summarize/extractive.ts';
 
-function article(id: string, title: string, text: string): StoryArticle {
-  return { id, title, text, url: `https://news.test/${id}` };
+function article(id: string, title: string, text: string, publisher?: string): StoryArticle {
+  return { id, title, text, url: `https://news.test/${id}`, ...(publisher !== undefined && { publisher }) };
 }
 
 function disagreementsOf(articles: StoryArticle[]) {
@@ -170,4 +170,49 @@ test('different names for what the firms build on', () => {
   const d = ds.find((x) => /builds on/i.test(x.about));
   assert.ok(d, JSON.stringify(ds));
   assert.deepEqual(d.positions.map((p) => p.articleIds[0]).sort(), ['a1', 'a2']);
+});
+
+test('low odds worded two ways agree: "a less than 20 percent chance that a firm overtakes" and "the chance of surpassing … at under one in five"', () => {
+  const ds = disagreementsOf([
+    article('b1', 'Odds of overtaking Corvid Labs put low', 'At the Kessel summit, Mira Holt of Tessaly Robotics said the probability of any Norvian firm overtaking Corvid Labs and Brightline is currently less than 20 percent.', 'Summit Daily'),
+    article('b2', 'Norvian robot makers see slim odds', 'There is a less than 20 percent chance that a Norvian firm overtakes Corvid Labs and Brightline, Mira Holt of Tessaly Robotics told the Kessel summit.', 'Robot Ledger'),
+    article('b3', 'Less than 20 percent chance to beat Corvid Labs, says Holt', 'Mira Holt, who heads Tessaly Robotics, put the chance of a Norvian firm surpassing Corvid Labs and Brightline at under one in five at the Kessel summit.', 'Tech Post'),
+  ]);
+  assert.deepEqual(ds, []);
+});
+
+test('low odds against "can still win" stay a disagreement, however the odds are worded', () => {
+  const ds = disagreementsOf([
+    article('c1', 'Norvian robot makers can still win, says Holt', 'Norvian robot makers can still win against Corvid Labs by selling to factories first, Mira Holt said.', 'Summit Daily'),
+    article('c2', 'Slim odds for Norvian robot makers', 'There is a less than 20 percent chance that a Norvian robot maker overtakes Corvid Labs, analyst Jon Berg said.', 'Robot Ledger'),
+  ]);
+  const d = ds.find((x) => /ahead or behind/i.test(x.about));
+  assert.ok(d, JSON.stringify(ds));
+  assert.deepEqual(d.positions.map((p) => p.articleIds[0]).sort(), ['c1', 'c2']);
+});
+
+test('"poses significant challenges" disputes nothing: two sources naming the same lack agree', () => {
+  const ds = disagreementsOf([
+    article(
+      'd1',
+      'Norvale shipyards behind on design',
+      'According to the Baltic Courier on Monday, Anja Mertens, who led Norvale Yards\' design office, pointed to a lack of "original hull design" as the biggest weakness of the region\'s shipbuilders. She said the yards copy layouts from Korean rivals.',
+      'Baltic Courier',
+    ),
+    article(
+      'd2',
+      'Shipyards lack original design',
+      "A former design chief at Norvale Yards said the region's shipbuilders trail their Korean rivals. While the yards have invested heavily in robots and docks, the lack of original hull design poses significant challenges.",
+      'Harbour Weekly',
+    ),
+  ]);
+  assert.ok(!ds.some((d) => /disputed/i.test(d.about)), JSON.stringify(ds));
+});
+
+test('a source that challenges the account (the verb) still disputes it', () => {
+  const ds = disagreementsOf([
+    article('e1', 'Cable cut blamed on anchor', 'The grid operator Nordlink said a dragging anchor from a cargo ship most likely cut the Aurora cable on Sunday.', 'Grid Daily'),
+    article('e2', 'Coast guard doubts anchor theory', 'The coast guard challenged the operator\'s anchor explanation, saying no cargo ship crossed the Aurora cable route on Sunday.', 'Coast News'),
+  ]);
+  assert.ok(ds.some((d) => /disputed/i.test(d.about)), JSON.stringify(ds));
 });

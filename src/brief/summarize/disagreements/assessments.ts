@@ -26,7 +26,7 @@ interface Axis {
 
 const AXES: Axis[] = [
   { label: 'widening or narrowing', up: /\b(?:widen\w*|grow\w*|larger|expand\w*|deepen\w*)\b/, down: /\b(?:narrow\w*|clos(?:e|es|ed|ing) (?:the |a |that |this )?(?:gap|distance|divide)|clos(?:e|es|ing) in on|shrink\w*|smaller|catch(?:ing)? up)\b/ },
-  { label: 'ahead or behind', up: /\b(?:win|wins|winning|beat|beats|surpass\w*|overtake\w*|outpac\w*|ahead of)\b/, down: /\b(?:los(?:e|es|ing) (?:the|to|ground)|lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|(?:fall\w*|falls|fell|is|are|was|were|remains?|stay\w*|left) behind|at a disadvantage)\b/ },
+  { label: 'ahead or behind', up: /\b(?:win|wins|winning|beat|beats|beating|surpass\w*|overtak\w*|overtook|outpac\w*|ahead of)\b/, down: /\b(?:los(?:e|es|ing) (?:the|to|ground)|lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|(?:fall\w*|falls|fell|is|are|was|were|remains?|stay\w*|left) behind|at a disadvantage)\b/ },
   { label: 'likely or unlikely', up: /\b(?:likely|probable|expected|confident|(?:little|no) doubt)\b/, down: /\b(?:unlikely|improbable|(?<!(?:little|no) )doubt\w*|skeptic\w*|sceptic\w*)\b/ },
   { label: 'rising or falling', up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/, down: /\b(?:(?<!(?:last|this|next|the|early|late|in) )(?:fall|falls|falling|fell)(?! behind| short| fights?| elections?| semester| season| campaign)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/, measured: true },
   { label: 'safe or unsafe', up: /\b(?:safe|secure|harmless)\b/, down: /\b(?:unsafe|dangerous|risky|harmful)\b/ },
@@ -52,8 +52,8 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-/** A negation that governs the cue right after it ("cannot beat", "is not rising", "less than 20% chance to win"). */
-const NEGATION = /(?:\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable to|fail\w* to|no longer)|\bless than \d+%? chance (?:to|of))\s+(?:[\p{L}'-]+\s+){0,2}$/u;
+/** A negation that governs the cue right after it ("cannot beat", "is not rising"). */
+const NEGATION = /\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable to|fail\w* to|no longer)\s+(?:[\p{L}'-]+\s+){0,2}$/u;
 const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
 
 /** A sentence's polarity on an axis and the words around its cues (what the cue is said of). */
@@ -68,7 +68,7 @@ interface Assessment {
    */
   readonly modal?: boolean;
 }
-const MODAL = /\b(?:can|could|may|might|will|would|still|chances?|odds|likely|possible)\b(?:\s+[\p{L}'’-]+){0,3}\s*$/u;
+const MODAL = /\b(?:can|could|may|might|will|would|still|chances?|odds|probability|likelihood|likely|possible)\b(?:\s+[\p{L}'’-]+){0,3}\s*$/u;
 
 /** A cue inside a supposition is nobody's assessment: "thinking Chinese models have surpassed", "whether it can win". */
 const SUPPOSED = /\b(?:thinking|believing|assuming|hoping|imagining|if|whether)\b(?:\s+[\p{L}'’-]+){0,6}\s+$/u;
@@ -84,8 +84,30 @@ const HYPOTHETICAL = /\b(?:would|could|might|may|should|expected to|forecast to|
 const SUBJECT_BEFORE = 5;
 const SUBJECT_AFTER = 3;
 const NEGATION_WORD = /^(?:not|no|never|cannot|can't|won't|less|unable|fail\w*)$/;
-const ODDS = /\b(?:chances?|probability|odds|likelihood)\b/;
-const LOW_ODDS_AFTER = /^[^.;]{0,80}?\b(?:is|are|was|were|at|put at)\s+(?:currently\s+|now\s+|only\s+|just\s+)?(?:less than|under|below|slim|low|small|remote)\b/;
+/**
+ * Odds talk. A cue inside it ("the chance of beating", "the probability that any firm
+ * overtakes", "odds of surpassing") is not a verdict that the thing happens: the odds given
+ * decide ("less than 20%", "a slim chance", "under one in five" say it will not), wherever
+ * they stand: before the odds word ("a less-than-20% chance of beating") or after the cue
+ * ("… surpassing them is currently less than 20%", "put the odds … at under one in five").
+ */
+const ODDS_GOVERN = /\b(?:chances?|probability|odds|likelihood)\s+(?:of|to|that|for)\b(?:\s+[\p{L}\p{N}'’-]+){0,6}\s+$/u;
+const LOW_ODDS =
+  /(?:\b(?:less|fewer) than|\bunder|\bbelow|\bno more than|\bat most)[\s-]+(?:an?\s+)?(?:\d|one[\s-]in[\s-]|even\b|half\b|a (?:fifth|tenth|quarter|third)\b)|\b(?:slim|slight|low|small|remote|little|tiny|poor|negligible|outside|no)\s+(?:real\s+)?(?:chances?|odds|probability|likelihood|hope)\b|\b(?:is|are|was|were|put|seen|rated|looks?|remains?)\s+(?:as\s+)?(?:very\s+|extremely\s+|only\s+)?(?:low|slim|small|remote|poor|negligible)\b/u;
+const HIGH_ODDS = /(?:\b(?:more|better) than|\bover|\babove|\bat least)[\s-]+(?:an?\s+)?(?:\d|even\b|half\b)|\b(?:good|high|strong|excellent|real|fair|decent)\s+(?:chances?|odds|probability|likelihood)\b|\b(?:is|are|was|were|put|seen|rated|looks?|remains?)\s+(?:as\s+)?(?:very\s+)?(?:high|good|strong)\b/u;
+const PERCENT = /(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)/u;
+/** Words of the odds themselves, not of what they are odds of. */
+const ODDS_WORDS = /\b(?:less|fewer|than|under|below|chances?|probability|odds|likelihood|percent|per cent)\b|\d+(?:\.\d+)?\s*%?/g;
+/** How much of the sentence either side of the cue may hold the odds. */
+const ODDS_REACH = 80;
+
+/** −1 when the odds given are low, +1 when high, 0 when no odds are given. */
+function oddsSign(around: string): number {
+  if (LOW_ODDS.test(around)) return -1;
+  if (HIGH_ODDS.test(around)) return 1;
+  const p = PERCENT.exec(around);
+  return p ? (Number(p[1]) < 50 ? -1 : 1) : 0;
+}
 const TIME_WORD = /^(?:\d.*|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|week|month|year|today|yesterday)$/;
 
 /**
@@ -119,16 +141,21 @@ function assess(sentence: string, axis: Axis): Assessment {
         if (/['‘"“]$/.test(before)) continue;
         if (axis.measured && HYPOTHETICAL.test(before)) continue;
         if (SUPPOSED.test(before)) continue;
-        let s = NEGATION.test(before) ? -sign : sign;
         const after = part.slice(m.index + m[0].length);
-        // "the chance of any firm surpassing them is less than 20%": the odds turn the cue round.
-        if (ODDS.test(before) && LOW_ODDS_AFTER.test(after)) s = -s;
+        const odds = ODDS_GOVERN.test(before);
+        let s = NEGATION.test(before) ? -sign : sign;
+        if (odds) {
+          // The odds decide, and they are a possibility, not a state: low odds of winning are a
+          // verdict that it will not win, whichever way the sentence words them.
+          const clause = `${before.slice(-ODDS_REACH)}${m[0]}${after.slice(0, ODDS_REACH).split(/[.;]/)[0]}`;
+          s = oddsSign(clause) < 0 ? -sign : sign;
+        }
         total += s * weight;
-        // The negation itself ("less than 20% chance to") is not part of the subject.
-        const lead = before.replace(NEGATION, ' ').trim().split(/\s+/);
+        // The negation ("cannot") and the odds ("less than 20% chance to") are not the subject.
+        const lead = (odds ? before.replace(ODDS_WORDS, ' ') : before.replace(NEGATION, ' ')).trim().split(/\s+/);
         const words = [...lead.slice(-SUBJECT_BEFORE), ...after.trim().split(/\s+/).slice(0, SUBJECT_AFTER)];
         signs.add(s);
-        near.push({ sign: s, words, object: after.trim().split(/\s+/).slice(0, SUBJECT_AFTER), modal: MODAL.test(lower.slice(0, starts[i]! + m.index!)) });
+        near.push({ sign: s, words, object: after.trim().split(/\s+/).slice(0, SUBJECT_AFTER), modal: odds || MODAL.test(lower.slice(0, starts[i]! + m.index!)) });
       }
     }
     if (signs.size > 1) return none;

@@ -13,9 +13,19 @@ import type { PreparedStory, StorySentence } from '../story-text.ts';
 import { capitalize, surfaceTerms } from './label.ts';
 import { differentSources, GENERIC_WORDS, publisherLookup, statementsOf, storyCommonTokens, type Statement } from './statements.ts';
 
+/**
+ * "Challenges" and "questions" are also nouns: "the lack of original design poses significant
+ * challenges", "raising questions that the firm must answer" dispute nothing. After an article,
+ * a possessive, an adjective of size or kind, or a verb that takes them as its object, they are
+ * the nouns.
+ */
+const NOUN_BEFORE =
+  "(?<!\\b(?:the|a|an|its|their|his|her|our|these|those|such|many|some|new|key|major|main|serious|significant|real|big|biggest|great|greater|greatest|huge|other|several|difficult|hard|open|unanswered|legal|technical|poses?|posed|posing|faces?|faced|facing|presents?|presented|presenting|raises?|raised|raising|asks?|asked|asking|answer(?:s|ed|ing)?)\\s+)";
 /** A statement that disputes another's account. */
-const DISPUTE =
-  /\b(?:contradict\w*|disputed|disputing|disputes (?:the|this|that|it|his|her|their|a)|question(?:s|ed|ing) (?:the|whether|that|its|their|his|her)|reject\w*|den(?:y|ies|ied)|challeng\w*|cast(?:s|ing)? doubt|rebut\w*|refut\w*|dismiss(?:ed|es)|(?:found|find|see|saw) no (?:sign|evidence|trace)|no (?:sign|evidence) (?:of|that)|(?:a |very |quite )*different (?:account|version|story|picture)|countered|insist(?:s|ed)? (?:that|it)|(?:were|was) not affected|no \w+ (?:were|was) affected|refused to)\b/i;
+const DISPUTE = new RegExp(
+  String.raw`\b(?:contradict\w*|disputed|disputing|disputes (?:the|this|that|it|his|her|their|a)|${NOUN_BEFORE}question(?:s|ed|ing) (?:the|whether|that|its|their|his|her)|reject\w*|den(?:y|ies|ied)|${NOUN_BEFORE}challeng(?:e|es|ed|ing)\b|cast(?:s|ing)? doubt|rebut\w*|refut\w*|dismiss(?:ed|es)|(?:found|find|see|saw) no (?:sign|evidence|trace)|no (?:sign|evidence) (?:of|that)|(?:a |very |quite )*different (?:account|version|story|picture)|countered|insist(?:s|ed)? (?:that|it)|(?:were|was) not affected|no \w+ (?:were|was) affected|refused to)\b`,
+  'i',
+);
 /** A cue that only points at the next statement ("The union gave a very different account."). */
 const POINTS_AHEAD = /\b(?:different (?:account|version|story|picture)|disagreed|disputes? (?:this|that|the account))\W*$/i;
 /** Words of the cues themselves, not what the dispute is about. */
