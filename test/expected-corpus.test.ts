@@ -82,6 +82,13 @@ test('a brief of the china-ai corpus meets EXPECTED.md', { skip }, async () => {
     disagreements.some((d) => /widening or narrowing/i.test(d.about) && sides(d).some((a) => a.has('002'))),
   ];
   assert.ok(listed.filter(Boolean).length >= 3, `EXPECTED.md's disagreements found: ${JSON.stringify(listed)} in ${JSON.stringify(disagreements, null, 1)}`);
+  // No false ones: two sentences that both name the lack of paradigm innovation, or both give
+  // less than 20% odds, agree.
+  for (const d of disagreements) {
+    for (const agreeing of [/paradigm/i, /less than 20\s?%/i]) {
+      assert.ok(!d.positions.every((p) => agreeing.test(p.text)), `"${d.about}" sets two agreeing sentences against each other: ${JSON.stringify(d.positions)}`);
+    }
+  }
 
   const text = await runCli(['brief', 'china-ai-corpus', '--offline'], { cwd: tempDir(), env });
   for (const output of [run.stdout, text.stdout]) {

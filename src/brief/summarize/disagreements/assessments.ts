@@ -260,7 +260,7 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
     if (!best) continue;
     const terms = surfaceTerms(best.shared.filter(distinctive), `${best.a.s.text} ${best.b.s.text}`).slice(0, 2);
     const label = axis.label.endsWith('?') ? axis.label : `${axis.label}?`;
-    const about = terms.length ? `${terms.join(', ')}: ${label}` : capitalize(label);
+    const about = capitalize(terms.length ? `${terms.join(', ')}: ${label}` : label);
     out.push({
       about,
       positions: [best.a, best.b].map((x) => ({ text: cueClause(x.s.text, axis), articleIds: [...x.s.articleIds] })),
