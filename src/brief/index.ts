@@ -29,7 +29,7 @@ import { verificationNote, verifyStory } from './verify.ts';
  * verification). Part of a stored brief's content key: bump it when a change alters briefs,
  * so an upgraded bot builds afresh instead of reusing a brief the old code made.
  */
-export const BRIEF_PIPELINE_REVISION = 8;
+export const BRIEF_PIPELINE_REVISION = 9;
 
 export interface BuildBriefInput {
   readonly topic: Topic;
