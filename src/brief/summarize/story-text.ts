@@ -97,7 +97,13 @@ function norm(v: ReadonlyMap<string, number>): number {
   return Math.sqrt(s);
 }
 
-/** Cosine of a sparse vector against the centroid. */
+/**
+ * Cosine of a sparse vector against the centroid. Clustering has its own (cluster/vectors.ts)
+ * over a different shape: there terms are interned integers in sorted arrays, normalised once,
+ * so a cosine is an allocation-free merge run for millions of pairs; here a story's few hundred
+ * sentence vectors are keyed by the word itself and compared to one centroid. One function for
+ * both would cost clustering an interning layer it already has, or cost this one its plainness.
+ */
 export function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>, bNorm = norm(b)): number {
   let dot = 0;
   for (const [t, x] of a) dot += x * (b.get(t) ?? 0);
