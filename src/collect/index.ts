@@ -19,7 +19,7 @@ import { canonicalizeUrl } from './canonical-url.ts';
 import type { Store } from '../store/port.ts';
 import { withLease } from '../store/lease.ts';
 import { decodeBody } from './charset.ts';
-import { looksLikeFeed, parseFeed, type FeedItem, type ParsedFeed } from './feeds/index.ts';
+import { looksLikeFeed, MAX_FEED_ITEMS, parseFeed, type FeedItem, type ParsedFeed } from './feeds/index.ts';
 import { creditItems, fallbackOutlet } from './feeds/outlet.ts';
 import type { HttpClient } from './http/client.ts';
 import { ingestDraft, matchingTopics, type IngestOutcome } from './ingest.ts';
@@ -163,37 +163,24 @@ async function fullTextFromPage(ctx: SourceContext, url: string): Promise<Return
   }
 }
 
-/**
- * Items read from one feed in one collect. A real feed carries tens of items; one with
- * thousands is an archive dump or an attack, and reading it all would take minutes and
- * flood the topic. The newest are kept (feed order when undated); the next collect reads
- * the newest again, so an archive is never walked.
- */
-export const MAX_FEED_ITEMS = 500;
-
-/** Positions in the feed of the items read: at most MAX_FEED_ITEMS (the newest), in feed order. */
-function itemsToRead(ctx: SourceContext, feed: ParsedFeed): number[] {
-  if (feed.items.length <= MAX_FEED_ITEMS) return feed.items.map((_, i) => i);
-  const newest = feed.items
-    .map((item, index) => ({ index, date: item.publishedAt ?? item.updatedAt ?? '' }))
-    .sort((a, b) => (a.date === b.date ? a.index - b.index : a.date < b.date ? 1 : -1))
-    .slice(0, MAX_FEED_ITEMS)
-    .map((e) => e.index)
-    .sort((a, b) => a - b);
-  ctx.tally.warnings.push(
-    `feed has ${feed.items.length.toLocaleString('en-US')} items; read the newest ${MAX_FEED_ITEMS} (at most ${MAX_FEED_ITEMS} items per feed per collect)`,
-  );
-  return newest;
+/** Says what of a long or oversized feed was not read (the parser reads the newest MAX_FEED_ITEMS). */
+function noteUnread(ctx: SourceContext, feed: ParsedFeed): void {
+  if (feed.itemCount !== undefined) {
+    ctx.tally.warnings.push(
+      `feed has ${feed.itemCount.toLocaleString('en-US')} items; read the newest ${feed.items.length} (at most ${MAX_FEED_ITEMS} items per feed per collect)`,
+    );
+  }
+  if (feed.cuts !== undefined) ctx.tally.warnings.push(`feed too large to read whole: ${feed.cuts.join('; ')}`);
 }
 
 async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string): Promise<void> {
   if (feed.problems.length > 0) ctx.tally.warnings.push(`feed is not well-formed (${feed.problems[0]}); salvaged ${feed.items.length} items`);
+  noteUnread(ctx, feed);
   const credits = creditItems(feed);
   // Pages are fetched concurrently (the HTTP client limits per host), but drafts are stored
   // in feed order, one at a time, so that dedupe between items of one feed is deterministic.
   const drafts = await Promise.all(
-    itemsToRead(ctx, feed).map(async (index): Promise<ArticleDraft | 'known'> => {
-      const item = feed.items[index]!;
+    feed.items.map(async (item, index): Promise<ArticleDraft | 'known'> => {
       const url = itemUrl(ctx, item, feedUrl, index);
       const known = await ctx.deps.store.articles.byCanonicalUrl(canonicalizeUrl(url));
       if (known) {

@@ -6,10 +6,12 @@
 import { BriefbotError } from '../../core/errors.ts';
 import { decodeBody } from '../charset.ts';
 import { isJsonFeedShape, parseJsonFeed } from './json.ts';
+import { MAX_FEED_ITEMS, newestPositions } from './newest.ts';
 import type { ParsedFeed } from './types.ts';
 import { parseXmlFeedText } from './xml.ts';
 
 export type { FeedItem, ParsedFeed } from './types.ts';
+export { MAX_FEED_ITEMS } from './newest.ts';
 
 /** Options for {@link parseFeed}. */
 export interface ParseFeedOptions {
@@ -19,6 +21,11 @@ export interface ParseFeedOptions {
   url?: string;
   /** Reference time for rejecting future dates (defaults to the clock). */
   now?: Date;
+  /**
+   * Items read: the newest this many (default MAX_FEED_ITEMS); `itemCount` then says how many
+   * the document holds. An XML document's other items are never parsed.
+   */
+  maxItems?: number;
 }
 
 /**
@@ -32,14 +39,15 @@ export function parseFeed(body: Uint8Array | string, options: ParseFeedOptions =
   const head = text.trimStart();
   if (head === '') throw new BriefbotError('PARSE', 'not a feed: empty document');
   const context = { ...(options.url !== undefined && { url: options.url }), ...(options.now !== undefined && { now: options.now }) };
-  if (head.startsWith('{') || head.startsWith('[')) return parseJsonFeed(head, context);
+  const maxItems = options.maxItems ?? MAX_FEED_ITEMS;
+  if (head.startsWith('{') || head.startsWith('[')) return newestOnly(parseJsonFeed(head, context), maxItems);
   if (looksLikeBinary(head)) throw new BriefbotError('PARSE', 'not a feed: binary or non-text content');
   // Junk before the root (a stray line of PHP warnings, say) is salvaged by the XML path, which reports it.
   if (!head.startsWith('<') && !/<(rss|feed|rdf:RDF)\b/.test(head.slice(0, 1024))) {
     throw new BriefbotError('PARSE', 'not a feed: the document is neither XML nor JSON');
   }
   if (isHtmlPage(head)) throw new BriefbotError('PARSE', 'expected a feed but got an HTML page');
-  const feed = parseXmlFeed(head, context);
+  const feed = parseXmlFeed(head, { ...context, maxItems });
   if (decoded?.guessed) feed.problems.push(`character set undeclared or wrong; decoded as ${decoded.charset}`);
   if (decoded?.unknownCharset !== undefined) feed.problems.push(`unknown character set "${decoded.unknownCharset}" ignored`);
   const mediaType = options.contentType?.split(';')[0]?.trim().toLowerCase();
@@ -48,7 +56,17 @@ export function parseFeed(body: Uint8Array | string, options: ParseFeedOptions =
   return feed;
 }
 
-function parseXmlFeed(text: string, context: { url?: string; now?: Date }): ParsedFeed {
+/** A parsed feed's newest `max` items (the XML path chooses them before parsing). */
+function newestOnly(feed: ParsedFeed, max: number): ParsedFeed {
+  if (feed.items.length <= max) return feed;
+  const keep = newestPositions(
+    feed.items.map((item) => item.publishedAt ?? item.updatedAt),
+    max,
+  );
+  return { ...feed, items: keep.map((i) => feed.items[i]!), itemCount: feed.items.length };
+}
+
+function parseXmlFeed(text: string, context: { url?: string; now?: Date; maxItems: number }): ParsedFeed {
   try {
     return parseXmlFeedText(text, context);
   } catch (error) {

@@ -32,4 +32,8 @@ export interface ParsedFeed {
   items: FeedItem[];
   /** Non-empty when the document was ill-formed but something was salvaged (feedparser's "bozo"). */
   problems: string[];
+  /** Items the document holds, when more than were read: only the newest `maxItems` are in `items`. */
+  itemCount?: number;
+  /** What of an oversized document was not read (xml-bounds.ts), one line per kind; absent when nothing. */
+  cuts?: string[];
 }

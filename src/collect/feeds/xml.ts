@@ -8,6 +8,7 @@ import { parseFeed as parseXmlFeed } from '@rowanmanning/feed-parser';
 import { BriefbotError } from '../../core/errors.ts';
 import type { FeedItem, ParsedFeed } from './types.ts';
 import { toIsoDate } from '../../text/dates.ts';
+import { boundXml } from './xml-bounds.ts';
 import { closeOpenElements, prepareXml } from './xml-repair.ts';
 import { resolveUrl, toPlainText } from './text.ts';
 
@@ -15,9 +16,14 @@ type LibFeed = ReturnType<typeof parseXmlFeed>;
 type LibItem = LibFeed['items'][number];
 type LibElement = LibItem['element'];
 
-/** Parses feed XML text; throws `BriefbotError('PARSE')` when no feed can be found in it. */
-export function parseXmlFeedText(text: string, options: { url?: string; now?: Date }): ParsedFeed {
-  const { xml, problems } = prepareXml(text);
+/**
+ * Parses feed XML text; throws `BriefbotError('PARSE')` when no feed can be found in it. Only
+ * the newest `maxItems` items are read, and the parser is given a bounded document
+ * (xml-bounds.ts).
+ */
+export function parseXmlFeedText(text: string, options: { url?: string; now?: Date; maxItems: number }): ParsedFeed {
+  const bounded = boundXml(text, { maxItems: options.maxItems, ...(options.now !== undefined && { now: options.now }) });
+  const { xml, problems } = prepareXml(bounded.xml);
   const feed = parseLeniently(xml, problems);
   const root = feed.meta.type.toLowerCase();
   const format: ParsedFeed['format'] = root === 'atom' || root === 'feed' ? 'atom' : root === 'rdf' ? 'rdf' : 'rss';
@@ -32,7 +38,15 @@ export function parseXmlFeedText(text: string, options: { url?: string; now?: Da
   }
   const title = safe(() => titleOf(feed.element) ?? toPlainText(feed.title));
   const link = safe(() => resolveUrl(feed.url, base));
-  return { format, ...(title !== undefined && { title }), ...(link !== undefined && { link }), items, problems };
+  return {
+    format,
+    ...(title !== undefined && { title }),
+    ...(link !== undefined && { link }),
+    items,
+    problems,
+    ...(bounded.itemCount > options.maxItems && { itemCount: bounded.itemCount }),
+    ...(bounded.cuts.length > 0 && { cuts: bounded.cuts }),
+  };
 }
 
 function parseLeniently(xml: string, problems: string[]): LibFeed {
