@@ -82,6 +82,31 @@ const INPUTS: readonly Input[] = [
     content: () =>
       `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Evil</title><link>https://e.example.com/1</link><description>${repeat('&lt;script &lt;![CDATA[ ', FILE_CAP - 400)}</description></item></channel></rss>`,
   },
+  {
+    name: '20 MB RSS item of 2.5 million tiny elements (.xml)',
+    file: 'elements-feed.xml',
+    content: () =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Crowded</title><link>https://e.example.com/2</link><description>Harbour words.</description>${repeat('<b>w</b>', FILE_CAP - 400)}</item></channel></rss>`,
+  },
+  {
+    // The element cap at full use in every item read (the text of these items is short: what
+    // many long, similar items cost is the collect's own matter, not the XML parser's).
+    name: 'RSS, 500 items of 200 elements each (.xml)',
+    file: 'busy-items.xml',
+    content: () => {
+      const items = Array.from({ length: 500 }, (_, i) => {
+        const tags = Array.from({ length: 196 }, (_, j) => `<category>${WORDS[(i + j) % WORDS.length]} ${j}</category>`).join('');
+        return `<item><title>Notice ${i} on bay ${i}</title><link>https://b.example.com/${i}</link><pubDate>${new Date(Date.UTC(2026, 0, 1) + i * 60_000).toUTCString()}</pubDate>${tags}<description>${PROSE_PARAGRAPH.trim()}</description></item>`;
+      });
+      return `<?xml version="1.0"?><rss version="2.0"><channel><title>Busy</title>${items.join('')}</channel></rss>`;
+    },
+  },
+  {
+    name: '20 MB Atom entry: one attribute value (.xml)',
+    file: 'attribute-feed.xml',
+    content: () =>
+      `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>Long link</title><id>urn:a:1</id><link href="https://a.example.com/${repeat('a&amp;', FILE_CAP - 400)}"/><updated>2026-01-01T00:00:00Z</updated><summary>Harbour words.</summary></entry></feed>`,
+  },
 ];
 
 function build(): void {
