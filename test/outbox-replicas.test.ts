@@ -27,6 +27,16 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, wh
   }
 }
 
+/** When the claim on an outbox entry ends (NaN when it is not claimed), read on a connection of its own. */
+async function leaseEndOf(open: () => Promise<Store>, key: string): Promise<number> {
+  const store = await open();
+  try {
+    return Date.parse((await store.chat.outboxEntry(key))?.leaseUntil ?? '');
+  } finally {
+    await store.close();
+  }
+}
+
 const CHANNELS = Array.from({ length: 20 }, (_, i) => `C${String(i + 1).padStart(3, '0')}`);
 
 interface Variant {
@@ -106,18 +116,27 @@ for (const variant of variants) {
       const fired = new Date('2026-11-24T09:00:00Z');
       const crashed = outboxKey('harbor', fired.toISOString(), 'slack:C900');
       // Replica a "dies" between posting to C900 and recording it: its claim stays `sending`.
+      let crashedNow = (): void => undefined;
+      const crashDone = new Promise<void>((resolve) => (crashedNow = resolve));
       const a = await startHarness({
         slack, topics, openStore: open,
         serve: {
           replicaId: 'replica-a', leaseMs: 1500, tickMs: 60_000,
           afterPost: (entry) => {
-            if (entry.key === crashed) throw new Error('simulated crash after post');
+            if (entry.key !== crashed) return;
+            crashedNow();
+            throw new Error('simulated crash after post');
           },
         },
       });
       await a.serve.scheduler.jobFor('harbor')({ date: fired });
-      const leaseEnd = Date.parse((await a.store.chat.outboxEntry(crashed))?.leaseUntil ?? '');
+      // The post may be another flush's than the job's own: on PostgreSQL a NOTIFY kicks one, and
+      // the job's claim then skips the locked entry and returns before that post is made.
+      await crashDone;
+      // Closed, a renews nothing: the lease read now is the one b must wait out.
       await a.close();
+      const leaseEnd = await leaseEndOf(open, crashed);
+      assert.ok(Number.isFinite(leaseEnd), 'the abandoned claim is still leased to replica a');
       assert.equal(tops('C900'), 1);
       const b = await startHarness({ slack, topics, openStore: open, serve: { replicaId: 'replica-b', leaseMs: 1500, tickMs: 60_000 } });
       try {
