@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import { MAX_FEED_ITEMS, parseFeed } from '../src/collect/feeds/index.ts';
-import { boundXml, MAX_ITEM_ELEMENTS, MAX_XML_TEXT_CHARS } from '../src/collect/feeds/xml-bounds.ts';
+import { boundXml, MAX_INSTRUCTION_CHARS, MAX_ITEM_ELEMENTS, MAX_XML_TEXT_CHARS } from '../src/collect/feeds/xml-bounds.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 const CAP = MAX_XML_TEXT_CHARS;
+const TAGS_CUT = 'tags past 200 elements and attributes in one item (10,000 outside items) dropped, their text kept';
 const bound = (xml: string, maxItems = MAX_FEED_ITEMS): ReturnType<typeof boundXml> => boundXml(xml, { maxItems });
 const minute = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toUTCString();
 
@@ -169,12 +170,38 @@ describe('an oversized text run, CDATA section or attribute value', () => {
     const categories = Array.from({ length: 3 * MAX_ITEM_ELEMENTS }, (_, i) => `<category>c${i}</category>`).join('');
     const xml = rss([`<item><title>Crowded</title><link>https://n.example.com/c</link><pubDate>${minute(1)}</pubDate>${categories}</item>`, rssItem(2)]);
     const bounded = bound(xml);
-    assert.deepEqual(bounded.cuts, ['elements past 200 in one item (10,000 outside items) dropped, their text kept']);
+    assert.deepEqual(bounded.cuts, [TAGS_CUT]);
     assert.ok(bounded.xml.includes(` c${3 * MAX_ITEM_ELEMENTS - 1} `), 'the text of a dropped element is kept');
     const feed = parseFeed(xml);
     assert.equal(feed.items[0]!.categories?.length, MAX_ITEM_ELEMENTS - 3, 'title, link and pubDate count too');
     assert.equal(feed.items[1]!.title, 'Notice 2');
     assert.deepEqual(feed.problems, []);
+  });
+
+  test('attributes count with elements: a tag of too many is dropped, an item keeps its element and loses them', () => {
+    const many = ' a="1"'.repeat(3 * MAX_ITEM_ELEMENTS);
+    const bare = ' b'.repeat(3 * MAX_ITEM_ELEMENTS);
+    const crowded = `<item${many}><title>Crowded tag</title><link>https://n.example.com/t</link><pubDate>${minute(1)}</pubDate><category${bare}>kept words</category></item>`;
+    const xml = rss([crowded, rssItem(2)]);
+    const bounded = bound(xml);
+    assert.ok(bounded.xml.includes('<item><title>Crowded tag</title>'), 'the item start tag without its attributes');
+    assert.ok(bounded.xml.includes('</pubDate> kept words </item>'), 'the crowded tag dropped, its text kept');
+    assert.deepEqual(bounded.cuts, [TAGS_CUT]);
+    const feed = parseFeed(xml);
+    assert.deepEqual(feed.items.map((i) => i.title), ['Crowded tag', 'Notice 2']);
+    assert.deepEqual(feed.problems, []);
+  });
+
+  test('processing instructions: a long one is dropped, and many small ones count against the item', () => {
+    const long = `<?note ${'w '.repeat(MAX_INSTRUCTION_CHARS)}?>`;
+    const small = '<?n a b?>'.repeat(MAX_ITEM_ELEMENTS);
+    const xml = rss([rssItem(1, `Before${long}after`), `<item><title>Busy</title><link>https://n.example.com/p</link>${small}<pubDate>${minute(2)}</pubDate></item>`]);
+    const bounded = bound(xml);
+    assert.ok(bounded.xml.includes('<description>Before after</description>'));
+    assert.deepEqual(bounded.cuts, ['processing instructions over 1,000 characters dropped', TAGS_CUT]);
+    const feed = parseFeed(xml);
+    assert.deepEqual(feed.items.map((i) => i.title), ['Notice 1', 'Busy']);
+    assert.equal(feed.items[0]!.summary, 'Before after');
   });
 });
 

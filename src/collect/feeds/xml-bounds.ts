@@ -6,9 +6,12 @@
  * in one item took minutes). One linear pass over the text, before any other, keeps:
  *  - of each text run (text and CDATA between two tags) and each attribute value, the first
  *    1,000,000 characters: what extraction reads of one item's HTML anyway;
- *  - of the elements inside one item the first 200, and of those outside items the first
- *    10,000 (a real item has tens, a real channel a few hundred; 500 items of 1,000 would cost
- *    the parser some 350 MB); beyond, a tag is replaced by a space and its text kept;
+ *  - of the elements and attributes inside one item the first 200, and of those outside items
+ *    the first 10,000 (a real item has tens, a real channel a few hundred; 500 items of 1,000
+ *    would cost the parser some 350 MB); beyond, a tag is replaced by a space and its text kept
+ *    (an item's own start tag loses its attributes instead). A processing instruction counts as
+ *    an element with attributes (the parser reads its words as such), and one over 1,000
+ *    characters is dropped (a real one is a stylesheet link);
  *  - the newest `maxItems` items (RSS/RDF `item`, Atom `entry`), dated by the child elements
  *    the item parser reads (newest.ts), so that a 60,000-item feed is never parsed whole.
  * A document within every bound is returned as it came (the same string). A cut keeps the
@@ -19,12 +22,15 @@ import { decodeXML } from 'entities';
 import { toIsoDate } from '../../text/dates.ts';
 import { MAX_ITEM_HTML_CHARS } from '../pages/html.ts';
 import { newestPositions } from './newest.ts';
+import { attributeCount, declarationEnd, endOf, longValues, safeCut, tagEnd } from './xml-scan.ts';
 
 /** Characters kept of one text run or attribute value. */
 export const MAX_XML_TEXT_CHARS = MAX_ITEM_HTML_CHARS;
-/** Elements kept inside one item, and outside all items. */
+/** Elements and attributes kept inside one item, and outside all items. */
 export const MAX_ITEM_ELEMENTS = 200;
 export const MAX_OTHER_ELEMENTS = 10_000;
+/** Characters of a processing instruction kept (longer ones are dropped whole). */
+export const MAX_INSTRUCTION_CHARS = 1_000;
 /** How far down the open elements an end tag looks for its start tag (ill-formed documents). */
 const END_TAG_REACH = 64;
 /** The item's dates, in the order the item parser reads them (xml.ts toItem). */
@@ -34,14 +40,15 @@ const DATE_NAMES = new Set([...PUBLISHED, ...UPDATED]);
 /** What each kind of cut is called in a collect's warnings. */
 const TEXT_CUT = `text over ${MAX_XML_TEXT_CHARS.toLocaleString('en-US')} characters in one element cut`;
 const ATTRIBUTE_CUT = `attribute value over ${MAX_XML_TEXT_CHARS.toLocaleString('en-US')} characters cut`;
-const ELEMENTS_CUT = `elements past ${MAX_ITEM_ELEMENTS.toLocaleString('en-US')} in one item (${MAX_OTHER_ELEMENTS.toLocaleString('en-US')} outside items) dropped, their text kept`;
+const ELEMENTS_CUT = `tags past ${MAX_ITEM_ELEMENTS.toLocaleString('en-US')} elements and attributes in one item (${MAX_OTHER_ELEMENTS.toLocaleString('en-US')} outside items) dropped, their text kept`;
+const INSTRUCTION_CUT = `processing instructions over ${MAX_INSTRUCTION_CHARS.toLocaleString('en-US')} characters dropped`;
 
 export interface BoundedXml {
   /** The document as the parser may take it: `text` itself when nothing was cut. */
   xml: string;
   /** Items (item/entry elements) in the document, read or not. */
   itemCount: number;
-  /** One line per kind of cut made (text, attributes, elements); empty when none. */
+  /** One line per kind of cut made (text, attributes, tags, instructions); empty when none. */
   cuts: string[];
 }
 
@@ -50,6 +57,7 @@ interface ItemState {
   readonly name: string;
   /** Index of the item in the stack of open elements. */
   readonly depth: number;
+  /** Elements and attributes met in the item so far (dropped ones too). */
   elements: number;
   /** Raw text of the first child element of each date name. */
   readonly dates: Map<string, string>;
@@ -149,7 +157,7 @@ class Scan {
     const xml = this.xml;
     if (xml.startsWith('<!--', lt)) return endOf(xml, '-->', lt + 4);
     if (xml.startsWith('<![CDATA[', lt)) return this.cdata(lt);
-    if (xml.startsWith('<?', lt)) return endOf(xml, '?>', lt + 2);
+    if (xml.startsWith('<?', lt)) return this.instruction(lt);
     if (xml.startsWith('<!', lt)) return declarationEnd(xml, lt);
     const closing = xml.charCodeAt(lt + 1) === 0x2f;
     NAME.lastIndex = lt + (closing ? 2 : 1);
@@ -189,6 +197,22 @@ class Scan {
     return end;
   }
 
+  private instruction(lt: number): number {
+    const end = endOf(this.xml, '?>', lt + 2);
+    if (end - lt > MAX_INSTRUCTION_CHARS) {
+      this.dropTag(lt, end, INSTRUCTION_CUT);
+      return end;
+    }
+    if (this.overBudget(1 + attributeCount(this.xml, lt + 2, end))) this.dropTag(lt, end);
+    return end;
+  }
+
+  /** Counts `cost` elements and attributes against the item's (or the outside's) budget: true once it is spent. */
+  private overBudget(cost: number): boolean {
+    if (this.item) return (this.item.elements += cost) > MAX_ITEM_ELEMENTS;
+    return (this.otherElements += cost) > MAX_OTHER_ELEMENTS;
+  }
+
   private startTag(lt: number, name: string): number {
     const end = tagEnd(this.xml, lt + 1 + name.length);
     const selfClosing = this.xml.charCodeAt(end - 2) === 0x2f;
@@ -202,14 +226,20 @@ class Scan {
       this.emitUpTo(lt);
       this.item = { ordinal: this.items.length, name, depth: this.open.length, elements: 0, dates: new Map() };
       this.items.push(this.item);
-      this.keepTag(lt, end);
+      if (attributeCount(this.xml, lt + 1 + name.length, end) > MAX_ITEM_ELEMENTS) {
+        // Items are what the parse is for: keep the element, not its attributes.
+        this.replace(lt, end, selfClosing ? `<${name}/>` : `<${name}>`);
+        this.runLength = 0;
+        this.cuts.add(ELEMENTS_CUT);
+      } else {
+        this.keepTag(lt, end);
+      }
       if (selfClosing) this.endItem(end);
       else this.open.push(name);
       return end;
     }
     const item = this.item;
-    const count = item ? ++item.elements : ++this.otherElements;
-    if (count > (item ? MAX_ITEM_ELEMENTS : MAX_OTHER_ELEMENTS)) {
+    if (this.overBudget(1 + attributeCount(this.xml, lt + 1 + name.length, end))) {
       this.dropTag(lt, end);
       return end;
     }
@@ -256,13 +286,13 @@ class Scan {
     this.runLength = 0;
     // Quoted values longer than the cap exist only when the tag is.
     if (end - lt <= MAX_XML_TEXT_CHARS) return;
-    for (const [from, to] of longValues(this.xml, lt, end)) {
+    for (const [from, to] of longValues(this.xml, lt, end, MAX_XML_TEXT_CHARS)) {
       this.replace(safeCut(this.xml, from, from + MAX_XML_TEXT_CHARS), to, '');
       this.cuts.add(ATTRIBUTE_CUT);
     }
   }
 
-  private dropTag(lt: number, end: number): void {
+  private dropTag(lt: number, end: number, cut = ELEMENTS_CUT): void {
     // A space, so that the words either side stay apart; it is text of the run.
     if (this.runLength < MAX_XML_TEXT_CHARS) {
       this.replace(lt, end, ' ');
@@ -270,7 +300,7 @@ class Scan {
     } else {
       this.replace(lt, end, '');
     }
-    this.cuts.add(ELEMENTS_CUT);
+    this.cuts.add(cut);
   }
 
   private endItem(end: number): void {
@@ -290,67 +320,4 @@ class Scan {
     if (text !== '') this.out.push(text, this.item?.ordinal ?? -1);
     this.copyFrom = Math.max(this.copyFrom, to);
   }
-}
-
-/** Index just past `close` searched from `from`; the end of the document when it never comes. */
-function endOf(xml: string, close: string, from: number): number {
-  const at = xml.indexOf(close, from);
-  return at < 0 ? xml.length : at + close.length;
-}
-
-/** `<!DOCTYPE …>`, with an internal subset in brackets that may hold `>`. */
-function declarationEnd(xml: string, lt: number): number {
-  const gt = xml.indexOf('>', lt);
-  const bracket = xml.indexOf('[', lt);
-  if (gt < 0) return xml.length;
-  if (bracket < 0 || bracket > gt) return gt + 1;
-  return endOf(xml, '>', endOf(xml, ']', bracket));
-}
-
-/**
- * The end of a start tag (just past its `>`), skipping quoted attribute values, which may hold
- * `>`. One forward pass.
- */
-function tagEnd(xml: string, from: number): number {
-  for (let i = from; i < xml.length; i++) {
-    const c = xml.charCodeAt(i);
-    if (c === 0x3e) return i + 1;
-    if (c === 0x22 || c === 0x27) {
-      const close = xml.indexOf(c === 0x22 ? '"' : "'", i + 1);
-      if (close < 0) break;
-      i = close;
-    }
-  }
-  return xml.length;
-}
-
-/** The quoted attribute values of the tag [lt, end) longer than the cap, as [start, end) of their text. */
-function longValues(xml: string, lt: number, end: number): [number, number][] {
-  const found: [number, number][] = [];
-  for (let i = lt; i < end; i++) {
-    const c = xml.charCodeAt(i);
-    if (c === 0x22 || c === 0x27) {
-      const close = xml.indexOf(c === 0x22 ? '"' : "'", i + 1);
-      if (close < 0 || close >= end) break;
-      if (close - (i + 1) > MAX_XML_TEXT_CHARS) found.push([i + 1, close]);
-      i = close;
-    }
-  }
-  return found;
-}
-
-/**
- * Where to cut text at `at` (≥ `from`) without splitting an entity reference (`&amp;`) or a
- * surrogate pair: a little earlier when `at` falls inside one.
- */
-function safeCut(xml: string, from: number, at: number, entities = true): number {
-  let cut = at;
-  if (entities) {
-    const tail = xml.slice(Math.max(from, cut - 40), cut);
-    const amp = tail.lastIndexOf('&');
-    if (amp >= 0 && !tail.includes(';', amp)) cut -= tail.length - amp;
-  }
-  const code = xml.charCodeAt(cut - 1);
-  if (cut > from && code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return cut;
 }
