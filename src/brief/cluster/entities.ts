@@ -6,6 +6,12 @@
 
 // Two or more capitalised words in a row, allowing "of"/"de"/"al" inside ("Bank of China").
 const NAME = /\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:(?:of|de|del|al|van|von|bin)\s+)?\p{Lu}[\p{L}\p{M}'’.-]*)+/gu;
+/**
+ * A run of name characters too long to be a word of a name. NAME is tried from every capital of a
+ * run, each try reading to the run's end: one 200,000-capital "word" took 35 s. Such runs are
+ * blanked first (one linear pass), so a try reads at most this far.
+ */
+const LONG_RUN = /[\p{L}\p{M}'’.-]{65,}/gu;
 const NUMBER_WITH_UNIT =
   /([$€£¥]\s?)?(\d[\d,]*(?:\.\d+)?)\s?(%|percent|per cent|million|billion|trillion|thousand|yuan|dollars|euros|pounds|people|jobs|votes|cases|deaths|years|months|days|hours|miles|km|tons|tonnes|gw|mw)?/giu;
 /** Sentence-initial words that are capitalised only by position. */
@@ -22,7 +28,7 @@ const CJK_UNIT: Record<string, string> = { 个月: 'months', 天: 'days', 周: '
 /** Entity keys of a text, lowercased, prefixed "e:" (names) or "n:" (numbers with units). */
 export function entities(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(NAME)) {
+  for (const m of text.replace(LONG_RUN, ' ').matchAll(NAME)) {
     const words = m[0].split(/\s+/);
     while (words.length > 0 && FUNCTION_WORDS.has(words[0]!)) words.shift();
     if (words.length < 2) continue;
