@@ -107,6 +107,30 @@ const INPUTS: readonly Input[] = [
     content: () =>
       `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>Long link</title><id>urn:a:1</id><link href="https://a.example.com/${repeat('a&amp;', FILE_CAP - 400)}"/><updated>2026-01-01T00:00:00Z</updated><summary>Harbour words.</summary></entry></feed>`,
   },
+  {
+    name: '20 MB processing instruction in an RSS item (.xml)',
+    file: 'instruction-feed.xml',
+    content: () =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Noted</title><link>https://e.example.com/3</link><description>Harbour words.</description><?note ${repeat('a b ', FILE_CAP - 400)}?></item></channel></rss>`,
+  },
+  {
+    name: '20 MB RSS tag of 3 million attributes (.xml)',
+    file: 'attributes-feed.xml',
+    content: () =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Crowded tag</title><link>https://e.example.com/4</link><description>Harbour words.</description><x ${repeat('a="1" ', FILE_CAP - 400)}/></item></channel></rss>`,
+  },
+  {
+    name: 'RSS item: one 1,000,000-letter word (.xml)',
+    file: 'word-feed.xml',
+    content: () =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>One word</title><link>https://e.example.com/5</link><description>Harbour words. ${'a'.repeat(999_000)}</description></item></channel></rss>`,
+  },
+  {
+    name: '20 MB RSS item of character references (&#65;) (.xml)',
+    file: 'references-feed.xml',
+    content: () =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>References</title><link>https://e.example.com/6</link><description>Harbour words.${repeat('&#65;', FILE_CAP - 400)}</description></item></channel></rss>`,
+  },
 ];
 
 function build(): void {
