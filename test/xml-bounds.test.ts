@@ -15,7 +15,7 @@ import { boundXml, MAX_INSTRUCTION_CHARS, MAX_ITEM_ELEMENTS, MAX_XML_TEXT_CHARS 
 import { runCli, tempDir } from './helpers/cli.ts';
 
 const CAP = MAX_XML_TEXT_CHARS;
-const TAGS_CUT = 'tags past 200 elements and attributes in one item (10,000 outside items) dropped, their text kept';
+const TAGS_CUT = 'markup past 200 elements, attributes, comments and CDATA sections in one item (10,000 outside items) dropped, its text kept';
 const bound = (xml: string, maxItems = MAX_FEED_ITEMS): ReturnType<typeof boundXml> => boundXml(xml, { maxItems });
 const minute = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toUTCString();
 
@@ -202,6 +202,21 @@ describe('an oversized text run, CDATA section or attribute value', () => {
     const feed = parseFeed(xml);
     assert.deepEqual(feed.items.map((i) => i.title), ['Notice 1', 'Busy']);
     assert.equal(feed.items[0]!.summary, 'Before after');
+  });
+});
+
+describe('comments and CDATA sections past the budget', () => {
+  test('comments are dropped, CDATA sections become escaped text: the item reads the same', () => {
+    const sections = '<!-- c -->'.repeat(300) + '<![CDATA[<b>x</b> & ]]>'.repeat(300);
+    const xml = rss([rssItem(1, sections), rssItem(2)]);
+    const bounded = bound(xml);
+    assert.deepEqual(bounded.cuts, [TAGS_CUT]);
+    assert.ok(bounded.xml.includes('&lt;b&gt;x&lt;/b&gt; &amp; </description>'));
+    assert.equal((bounded.xml.match(/<!--/g) ?? []).length, MAX_ITEM_ELEMENTS - 4, 'title, link, pubDate and description count too');
+    const feed = parseFeed(xml);
+    assert.equal(feed.items[0]!.summary, '<b>x</b> & '.repeat(300).trim());
+    assert.equal(feed.items[1]!.title, 'Notice 2');
+    assert.deepEqual(feed.problems, []);
   });
 });
 

@@ -6,12 +6,13 @@
  * in one item took minutes). One linear pass over the text, before any other, keeps:
  *  - of each text run (text and CDATA between two tags) and each attribute value, the first
  *    1,000,000 characters: what extraction reads of one item's HTML anyway;
- *  - of the elements and attributes inside one item the first 200, and of those outside items
- *    the first 10,000 (a real item has tens, a real channel a few hundred; 500 items of 1,000
- *    would cost the parser some 350 MB); beyond, a tag is replaced by a space and its text kept
- *    (an item's own start tag loses its attributes instead). A processing instruction counts as
- *    an element with attributes (the parser reads its words as such), and one over 1,000
- *    characters is dropped (a real one is a stylesheet link);
+ *  - of the elements, attributes, comments and CDATA sections inside one item the first 200,
+ *    and of those outside items the first 10,000 (a real item has tens, a real channel a few
+ *    hundred; 500 items of 1,000 would cost the parser some 350 MB); beyond, a tag is replaced
+ *    by a space and its text kept (an item's own start tag loses its attributes instead), a
+ *    comment is dropped and a CDATA section's text goes in escaped. A processing instruction
+ *    counts as an element with attributes (the parser reads its words as such), and one over
+ *    1,000 characters is dropped (a real one is a stylesheet link);
  *  - the newest `maxItems` items (RSS/RDF `item`, Atom `entry`), dated by the child elements
  *    the item parser reads (newest.ts), so that a 60,000-item feed is never parsed whole.
  * A document within every bound is returned as it came (the same string). A cut keeps the
@@ -22,11 +23,11 @@ import { decodeXML } from 'entities';
 import { toIsoDate } from '../../text/dates.ts';
 import { MAX_ITEM_HTML_CHARS } from '../pages/html.ts';
 import { newestPositions } from './newest.ts';
-import { attributeCount, declarationEnd, endOf, longValues, safeCut, tagEnd } from './xml-scan.ts';
+import { attributeCount, declarationEnd, endOf, escapeText, longValues, safeCut, tagEnd } from './xml-scan.ts';
 
 /** Characters kept of one text run or attribute value. */
 export const MAX_XML_TEXT_CHARS = MAX_ITEM_HTML_CHARS;
-/** Elements and attributes kept inside one item, and outside all items. */
+/** Elements, attributes, comments and CDATA sections kept inside one item, and outside all items. */
 export const MAX_ITEM_ELEMENTS = 200;
 export const MAX_OTHER_ELEMENTS = 10_000;
 /** Characters of a processing instruction kept (longer ones are dropped whole). */
@@ -40,7 +41,7 @@ const DATE_NAMES = new Set([...PUBLISHED, ...UPDATED]);
 /** What each kind of cut is called in a collect's warnings. */
 const TEXT_CUT = `text over ${MAX_XML_TEXT_CHARS.toLocaleString('en-US')} characters in one element cut`;
 const ATTRIBUTE_CUT = `attribute value over ${MAX_XML_TEXT_CHARS.toLocaleString('en-US')} characters cut`;
-const ELEMENTS_CUT = `tags past ${MAX_ITEM_ELEMENTS.toLocaleString('en-US')} elements and attributes in one item (${MAX_OTHER_ELEMENTS.toLocaleString('en-US')} outside items) dropped, their text kept`;
+const ELEMENTS_CUT = `markup past ${MAX_ITEM_ELEMENTS.toLocaleString('en-US')} elements, attributes, comments and CDATA sections in one item (${MAX_OTHER_ELEMENTS.toLocaleString('en-US')} outside items) dropped, its text kept`;
 const INSTRUCTION_CUT = `processing instructions over ${MAX_INSTRUCTION_CHARS.toLocaleString('en-US')} characters dropped`;
 
 export interface BoundedXml {
@@ -57,7 +58,7 @@ interface ItemState {
   readonly name: string;
   /** Index of the item in the stack of open elements. */
   readonly depth: number;
-  /** Elements and attributes met in the item so far (dropped ones too). */
+  /** Elements, attributes, comments and CDATA sections met in the item so far (dropped ones too). */
   elements: number;
   /** Raw text of the first child element of each date name. */
   readonly dates: Map<string, string>;
@@ -155,7 +156,7 @@ class Scan {
 
   private markup(lt: number): number {
     const xml = this.xml;
-    if (xml.startsWith('<!--', lt)) return endOf(xml, '-->', lt + 4);
+    if (xml.startsWith('<!--', lt)) return this.comment(lt);
     if (xml.startsWith('<![CDATA[', lt)) return this.cdata(lt);
     if (xml.startsWith('<?', lt)) return this.instruction(lt);
     if (xml.startsWith('<!', lt)) return declarationEnd(xml, lt);
@@ -181,10 +182,22 @@ class Scan {
     this.cuts.add(TEXT_CUT);
   }
 
+  private comment(lt: number): number {
+    const end = endOf(this.xml, '-->', lt + 4);
+    // A comment is nothing to a feed, but each is work for the parser: past the budget it goes.
+    if (this.overBudget(1)) {
+      this.replace(lt, end, '');
+      this.cuts.add(ELEMENTS_CUT);
+    }
+    return end;
+  }
+
   private cdata(lt: number): number {
     const close = this.xml.indexOf(']]>', lt + 9);
     const contentEnd = close < 0 ? this.xml.length : close;
     const end = close < 0 ? this.xml.length : close + 3;
+    // Each section is a node of the parser's: past the budget, its text goes in escaped instead.
+    if (this.overBudget(1)) return this.cdataAsText(lt, contentEnd, end);
     const room = MAX_XML_TEXT_CHARS - this.runLength;
     if (contentEnd - (lt + 9) <= room) {
       this.runLength += contentEnd - (lt + 9);
@@ -194,6 +207,19 @@ class Scan {
     else this.replace(safeCut(this.xml, lt + 9, lt + 9 + room, false), end, ']]>');
     this.runLength = MAX_XML_TEXT_CHARS;
     this.cuts.add(TEXT_CUT);
+    return end;
+  }
+
+  private cdataAsText(lt: number, contentEnd: number, end: number): number {
+    const from = lt + 9;
+    const room = MAX_XML_TEXT_CHARS - this.runLength;
+    const rawEnd = contentEnd - from <= room ? contentEnd : safeCut(this.xml, from, from + room, false);
+    let text = escapeText(this.xml.slice(from, rawEnd));
+    if (text.length > room) text = text.slice(0, safeCut(text, 0, room));
+    if (rawEnd < contentEnd || text.length < rawEnd - from) this.cuts.add(TEXT_CUT);
+    this.replace(lt, end, text);
+    this.runLength += text.length;
+    this.cuts.add(ELEMENTS_CUT);
     return end;
   }
 

@@ -94,3 +94,8 @@ export function safeCut(xml: string, from: number, at: number, entities = true):
   if (cut > from && code >= 0xd800 && code <= 0xdbff) cut -= 1;
   return cut;
 }
+
+/** Text as XML character data: what a CDATA section holds, said without one. */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
