@@ -131,6 +131,18 @@ const INPUTS: readonly Input[] = [
     content: () =>
       `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>References</title><link>https://e.example.com/6</link><description>Harbour words.${repeat('&#65;', FILE_CAP - 400)}</description></item></channel></rss>`,
   },
+  {
+    name: '20 MB RSS item of 2.8 million comments (.xml)',
+    file: 'comments-feed.xml',
+    content: () =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Comments</title><link>https://e.example.com/7</link><description>Harbour words.${repeat('<!---->', FILE_CAP - 400)}</description></item></channel></rss>`,
+  },
+  {
+    name: '20 MB RSS item of 1.5 million CDATA sections (.xml)',
+    file: 'sections-feed.xml',
+    content: () =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Sections</title><link>https://e.example.com/8</link><description>Harbour words.${repeat('<![CDATA[a]]>', FILE_CAP - 400)}</description></item></channel></rss>`,
+  },
 ];
 
 function build(): void {
