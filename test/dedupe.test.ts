@@ -95,3 +95,12 @@ test('real eval set: articles of one story from different outlets are rarely nea
   console.log(`same-story different-outlet pairs flagged as copies: ${flagged}/${pairs}`);
   assert.ok(flagged / pairs < 0.01);
 });
+
+test('band keys are stable across versions: bands stored earlier still find copies', () => {
+  // Pinned: changing the shingling or hashing would orphan every band already stored.
+  assert.deepEqual(signature('The harbour bridge reopened on Monday after fourteen months of repairs').bands.slice(0, 3), [
+    'b0:75383cc7',
+    'b1:6b3d1504',
+    'b2:893522ef',
+  ]);
+});

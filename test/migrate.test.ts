@@ -32,9 +32,14 @@ const storedBrief: StoredBrief = {
 /** A SQLite file with a little of everything a team accumulates. */
 async function seedSqlite(path: string): Promise<void> {
   const store = openSqliteStore(path);
-  await store.articles.insert({ article: article('a', { publisher: 'Harbor Daily', publishedAt: '2026-11-19T08:00:00.000Z' }), bands: ['b1', 'b2'], topicIds: ['harbor', 'ports'] });
-  await store.articles.insert({ article: article('c', { duplicateOf: 'a' }), bands: [], topicIds: ['harbor'] });
-  await store.articles.insert({ article: article('b'), bands: ['b2'], topicIds: ['harbor'] });
+  await store.articles.saveBatch({
+    inserts: [
+      { article: article('a', { publisher: 'Harbor Daily', publishedAt: '2026-11-19T08:00:00.000Z' }), bands: ['b1', 'b2'], topicIds: ['harbor', 'ports'] },
+      { article: article('c', { duplicateOf: 'a' }), bands: [], topicIds: ['harbor'] },
+      { article: article('b'), bands: ['b2'], topicIds: ['harbor'] },
+    ],
+    links: [],
+  });
   await store.sources.recordFailure('src1', 'https://example.com/feed', T, 'HTTP 503');
   await store.briefs.save(storedBrief);
   await store.cache.set('latest-brief', 'harbor\u0000all', 'brf_old');
@@ -55,7 +60,7 @@ describe('briefbot migrate', () => {
     const env = { BRIEFBOT_DB: join(dir, 'b.db') };
     const run = await runCli(['migrate'], { cwd: dir, env });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /SQLite .*b\.db: schema version 5/);
+    assert.match(run.stdout, /SQLite .*b\.db: schema version 6/);
     const missing = await runCli(['migrate', '--from', 'nope.db'], { cwd: dir, env });
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr.trim().split('\n').length, 1);
@@ -70,7 +75,7 @@ describe('briefbot migrate', () => {
     const env = { BRIEFBOT_DB: url };
     const first = await runCli(['migrate', '--from', 'old.db'], { cwd: dir, env });
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /PostgreSQL postgres:\/\/briefbot@127\.0\.0\.1:\d+\/migrate_\w+: schema version 5/);
+    assert.match(first.stdout, /PostgreSQL postgres:\/\/briefbot@127\.0\.0\.1:\d+\/migrate_\w+: schema version 6/);
     assert.match(first.stdout, /articles: 3 rows, 3 new/);
     assert.doesNotMatch(first.stdout + first.stderr, /password/i);
 
@@ -81,7 +86,7 @@ describe('briefbot migrate', () => {
         const want = (await before.articles.list({ topicId, includeDuplicates: true })).map((a) => ({ ...a, text: a.text.replace('\u0000', '') }));
         assert.deepEqual(await after.articles.list({ topicId, includeDuplicates: true }), want);
       }
-      assert.deepEqual((await after.articles.candidatesByBands(['b2'])).sort(), ['a', 'b']);
+      assert.deepEqual((await after.articles.bandMembers(['b2'])).get('b2')?.sort(), ['a', 'b']);
       assert.deepEqual((await after.articles.duplicatesOf('a')).map((a) => a.id), ['c']);
       assert.deepEqual(await after.sources.get('src1'), await before.sources.get('src1'));
       assert.deepEqual(await after.briefs.latest('harbor'), storedBrief);

@@ -6,17 +6,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { answerQuestion } from '../answer/index.ts';
 import type { EnvSettings } from '../config/load.ts';
 import { parseSince } from '../core/window.ts';
-import { ConfigError, UnknownTopicError } from '../core/errors.ts';
+import { BuildBudgetError, UnknownTopicError } from '../core/errors.ts';
 import { maskUrl, maskUrlsIn } from '../core/redact.ts';
 import type { Logger } from '../core/log.ts';
-import type { SourceHealth, StoredBrief, Summarizer, Topic } from '../core/types.ts';
-import { BRIEF_PIPELINE_REVISION, buildBrief } from '../brief/index.ts';
-import { collectTopics, type CollectReport } from '../collect/index.ts';
+import type { SourceHealth, StoredBrief, Topic } from '../core/types.ts';
+import { BRIEF_PIPELINE_REVISION, type BuildProgress } from '../brief/index.ts';
+import { collectTopics, type CollectProgress, type CollectReport } from '../collect/index.ts';
 import type { HttpClient } from '../collect/http/client.ts';
 import type { Store } from '../store/port.ts';
-import { ExtractiveSummarizer } from '../brief/summarize/extractive.ts';
-import { LlmSummarizer } from '../brief/summarize/llm.ts';
 import type { Answer, BriefRequest, BriefService } from '../core/service.ts';
+import { buildTopic, inProcessBuilder, type BriefBuilder } from './build.ts';
+import { summarizerName, summarizerSpec } from './summarizer.ts';
 
 export interface BriefServiceOptions {
   readonly topics: readonly Topic[];
@@ -28,6 +28,11 @@ export interface BriefServiceOptions {
   readonly now?: () => Date;
   /** Called with each collect report (the CLI prints them). */
   readonly onCollect?: (report: CollectReport) => void;
+  /** Where briefs are built: in this thread by default; serve passes a worker pool's. */
+  readonly builder?: BriefBuilder;
+  /** Progress of collects and builds as they go (the CLI's progress line on a terminal). */
+  readonly onCollectProgress?: (progress: CollectProgress) => void;
+  readonly onBuildProgress?: (progress: BuildProgress) => void;
 }
 
 export interface BriefServiceExtras {
@@ -35,26 +40,6 @@ export interface BriefServiceExtras {
   brief(topicId: string, request?: BriefRequest & { readonly collect?: boolean }): Promise<StoredBrief>;
   /** Adds a topic for this process only (ad-hoc topics from `--source`). */
   addTopic(topic: Topic): void;
-}
-
-/** Chooses the summarizer a topic's settings and the environment ask for. */
-export function summarizerFor(topic: Topic, env: EnvSettings, store: Store, logger: Logger): Summarizer {
-  const extractive = new ExtractiveSummarizer();
-  const kind = topic.summarizer.kind;
-  if (kind === 'extractive' || (kind === 'auto' && env.openai === undefined)) return extractive;
-  if (env.openai === undefined) {
-    throw new ConfigError(`topic ${topic.id}: summarizer.kind is "llm" but OPENAI_API_KEY is not set`, 'OPENAI_API_KEY');
-  }
-  return new LlmSummarizer({
-    apiKey: env.openai.apiKey,
-    ...(env.openai.baseURL !== undefined && { baseURL: env.openai.baseURL }),
-    model: topic.summarizer.model ?? env.openai.model,
-    ...(topic.summarizer.maxTokensPerBrief !== undefined && { maxTokensPerBrief: topic.summarizer.maxTokensPerBrief }),
-    ...(topic.summarizer.stream === true && { stream: true }),
-    cache: store.cache,
-    fallback: extractive,
-    logger,
-  });
 }
 
 function contentKeyOf(parts: unknown): string {
@@ -65,6 +50,8 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
   const { env, store, logger } = options;
   const topics = new Map(options.topics.map((t) => [t.id, t]));
   const now = options.now ?? (() => new Date());
+  const builder = options.builder ?? inProcessBuilder(store.cache, logger);
+  const inFlight = new Map<string, Promise<StoredBrief>>();
 
   function topic(id: string): Topic {
     const found = topics.get(id);
@@ -85,6 +72,11 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
       }));
   }
 
+  async function latestStored(latestKey: string): Promise<StoredBrief | undefined> {
+    const latestId = await store.cache.get('latest-brief', latestKey);
+    return latestId !== undefined ? store.briefs.byId(latestId) : undefined;
+  }
+
   async function brief(topicId: string, request: BriefRequest & { collect?: boolean } = {}): Promise<StoredBrief> {
     const t = topic(topicId);
     const windowText = request.window ?? t.window;
@@ -92,12 +84,27 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
     parseSince(windowText, now(), request.window !== undefined ? 'window' : `topic ${t.id} window`);
     const latestKey = `${t.id}\u0000${windowText}`;
     if (request.maxAgeMs !== undefined) {
-      const latestId = await store.cache.get('latest-brief', latestKey);
-      const latest = latestId !== undefined ? await store.briefs.byId(latestId) : undefined;
+      const latest = await latestStored(latestKey);
       if (latest && now().getTime() - Date.parse(latest.createdAt) < request.maxAgeMs) return latest;
     }
-    if (request.collect !== false) {
-      const report = await collectTopics([t], { store, logger, now, ...(options.http && { http: options.http }) });
+    // One collect-and-build per topic and window at a time: requests arriving meanwhile (a
+    // burst of /brief commands, a scheduled run) share it instead of queueing copies of it.
+    const running = inFlight.get(latestKey);
+    if (running) return running;
+    const run = collectAndBuild(t, windowText, latestKey, request.collect !== false).finally(() => inFlight.delete(latestKey));
+    inFlight.set(latestKey, run);
+    return run;
+  }
+
+  async function collectAndBuild(t: Topic, windowText: string, latestKey: string, collect: boolean): Promise<StoredBrief> {
+    if (collect) {
+      const report = await collectTopics([t], {
+        store,
+        logger,
+        now,
+        ...(options.http && { http: options.http }),
+        ...(options.onCollectProgress && { onProgress: options.onCollectProgress }),
+      });
       options.onCollect?.(report);
     }
     // The window ends after the collect, so what it just stored is inside.
@@ -111,11 +118,11 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
       since: since.toISOString(),
       until: until.toISOString(),
     });
-    const summarizer = summarizerFor(t, env, store, logger);
+    const spec = summarizerSpec(t, env);
     const failing = await failingSources(t.id);
     const contentKey = contentKeyOf([
       BRIEF_PIPELINE_REVISION,
-      summarizer.name,
+      summarizerName(spec),
       windowText,
       t.summarizer.maxStories,
       articles.map((a) => [a.id, a.contentHash]),
@@ -126,7 +133,21 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
       await store.cache.set('latest-brief', latestKey, existing.id);
       return existing;
     }
-    const built = await buildBrief({ topic: t, articles, window: { since, until: at }, summarizer, logger, now: at, failingSources: failing });
+    let built;
+    try {
+      built = await builder(
+        { topic: buildTopic(t), articles, window: { since, until: at }, now: at, failingSources: failing, summarizer: spec },
+        options.onBuildProgress,
+      );
+    } catch (error) {
+      if (!(error instanceof BuildBudgetError)) throw error;
+      const stale = await latestStored(latestKey);
+      logger.warn(
+        { topic: t.id, articles: articles.length, budgetMs: error.budgetMs, stale: stale?.id },
+        'brief build ran past its time budget and was stopped',
+      );
+      throw new BuildBudgetError({ topicId: t.id, budgetMs: error.budgetMs, articles: articles.length, ...(stale && { stale }) });
+    }
     const stored: StoredBrief = {
       id: `brf_${randomUUID()}`,
       topicId: t.id,

@@ -31,8 +31,16 @@ import { verificationNote, verifyStory } from './verify.ts';
  */
 export const BRIEF_PIPELINE_REVISION = 9;
 
+/** How far a build has come (a progress line on a terminal shows it). */
+export interface BuildProgress {
+  readonly articles: number;
+  readonly storiesBuilt: number;
+  readonly storiesTotal: number;
+}
+
 export interface BuildBriefInput {
-  readonly topic: Topic;
+  /** What the build needs of the topic: its id and summarizer settings (plain data). */
+  readonly topic: Pick<Topic, 'id' | 'summarizer'>;
   /** Distinct articles in the window (duplicates already collapsed by the store). */
   readonly articles: readonly Article[];
   readonly window: { readonly since: Date; readonly until: Date };
@@ -42,6 +50,8 @@ export interface BuildBriefInput {
   readonly failingSources?: readonly SourceHealth[];
   /** Stories summarized at once. */
   readonly concurrency?: number;
+  /** Called after clustering and after each story is summarized and verified. */
+  readonly onProgress?: (progress: BuildProgress) => void;
 }
 
 export interface BuiltBrief {
@@ -153,6 +163,9 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
     }),
   }));
 
+  let storiesBuilt = 0;
+  const progress = (): void => input.onProgress?.({ articles: articles.length, storiesBuilt, storiesTotal: storyInputs.length });
+  progress();
   const limit = pLimit(input.concurrency ?? 4);
   let usage: Usage = { llmCalls: 0, promptTokens: 0, completionTokens: 0 };
   const notes: string[] = [];
@@ -180,6 +193,8 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
             'verification cut or rewrote unsupported items',
           );
         }
+        storiesBuilt += 1;
+        progress();
         // The story's own id and article list are ours, whatever the summarizer said.
         return { ...verified.story, id: story.id, articleIds: story.articles.map((a) => a.id) };
       }),

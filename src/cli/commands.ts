@@ -10,6 +10,7 @@ import { emptyBriefLine } from '../render/view.ts';
 import { nextRun } from '../schedule/cron.ts';
 import { collectTopics, type CollectReport, type SourceReport } from '../collect/index.ts';
 import type { CliContext } from './context.ts';
+import { collectLine } from './progress.ts';
 
 function sourceName(report: SourceReport): string {
   if (report.source.title) return report.source.title;
@@ -27,7 +28,8 @@ export function formatCollectReport(report: CollectReport): string {
   const lines: string[] = [];
   for (const r of report.sources) {
     const name = sourceName(r);
-    const counts = `${r.new} new, ${r.duplicate} duplicate, ${r.known} already stored${r.filtered > 0 ? `, ${r.filtered} off-topic` : ''}`;
+    const unchanged = r.unchangedFiles > 0 ? `, ${r.unchangedFiles} unchanged file${r.unchangedFiles === 1 ? '' : 's'} skipped` : '';
+    const counts = `${r.new} new, ${r.duplicate} duplicate, ${r.known} already stored${r.filtered > 0 ? `, ${r.filtered} off-topic` : ''}${unchanged}`;
     switch (r.status) {
       case 'ok':
         lines.push(`ok        ${name}: ${counts}`);
@@ -52,19 +54,16 @@ export function formatCollectReport(report: CollectReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function runCollect(ctx: CliContext, topicId: string | undefined, options: { progress: boolean }): Promise<number> {
+export async function runCollect(ctx: CliContext, topicId: string | undefined): Promise<number> {
   const topics: Topic[] = topicId === undefined ? [...ctx.service.topics()] : [ctx.service.topic(topicId)];
   if (topics.length === 0) throw new UsageError('no topics configured; add one to briefbot.config.yaml or use --source');
   const report = await collectTopics(topics, {
     store: ctx.store,
     logger: ctx.logger,
     ...(ctx.http && { http: ctx.http }),
-    ...(options.progress && {
-      onProgress: ({ done, total }) => {
-        ctx.stderr.write(`\rcollecting ${done}/${total} sources…${done === total ? '\n' : ''}`);
-      },
-    }),
+    onProgress: (p) => ctx.progress.update(collectLine(p), p.source !== undefined),
   });
+  ctx.progress.clear();
   ctx.stdout.write(formatCollectReport(report));
   return report.failed > 0 ? 1 : 0;
 }
@@ -72,6 +71,7 @@ export async function runCollect(ctx: CliContext, topicId: string | undefined, o
 export async function runBrief(ctx: CliContext, topicId: string, options: { format: OutputFormat; since?: string }): Promise<number> {
   if (options.since !== undefined) parseSince(options.since, new Date());
   const stored = await ctx.service.brief(topicId, { ...(options.since !== undefined && { window: options.since }) });
+  ctx.progress.clear();
   for (const health of stored.brief.failingSources ?? []) {
     ctx.stderr.write(`warning: source failing: ${maskUrl(health.url)}: ${maskUrlsIn(health.lastError ?? 'error')}\n`);
   }

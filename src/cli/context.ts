@@ -7,6 +7,7 @@ import type { Settings } from '../config/load.ts';
 import type { Logger } from '../core/log.ts';
 import type { HttpClient } from '../collect/http/client.ts';
 import type { Store } from '../store/port.ts';
+import type { ProgressLine } from './progress.ts';
 
 export interface CliContext {
   readonly settings: Settings;
@@ -19,4 +20,6 @@ export interface CliContext {
   readonly stderr: NodeJS.WritableStream;
   /** Aborted on SIGINT/SIGTERM. */
   readonly signal: AbortSignal;
+  /** The progress line on stderr (does nothing unless stderr is a terminal). */
+  readonly progress: ProgressLine;
 }

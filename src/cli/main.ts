@@ -19,6 +19,7 @@ import { runAsk, runBrief, runCollect, runTopics } from './commands.ts';
 import { runMigrate } from './migrate.ts';
 import { runServe } from './serve.ts';
 import { openStore } from './store.ts';
+import { buildLine, collectLine, ProgressLine } from './progress.ts';
 
 export interface MainIo {
   readonly stdout?: NodeJS.WritableStream;
@@ -102,6 +103,8 @@ async function withContext<T>(
     destination: io.stderr,
     secrets: [openai?.apiKey, slack.botToken, slack.appToken, slack.signingSecret, discord.token],
   });
+  // The one place that asks whether stderr is a terminal: progress lines only there.
+  const progress = new ProgressLine(io.stderr, (io.stderr as Partial<NodeJS.WriteStream>).isTTY === true);
   const store = await openStore(settings.database, settings.env.replicaId ?? 'briefbot');
   const http = options.offline
     ? undefined
@@ -122,6 +125,8 @@ async function withContext<T>(
       store,
       logger,
       ...(http && { http }),
+      onCollectProgress: (p) => progress.update(collectLine(p)),
+      onBuildProgress: (p) => progress.update(buildLine(p), p.storiesBuilt === 0),
     });
     const ctx: CliContext = {
       settings,
@@ -131,10 +136,12 @@ async function withContext<T>(
       stdout: io.stdout,
       stderr: io.stderr,
       signal: io.signal,
+      progress,
       ...(http && { http }),
     };
     return await run(ctx, { addTopic: (t) => service.addTopic(t) });
   } finally {
+    progress.clear();
     await http?.close();
     await store.close();
   }
@@ -188,7 +195,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
           }
           const topic = topicId !== undefined ? topicWithSources(ctx.settings, topicId, options.source ?? [], io.cwd) : undefined;
           if (topic) extras.addTopic(topic);
-          return runCollect(ctx, topicId, { progress: (io.stderr as NodeJS.WriteStream).isTTY === true });
+          return runCollect(ctx, topicId);
         }),
       );
     });

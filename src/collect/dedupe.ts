@@ -20,6 +20,7 @@ const MIN_CONTAINED_SHINGLES = 20;
 
 const NOT_WORD = /[^\p{L}\p{M}\p{N}]+/gu;
 const CJK_CHAR = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** NFKC, lowercase, punctuation and whitespace folded to single spaces, trimmed. */
 export function normalizeForHash(text: string): string {
@@ -28,7 +29,12 @@ export function normalizeForHash(text: string): string {
 
 /** SHA-256 (hex) of {@link normalizeForHash}: equal for texts differing only in typography. */
 export function contentHash(text: string): string {
-  return createHash('sha256').update(normalizeForHash(text)).digest('hex');
+  return contentHashOfNormal(normalizeForHash(text));
+}
+
+/** {@link contentHash} of a text already normalised. */
+export function contentHashOfNormal(normal: string): string {
+  return createHash('sha256').update(normal).digest('hex');
 }
 
 /** contentHash of a text without words: such articles are never copies by hash. */
@@ -40,10 +46,12 @@ export interface NearDupSignature {
   bands: string[];
 }
 
-/** Words of the normalised text, each CJK character a word of its own. */
-function units(text: string): string[] {
-  const normal = normalizeForHash(text).replace(CJK_CHAR, ' $1 ');
-  return normal.split(' ').filter((w) => w !== '');
+/** Words of the normalised text ({@link normalizeForHash}), each CJK character a word of its own. */
+function units(normal: string): string[] {
+  if (normal === '') return [];
+  // ASCII needs no CJK split: the normalised text is single-space separated already.
+  if (!NON_ASCII.test(normal)) return normal.split(' ');
+  return normal.replace(CJK_CHAR, ' $1 ').split(' ').filter((w) => w !== '');
 }
 
 /** FNV-1a, 32-bit, over UTF-16 code units. */
@@ -67,24 +75,45 @@ function mix(h: number): number {
 }
 
 /** Hashed word shingles of a text; a text shorter than one shingle is one shingle. */
-function shingles(text: string): Set<number> {
-  const words = units(text);
+export function shingleSet(text: string): Set<number> {
+  return shingleSetOfNormal(normalizeForHash(text));
+}
+
+/** {@link shingleSet} of a text already normalised with {@link normalizeForHash}. */
+export function shingleSetOfNormal(normal: string): Set<number> {
+  const words = units(normal);
   const out = new Set<number>();
   if (words.length === 0) return out;
   if (words.length < SHINGLE) {
     out.add(fnv1a(words.join(' ')));
     return out;
   }
-  for (let i = 0; i + SHINGLE <= words.length; i += 1) out.add(fnv1a(words.slice(i, i + SHINGLE).join(' ')));
+  for (let i = 0; i + SHINGLE <= words.length; i += 1) out.add(shingleHash(words, i));
   return out;
+}
+
+/** fnv1a(words.slice(i, i + SHINGLE).join(' ')), without building the string. */
+function shingleHash(words: readonly string[], i: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < SHINGLE; k += 1) {
+    if (k > 0) h = Math.imul(h ^ 0x20, 0x01000193);
+    const word = words[i + k]!;
+    for (let j = 0; j < word.length; j += 1) h = Math.imul(h ^ word.charCodeAt(j), 0x01000193);
+  }
+  return h >>> 0;
 }
 
 const SEEDS = Uint32Array.from({ length: PERMUTATIONS }, (_, i) => mix(0x9e3779b9 + i * 0x632be5ab));
 
 /** MinHash over 5-word shingles, 128 hashes in 32 bands of 4 rows (a match near Jaccard ≥ 0.4). */
 export function signature(text: string): NearDupSignature {
+  return signatureOf(shingleSet(text));
+}
+
+/** {@link signature} of shingles already computed (ingest keeps them to verify candidates). */
+export function signatureOf(shingles: ReadonlySet<number>): NearDupSignature {
   const minhash = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
-  for (const s of shingles(text)) {
+  for (const s of shingles) {
     for (let i = 0; i < PERMUTATIONS; i += 1) {
       const h = mix(s ^ SEEDS[i]!);
       if (h < minhash[i]!) minhash[i] = h;
@@ -110,8 +139,10 @@ export function estimatedJaccard(a: NearDupSignature, b: NearDupSignature): numb
 
 /** Exact shingle overlap of two texts: Jaccard and containment of the smaller in the larger. */
 export function shingleOverlap(a: string, b: string): { jaccard: number; containment: number; smaller: number } {
-  const sa = shingles(a);
-  const sb = shingles(b);
+  return overlapOf(shingleSet(a), shingleSet(b));
+}
+
+function overlapOf(sa: ReadonlySet<number>, sb: ReadonlySet<number>): { jaccard: number; containment: number; smaller: number } {
   const [small, large] = sa.size <= sb.size ? [sa, sb] : [sb, sa];
   let common = 0;
   for (const s of small) if (large.has(s)) common += 1;
@@ -129,7 +160,12 @@ export function shingleOverlap(a: string, b: string): { jaccard: number; contain
  * rewritten lead paragraph). Different reports of the same event stay apart.
  */
 export function isNearDuplicate(a: string, b: string): boolean {
-  const { jaccard, containment, smaller } = shingleOverlap(a, b);
+  return areNearDuplicates(shingleSet(a), shingleSet(b));
+}
+
+/** {@link isNearDuplicate} over shingle sets already computed. */
+export function areNearDuplicates(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  const { jaccard, containment, smaller } = overlapOf(a, b);
   if (jaccard >= JACCARD_THRESHOLD) return true;
   return smaller >= MIN_CONTAINED_SHINGLES && containment >= CONTAINMENT_THRESHOLD;
 }

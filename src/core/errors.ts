@@ -2,6 +2,7 @@
  * Coded errors. Callers branch on `code` (and the fields each class adds), never on
  * message text. Messages are one line, meant for an operator's terminal or log.
  */
+import type { StoredBrief } from './types.ts';
 
 export type ErrorCode =
   | 'USAGE' // bad command line
@@ -15,6 +16,7 @@ export type ErrorCode =
   | 'SUMMARIZER'
   | 'CHAT_DELIVERY'
   | 'NETWORK' // a platform could not be reached (not a refusal)
+  | 'BUILD_BUDGET' // a brief build ran past its time budget and was stopped
   | 'INTERNAL';
 
 export class BriefbotError extends Error {
@@ -110,6 +112,28 @@ export class ChatDeliveryError extends BriefbotError {
     this.platformCode = fields.platformCode;
     this.retryAfterMs = fields.retryAfterMs;
     this.retryable = fields.retryable;
+  }
+}
+
+/**
+ * A brief build ran past its time budget and was stopped (its worker terminated). Carries
+ * the latest stored brief of the same topic and window, when there is one, for callers that
+ * would rather show a stale brief than nothing (a chat command); a scheduled run fails.
+ */
+export class BuildBudgetError extends BriefbotError {
+  readonly topicId: string;
+  readonly budgetMs: number;
+  readonly articles: number;
+  readonly stale: StoredBrief | undefined;
+  constructor(fields: { topicId: string; budgetMs: number; articles: number; stale?: StoredBrief }) {
+    super(
+      'BUILD_BUDGET',
+      `building the ${fields.topicId} brief (${fields.articles} articles) took longer than its ${Math.round(fields.budgetMs / 1000)} s budget and was stopped`,
+    );
+    this.topicId = fields.topicId;
+    this.budgetMs = fields.budgetMs;
+    this.articles = fields.articles;
+    this.stale = fields.stale;
   }
 }
 

@@ -26,6 +26,25 @@ export interface SourceRepo {
   recordFailure(sourceId: string, url: string, at: IsoTime, error: string): Promise<void>;
   /** Health of the given sources (unknown ones are left out). */
   health(sourceIds: readonly string[]): Promise<SourceHealth[]>;
+  /**
+   * Validators of local files as last ingested under `scope` (the topics and rules they were
+   * read for), keyed by path; files never recorded are absent. A local file's etag.
+   */
+  localFiles(scope: string, paths: readonly string[]): Promise<Map<string, LocalFileState>>;
+  /** Records files as ingested under `scope` (after their articles are saved). */
+  recordLocalFiles(scope: string, files: readonly LocalFileState[]): Promise<void>;
+}
+
+/** What identifies a local file's content without reading it again. */
+export interface LocalFileState {
+  readonly path: string;
+  readonly size: number;
+  /** Modification time, ms since the epoch (fractional where the file system has it). */
+  readonly mtimeMs: number;
+  /** SHA-256 (hex) of the file's bytes. */
+  readonly hash: string;
+  /** When these validators were taken (ms since the epoch): a file modified that same moment is re-read. */
+  readonly checkedAtMs: number;
 }
 
 /** An article to insert, with its near-duplicate signature bands (see collect/dedupe.ts). */
@@ -43,7 +62,7 @@ export interface NewArticle {
   readonly matchContentHash?: boolean;
 }
 
-/** What {@link ArticleRepo.insert} did. */
+/** What {@link ArticleRepo.saveBatch} did with one insert. */
 export interface InsertResult {
   /** False when the canonical URL was already stored (topics and source were linked to it). */
   readonly inserted: boolean;
@@ -71,21 +90,43 @@ export interface ArticleQuery {
   readonly includeDuplicates?: boolean;
 }
 
+/** Topics (and, when given, the source that delivered it again) to link a stored article to. */
+export interface TopicLink {
+  readonly articleId: string;
+  readonly topicIds: readonly string[];
+  readonly sourceId?: string;
+}
+
+/** What one ingest batch writes: new articles and topic links of known ones. */
+export interface ArticleBatch {
+  readonly inserts: readonly NewArticle[];
+  readonly links: readonly TopicLink[];
+}
+
+/**
+ * Articles. Lookups take many keys at once and writes come in batches, so that ingesting n
+ * articles costs a few queries and one transaction per batch, not several round trips each.
+ */
 export interface ArticleRepo {
   byId(id: string): Promise<Article | undefined>;
   byIds(ids: readonly string[]): Promise<Article[]>;
-  byCanonicalUrl(canonicalUrl: string): Promise<Article | undefined>;
-  byContentHash(contentHash: string): Promise<Article | undefined>;
-  /** Ids of stored articles sharing at least one band with the given ones. */
-  candidatesByBands(bands: readonly string[]): Promise<string[]>;
+  /** Stored articles with these canonical URLs, keyed by canonical URL (unknown ones absent). */
+  byCanonicalUrls(canonicalUrls: readonly string[]): Promise<Map<string, Article>>;
   /**
-   * Inserts the article unless its canonical URL is already stored; in both cases links it
-   * to the given topics and to its source. Atomic with the content-hash match (see
-   * NewArticle.matchContentHash), also across processes.
+   * For each content hash, the stored article a new copy should point to: an original
+   * (not itself a duplicate) first, the earliest seen first. Hashes never stored are absent.
    */
-  insert(entry: NewArticle): Promise<InsertResult>;
-  /** Links an already stored article to more topics and, when given, the source that delivered it again (idempotent). */
-  addTopics(articleId: string, topicIds: readonly string[], sourceId?: string): Promise<void>;
+  originalsByContentHash(contentHashes: readonly string[]): Promise<Map<string, Article>>;
+  /** Ids of the stored articles under each LSH band key (see collect/dedupe); unused bands absent. */
+  bandMembers(bands: readonly string[]): Promise<Map<string, string[]>>;
+  /**
+   * Writes a batch in one transaction: a crash leaves the store as it was before it.
+   * Inserts an article unless its canonical URL is already stored (then it is linked to the
+   * topics and its source only); an insert is atomic with its content-hash match (see
+   * NewArticle.matchContentHash), also across processes. Returns, per insert and in order, what
+   * it did. Links (topics, and the source that delivered an article again) are idempotent.
+   */
+  saveBatch(batch: ArticleBatch): Promise<InsertResult[]>;
   /** Articles of a topic in a window, oldest first. */
   list(query: ArticleQuery): Promise<Article[]>;
   /** Copies of an article (articles whose duplicateOf is this id). */

@@ -213,9 +213,13 @@ function cleanTitle(line: string): string {
   return t.replace(/\s+/g, ' ').trim();
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Text that is mostly Han characters is Chinese; the rest is left unknown rather than guessed. */
 export function guessLang(text: string): string | undefined {
   const sample = text.slice(0, 2000);
+  // Plain ASCII has no Han or kana: the common case answered without three Unicode scans.
+  if (!NON_ASCII.test(sample)) return undefined;
   const han = (sample.match(/\p{Script=Han}/gu) ?? []).length;
   const kana = (sample.match(/[\p{Script=Hiragana}\p{Script=Katakana}]/gu) ?? []).length;
   const letters = (sample.match(/\p{L}/gu) ?? []).length;

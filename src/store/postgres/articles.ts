@@ -1,5 +1,5 @@
 import type { Article } from '../../core/types.ts';
-import type { ArticleQuery, ArticleRepo, InsertResult, NewArticle } from '../port.ts';
+import type { ArticleBatch, ArticleQuery, ArticleRepo, InsertResult } from '../port.ts';
 import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
 import { inTransaction, pgText, type Pool } from './database.ts';
 
@@ -31,72 +31,93 @@ export class PgArticleRepo implements ArticleRepo {
     return ids.flatMap((id) => found.get(id) ?? []);
   }
 
-  byCanonicalUrl(canonicalUrl: string): Promise<Article | undefined> {
-    return this.one('SELECT * FROM articles WHERE canonical_url = $1', [canonicalUrl]);
+  async byCanonicalUrls(canonicalUrls: readonly string[]): Promise<Map<string, Article>> {
+    if (canonicalUrls.length === 0) return new Map();
+    const rows = (await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE canonical_url = ANY($1::text[])', [[...new Set(canonicalUrls)]])).rows;
+    return new Map(rows.map((r) => [r.canonical_url, toArticle(r)]));
   }
 
-  byContentHash(contentHash: string): Promise<Article | undefined> {
-    return this.one(
-      'SELECT * FROM articles WHERE content_hash = $1 ORDER BY duplicate_of IS NOT NULL, first_seen_at LIMIT 1',
-      [contentHash],
-    );
+  async originalsByContentHash(contentHashes: readonly string[]): Promise<Map<string, Article>> {
+    if (contentHashes.length === 0) return new Map();
+    // Per hash: originals before copies, then the earliest seen, then the id.
+    const rows = (
+      await this.pool.query<ArticleRow>(
+        `SELECT DISTINCT ON (content_hash) * FROM articles WHERE content_hash = ANY($1::text[])
+         ORDER BY content_hash, duplicate_of IS NOT NULL, first_seen_at, id COLLATE "C"`,
+        [[...new Set(contentHashes)]],
+      )
+    ).rows;
+    return new Map(rows.map((r) => [r.content_hash, toArticle(r)]));
   }
 
-  async candidatesByBands(bands: readonly string[]): Promise<string[]> {
-    if (bands.length === 0) return [];
-    const rows = (await this.pool.query<{ article_id: string }>('SELECT DISTINCT article_id FROM article_bands WHERE band = ANY($1::text[])', [[...bands]])).rows;
-    return rows.map((r) => r.article_id);
+  async bandMembers(bands: readonly string[]): Promise<Map<string, string[]>> {
+    const members = new Map<string, string[]>();
+    if (bands.length === 0) return members;
+    const rows = (await this.pool.query<{ band: string; article_id: string }>('SELECT band, article_id FROM article_bands WHERE band = ANY($1::text[])', [[...new Set(bands)]])).rows;
+    for (const { band, article_id } of rows) {
+      const list = members.get(band);
+      if (list) list.push(article_id);
+      else members.set(band, [article_id]);
+    }
+    return members;
   }
 
-  async insert(entry: NewArticle): Promise<InsertResult> {
-    const { article } = entry;
+  async saveBatch(batch: ArticleBatch): Promise<InsertResult[]> {
+    if (batch.inserts.length === 0 && batch.links.length === 0) return [];
     return inTransaction(this.pool, async (client) => {
-      // One writer per text at a time (across replicas): the content-hash check and the insert
-      // are then one step, as SQLite's IMMEDIATE transaction makes them.
-      if (entry.matchContentHash === true && article.duplicateOf === undefined) {
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 14))', [article.contentHash]);
+      // One writer per text at a time (across replicas): each content-hash check and its insert
+      // are then one step, as SQLite's IMMEDIATE transaction makes them. Locks are taken in one
+      // order, so two batches sharing texts wait for each other instead of deadlocking.
+      const locked = [...new Set(batch.inserts.filter((e) => e.matchContentHash === true && e.article.duplicateOf === undefined).map((e) => e.article.contentHash))].sort();
+      if (locked.length > 0) await client.query('SELECT pg_advisory_xact_lock(hashtextextended(h, 14)) FROM unnest($1::text[]) AS h ORDER BY h', [locked]);
+      const results: InsertResult[] = [];
+      const bands: [string, string][] = [];
+      const topics: [string, string][] = [];
+      const sources: [string, string][] = [];
+      const link = (articleId: string, topicIds: readonly string[], sourceId: string | undefined): void => {
+        for (const topicId of topicIds) topics.push([articleId, pgText(topicId)]);
+        if (sourceId !== undefined) sources.push([pgText(sourceId), articleId]);
+      };
+      for (const entry of batch.inserts) {
+        const { article } = entry;
+        const existing = (await client.query<{ id: string; duplicate_of: string | null }>('SELECT id, duplicate_of FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0];
+        if (existing) {
+          link(existing.id, entry.topicIds, article.sourceId);
+          results.push({ inserted: false, ...(existing.duplicate_of !== null && { duplicateOf: existing.duplicate_of }) });
+          continue;
+        }
+        let duplicateOf = article.duplicateOf;
+        if (duplicateOf === undefined && entry.matchContentHash === true) {
+          duplicateOf = (await client.query<{ id: string }>('SELECT id FROM articles WHERE content_hash = $1 AND duplicate_of IS NULL LIMIT 1', [article.contentHash])).rows[0]?.id;
+        }
+        const params = articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) });
+        // A concurrent insert of the same URL waits here, then does nothing.
+        const inserted = await client.query<{ id: string }>(
+          `INSERT INTO articles (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+           ON CONFLICT (canonical_url) DO NOTHING RETURNING id`,
+          PARAM_KEYS.map((k) => pgText(params[k] ?? null)),
+        );
+        if (inserted.rows.length === 0) {
+          const id = (await client.query<{ id: string }>('SELECT id FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0]?.id ?? article.id;
+          link(id, entry.topicIds, article.sourceId);
+          results.push({ inserted: false });
+          continue;
+        }
+        // Copies get no bands: later articles are compared with originals only.
+        if (duplicateOf === undefined) for (const band of entry.bands) bands.push([band, article.id]);
+        link(article.id, entry.topicIds, article.sourceId);
+        results.push({ inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) });
       }
-      const existing = (await client.query<{ id: string; duplicate_of: string | null }>('SELECT id, duplicate_of FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0];
-      if (existing) {
-        await this.link(client, existing.id, entry.topicIds, article.sourceId);
-        return { inserted: false, ...(existing.duplicate_of !== null && { duplicateOf: existing.duplicate_of }) };
-      }
-      let duplicateOf = article.duplicateOf;
-      if (duplicateOf === undefined && entry.matchContentHash === true) {
-        duplicateOf = (await client.query<{ id: string }>('SELECT id FROM articles WHERE content_hash = $1 AND duplicate_of IS NULL LIMIT 1', [article.contentHash])).rows[0]?.id;
-      }
-      const params = articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) });
-      // A concurrent insert of the same URL waits here, then does nothing.
-      const inserted = await client.query<{ id: string }>(
-        `INSERT INTO articles (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-         ON CONFLICT (canonical_url) DO NOTHING RETURNING id`,
-        PARAM_KEYS.map((k) => pgText(params[k] ?? null)),
-      );
-      if (inserted.rows.length === 0) {
-        const id = (await client.query<{ id: string }>('SELECT id FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0]?.id ?? article.id;
-        await this.link(client, id, entry.topicIds, article.sourceId);
-        return { inserted: false };
-      }
-      // Copies get no bands: later articles are compared with originals only.
-      if (duplicateOf === undefined && entry.bands.length > 0) {
-        await client.query('INSERT INTO article_bands (band, article_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [[...entry.bands], article.id]);
-      }
-      await this.link(client, article.id, entry.topicIds, article.sourceId);
-      return { inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) };
+      for (const l of batch.links) link(l.articleId, l.topicIds, l.sourceId);
+      // Bands, topic links and source links of the whole batch, one statement each.
+      const pairs = async (sql: string, rows: readonly [string, string][]): Promise<void> => {
+        if (rows.length > 0) await client.query(sql, [rows.map((r) => r[0]), rows.map((r) => r[1])]);
+      };
+      await pairs('INSERT INTO article_bands (band, article_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', bands);
+      await pairs('INSERT INTO article_topics (article_id, topic_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', topics);
+      await pairs('INSERT INTO article_sources (source_id, article_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', sources);
+      return results;
     });
-  }
-
-  private async link(client: Pick<Pool, 'query'>, articleId: string, topicIds: readonly string[], sourceId: string | undefined): Promise<void> {
-    if (topicIds.length > 0) {
-      await client.query('INSERT INTO article_topics (article_id, topic_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [articleId, [...topicIds]]);
-    }
-    if (sourceId !== undefined) {
-      await client.query('INSERT INTO article_sources (source_id, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sourceId, articleId]);
-    }
-  }
-
-  async addTopics(articleId: string, topicIds: readonly string[], sourceId?: string): Promise<void> {
-    await this.link(this.pool, articleId, topicIds, sourceId);
   }
 
   async list(query: ArticleQuery): Promise<Article[]> {

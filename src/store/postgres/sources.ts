@@ -1,7 +1,7 @@
 import type { IsoTime, SourceHealth } from '../../core/types.ts';
-import type { SourceRepo, SourceState } from '../port.ts';
+import type { LocalFileState, SourceRepo, SourceState } from '../port.ts';
 import { toSourceState, type SourceRow } from '../rows.ts';
-import type { Pool } from './database.ts';
+import { pgText, type Pool } from './database.ts';
 
 export class PgSourceRepo implements SourceRepo {
   constructor(private readonly pool: Pool) {}
@@ -44,5 +44,27 @@ export class PgSourceRepo implements SourceRepo {
       const { etag: _etag, lastModified: _lastModified, ...health } = toSourceState(row);
       return [health];
     });
+  }
+
+  async localFiles(scope: string, paths: readonly string[]): Promise<Map<string, LocalFileState>> {
+    if (paths.length === 0) return new Map();
+    const rows = (
+      await this.pool.query<{ path: string; size: number; mtime_ms: number; hash: string; checked_at_ms: number }>(
+        'SELECT path, size, mtime_ms, hash, checked_at_ms FROM local_files WHERE scope = $1 AND path = ANY($2::text[])',
+        [scope, [...new Set(paths)]],
+      )
+    ).rows;
+    return new Map(rows.map((r) => [r.path, { path: r.path, size: Number(r.size), mtimeMs: Number(r.mtime_ms), hash: r.hash, checkedAtMs: Number(r.checked_at_ms) }]));
+  }
+
+  async recordLocalFiles(scope: string, files: readonly LocalFileState[]): Promise<void> {
+    if (files.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO local_files (scope, path, size, mtime_ms, hash, checked_at_ms)
+       SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::double precision[], $5::text[], $6::bigint[])
+       ON CONFLICT (scope, path) DO UPDATE SET size = EXCLUDED.size, mtime_ms = EXCLUDED.mtime_ms,
+         hash = EXCLUDED.hash, checked_at_ms = EXCLUDED.checked_at_ms`,
+      [scope, files.map((f) => pgText(f.path)), files.map((f) => f.size), files.map((f) => f.mtimeMs), files.map((f) => f.hash), files.map((f) => f.checkedAtMs)],
+    );
   }
 }

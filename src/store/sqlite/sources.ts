@@ -1,13 +1,28 @@
 import type { IsoTime, SourceHealth } from '../../core/types.ts';
-import type { SourceRepo, SourceState } from '../port.ts';
+import type { LocalFileState, SourceRepo, SourceState } from '../port.ts';
 import { toSourceState as toState, type SourceRow } from '../rows.ts';
+import { InListQuery } from './chunked.ts';
 import type { Db } from './database.ts';
+
+interface LocalFileRow {
+  path: string;
+  size: number;
+  mtime_ms: number;
+  hash: string;
+  checked_at_ms: number;
+}
 
 export class SqliteSourceRepo implements SourceRepo {
   private readonly statements;
+  private readonly localFileList: InListQuery<LocalFileRow>;
 
   constructor(private readonly db: Db) {
+    this.localFileList = new InListQuery(db, 'SELECT * FROM local_files WHERE scope = ? AND path IN (?…)');
     this.statements = {
+      recordFile: db.prepare(`INSERT INTO local_files (scope, path, size, mtime_ms, hash, checked_at_ms)
+        VALUES (@scope, @path, @size, @mtimeMs, @hash, @checkedAtMs)
+        ON CONFLICT(scope, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
+          hash = excluded.hash, checked_at_ms = excluded.checked_at_ms`),
       get: db.prepare('SELECT * FROM sources WHERE id = ?'),
       success: db.prepare(`INSERT INTO sources (id, url, etag, last_modified, last_success_at, failure_streak)
         VALUES (@id, @url, @etag, @lastModified, @at, 0)
@@ -56,5 +71,19 @@ export class SqliteSourceRepo implements SourceRepo {
       }
     }
     return states;
+  }
+
+  async localFiles(scope: string, paths: readonly string[]): Promise<Map<string, LocalFileState>> {
+    return new Map(
+      this.localFileList
+        .all(paths, scope)
+        .map((r) => [r.path, { path: r.path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, checkedAtMs: r.checked_at_ms }]),
+    );
+  }
+
+  async recordLocalFiles(scope: string, files: readonly LocalFileState[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const file of files) this.statements.recordFile.run({ scope, ...file });
+    })();
   }
 }

@@ -7,6 +7,7 @@ import { sql as chat } from './002-chat.ts';
 import { sql as articleInstructions } from './003-article-instructions.ts';
 import { sql as leases } from './004-leases.ts';
 import { sql as copies } from './005-copies.ts';
+import { sql as localFiles } from './006-local-files.ts';
 
 export interface Migration {
   readonly version: number;
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'article-instructions', sql: articleInstructions },
   { version: 4, name: 'leases', sql: leases },
   { version: 5, name: 'copies', sql: copies },
+  { version: 6, name: 'local-files', sql: localFiles },
 ];
