@@ -134,6 +134,7 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
       return existing;
     }
     let built;
+    const buildStarted = performance.now();
     try {
       built = await builder(
         { topic: buildTopic(t), articles, window: { since, until: at }, now: at, failingSources: failing, summarizer: spec },
@@ -159,7 +160,14 @@ export function createBriefService(options: BriefServiceOptions): BriefService &
     await store.briefs.save(stored);
     await store.cache.set('latest-brief', latestKey, stored.id);
     logger.info(
-      { topic: t.id, brief: stored.id, articles: articles.length, stories: built.brief.stories.length, dropped: built.droppedCount },
+      {
+        topic: t.id,
+        brief: stored.id,
+        articles: articles.length,
+        stories: built.brief.stories.length,
+        dropped: built.droppedCount,
+        buildMs: Math.round(performance.now() - buildStarted),
+      },
       'brief built',
     );
     return stored;

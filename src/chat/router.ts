@@ -5,7 +5,7 @@
  */
 import type { Answer, BriefService } from '../core/service.ts';
 import { isWindow } from '../core/window.ts';
-import { oneLine, UnknownTopicError } from '../core/errors.ts';
+import { BuildBudgetError, oneLine, UnknownTopicError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
 import type { ChatRepo } from '../store/chat-port.ts';
@@ -47,6 +47,12 @@ export function helpText(topics: readonly Topic[]): string {
     '/brief unfollow <topic> — stop it',
     `Topics: ${topicList(topics)}`,
   ].join('\n');
+}
+
+/** The stored brief with a note saying why a fresher one is not shown. */
+function markedStale(stale: StoredBrief, error: BuildBudgetError): StoredBrief {
+  const note = `This brief was built ${stale.createdAt.slice(0, 16).replace('T', ' ')} UTC: a newer one took longer than ${Math.round(error.budgetMs / 1000)} s to build and was stopped.`;
+  return { ...stale, brief: { ...stale.brief, notes: [...(stale.brief.notes ?? []), note] } };
 }
 
 /** Removes platform mention tokens so "@briefbot what about chips?" asks "what about chips?". */
@@ -104,6 +110,8 @@ export function createRouter(options: RouterOptions): Required<ChatHandlers> {
       const brief = await service.brief(topic.id, { ...(second !== undefined && { window: second }), maxAgeMs: freshForMs });
       return { kind: 'brief', brief };
     } catch (error) {
+      // A build stopped at its time budget: the last brief of this topic and window, marked stale.
+      if (error instanceof BuildBudgetError && error.stale) return { kind: 'brief', brief: markedStale(error.stale, error) };
       logger.error({ topic: topic.id, channel: request.channel, err: oneLine(error) }, 'brief for command failed');
       return text(`Could not build the ${topic.id} brief: ${oneLine(error)}`, true);
     }

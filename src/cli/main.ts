@@ -12,6 +12,7 @@ import { BriefbotError, isUserError, oneLine, UsageError } from '../core/errors.
 import { createLogger, type Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
 import { createBriefService } from '../app/brief-service.ts';
+import { BuildPool } from '../app/build-pool.ts';
 import { HttpClient } from '../collect/http/client.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.ts';
 import type { CliContext } from './context.ts';
@@ -90,6 +91,7 @@ async function withContext<T>(
   options: CommonOptions,
   defaultLogLevel: string,
   run: (ctx: CliContext, extras: { addTopic: (t: Topic) => void }) => Promise<T>,
+  mode: { buildInWorkers?: boolean } = {},
 ): Promise<T> {
   const settings = loadSettings({
     cwd: io.cwd,
@@ -118,6 +120,16 @@ async function withContext<T>(
         allowHosts: settings.allowHosts,
         logger,
       });
+  // serve builds briefs in worker threads, so that no build holds its event loop; a CLI
+  // command has nothing else to do meanwhile and builds in this thread.
+  const pool = mode.buildInWorkers
+    ? new BuildPool({
+        budgetMs: settings.builds.budgetMs,
+        ...(settings.builds.workers !== undefined && { size: settings.builds.workers }),
+        cache: store.cache,
+        logger,
+      })
+    : undefined;
   try {
     const service = createBriefService({
       topics: settings.topics,
@@ -125,6 +137,7 @@ async function withContext<T>(
       store,
       logger,
       ...(http && { http }),
+      ...(pool && { builder: pool.builder }),
       onCollectProgress: (p) => progress.update(collectLine(p)),
       onBuildProgress: (p) => progress.update(buildLine(p), p.storiesBuilt === 0),
     });
@@ -142,6 +155,7 @@ async function withContext<T>(
     return await run(ctx, { addTopic: (t) => service.addTopic(t) });
   } finally {
     progress.clear();
+    await pool?.close();
     await http?.close();
     await store.close();
   }
@@ -241,7 +255,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--config <file>', 'config file')
     .action(async (options: CommonOptions) => {
       io.stopOnSignals();
-      setExit(await withContext(io, options, 'info', (ctx) => runServe(ctx)));
+      setExit(await withContext(io, options, 'info', (ctx) => runServe(ctx), { buildInWorkers: true }));
     });
 
   return program;

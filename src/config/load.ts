@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { SourceKind, SourceSpec, TextMatcher, Topic } from '../core/types.ts';
-import { configSchema, type ConfigFile, type FetchSettings, type TopicEntry } from './schema.ts';
+import { configSchema, type BuildSettings, type ConfigFile, type FetchSettings, type TopicEntry } from './schema.ts';
 import { checkSchedule } from './schedule.ts';
 
 /** Environment variables Briefbot reads (see .env.example). */
@@ -57,6 +57,8 @@ export interface Settings {
   /** Hosts allowed to be private/loopback, from env and config together. */
   readonly allowHosts: readonly string[];
   readonly fetch: FetchSettings;
+  /** Brief builds in `serve` (worker threads, time budget). */
+  readonly builds: BuildSettings;
   readonly topics: readonly Topic[];
 }
 
@@ -332,6 +334,7 @@ export function loadSettings(options: LoadOptions = {}): Settings {
     database,
     allowHosts: [...env.allowHosts, ...config.allowHosts],
     fetch: config.fetch,
+    builds: config.builds,
     topics,
   };
 }

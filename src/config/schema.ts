@@ -83,6 +83,14 @@ export const fetchSchema = z
   })
   .strict();
 
+/** Brief builds in `serve`: worker threads and the time a build may take before it is stopped. */
+export const buildsSchema = z
+  .object({
+    workers: z.number().int().min(1).max(16).optional(),
+    budgetMs: z.number().int().min(1_000).max(3_600_000).default(120_000),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** SQLite file (default ./data/briefbot.db beside the working directory) or a postgres:// URL. */
@@ -90,6 +98,7 @@ export const configSchema = z
     /** Hosts, IPs or CIDRs that fetches may reach even though they are private/loopback. */
     allowHosts: z.array(z.string().min(1)).default([]),
     fetch: fetchSchema.default(FETCH_DEFAULTS),
+    builds: buildsSchema.default({ budgetMs: 120_000 }),
     topics: z.array(topicSchema).default([]),
   })
   .strict();
@@ -97,3 +106,4 @@ export const configSchema = z
 export type ConfigFile = z.infer<typeof configSchema>;
 export type TopicEntry = z.infer<typeof topicSchema>;
 export type FetchSettings = z.infer<typeof fetchSchema>;
+export type BuildSettings = z.infer<typeof buildsSchema>;

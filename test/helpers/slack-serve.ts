@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createBriefService } from '../../src/app/brief-service.ts';
+import type { BriefBuilder } from '../../src/app/build.ts';
 import type { BriefService } from '../../src/core/service.ts';
 import { SlackAdapter } from '../../src/chat/slack/adapter.ts';
 import { readEnv, toTopic } from '../../src/config/load.ts';
@@ -61,7 +62,9 @@ export interface HarnessOptions {
   readonly topics?: Topic[];
   /** Wraps the real service (e.g. to make building slow). */
   readonly wrap?: (service: BriefService) => BriefService;
-  readonly serve?: Partial<Pick<ServeOptions, 'now' | 'afterPost' | 'catchUpWindowMs' | 'tickMs' | 'backoffMs' | 'replicaId' | 'leaseMs' | 'deliveryConcurrency'>>;
+  /** Where the service builds briefs (e.g. a BuildPool's builder, as `serve` does). */
+  readonly builder?: BriefBuilder;
+  readonly serve?: Partial<Pick<ServeOptions, 'now' | 'afterPost' | 'catchUpWindowMs' | 'tickMs' | 'backoffMs' | 'replicaId' | 'leaseMs' | 'deliveryConcurrency' | 'freshForMs'>>;
   readonly logger?: Logger;
   /** Environment the service reads (OPENAI_* for the LLM path); none by default. */
   readonly env?: Record<string, string>;
@@ -73,7 +76,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = options.slack ?? (await new FakeSlack().start());
   const store = options.openStore ? await options.openStore() : openSqliteStore(options.dbPath ?? ':memory:');
   const logger = options.logger ?? silentLogger;
-  const real = createBriefService({ topics: options.topics ?? testTopics(), env: readEnv(options.env ?? {}), store, logger });
+  const real = createBriefService({
+    topics: options.topics ?? testTopics(),
+    env: readEnv(options.env ?? {}),
+    store,
+    logger,
+    ...(options.builder && { builder: options.builder }),
+  });
   const service = options.wrap ? options.wrap(real) : real;
   const adapter = new SlackAdapter({ botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl, logger, retries: 0 });
   const serve = await startServe({
