@@ -32,6 +32,8 @@ export interface BuildPoolOptions {
 
 export const DEFAULT_BUILD_BUDGET_MS = 120_000;
 const DEFAULT_MAX_HEAP_MB = 1024;
+/** Articles copied to a worker per message (copying is synchronous on this thread). */
+const TRANSFER_CHUNK = 500;
 
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
@@ -137,7 +139,18 @@ export class BuildPool {
       this.dispatch();
     }, budgetMs);
     slot.current = { id, pending, timer, startedAt: performance.now() };
-    slot.worker.postMessage({ type: 'build', jobId: id, job: pending.job } satisfies ToWorker);
+    void this.send(slot, id, pending.job);
+  }
+
+  /** Posts a job, its articles in chunks with a turn of the event loop between them. */
+  private async send(slot: Slot, id: number, job: BuildJob): Promise<void> {
+    const { articles } = job;
+    slot.worker.postMessage({ type: 'build', jobId: id, job: { ...job, articles: [] }, articleCount: articles.length } satisfies ToWorker);
+    for (let i = 0; i < articles.length; i += TRANSFER_CHUNK) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (slot.dead || slot.current?.id !== id) return;
+      slot.worker.postMessage({ type: 'articles', jobId: id, articles: articles.slice(i, i + TRANSFER_CHUNK) } satisfies ToWorker);
+    }
   }
 
   private finish(slot: Slot): Pending | undefined {

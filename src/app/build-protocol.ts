@@ -1,6 +1,7 @@
 /**
  * Messages between the build pool (main thread) and a build worker. Everything is plain
- * data (structured clone): a job's articles go in, the built brief comes out; the worker's
+ * data (structured clone): a job's articles go in (in chunks, so that copying 10,000 of them
+ * never holds the main thread long), the built brief comes out; the worker's
  * cache reads and writes and its log lines come back to the main thread, which owns the
  * store and the logger.
  */
@@ -14,7 +15,9 @@ export interface WorkerSettings {
 }
 
 export type ToWorker =
-  | { readonly type: 'build'; readonly jobId: number; readonly job: BuildJob }
+  /** A job without its articles, which follow in `articles` messages (`articleCount` in all). */
+  | { readonly type: 'build'; readonly jobId: number; readonly job: BuildJob; readonly articleCount: number }
+  | { readonly type: 'articles'; readonly jobId: number; readonly articles: BuildJob['articles'] }
   | { readonly type: 'cache-reply'; readonly callId: number; readonly value?: string; readonly error?: string };
 
 export type FromWorker =

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { oneLine } from '../core/errors.ts';
 import type { CacheRepo } from '../store/port.ts';
-import { inProcessBuilder } from './build.ts';
+import type { Article } from '../core/types.ts';
+import { inProcessBuilder, type BuildJob } from './build.ts';
 import type { FromWorker, ToWorker, WorkerSettings } from './build-protocol.ts';
 
 const port = parentPort;
@@ -36,16 +37,35 @@ const cache: CacheRepo = {
 
 const build = inProcessBuilder(cache, logger);
 
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'cache-reply') {
-    const pending = calls.get(message.callId);
-    calls.delete(message.callId);
-    if (message.error !== undefined) pending?.reject(new Error(message.error));
-    else pending?.resolve(message.value);
-    return;
-  }
-  build(message.job).then(
-    (built) => send({ type: 'done', jobId: message.jobId, built }),
-    (error: unknown) => send({ type: 'failed', jobId: message.jobId, message: oneLine(error) }),
+/** The job whose articles are arriving. */
+let incoming: { jobId: number; job: BuildJob; articles: Article[]; expected: number } | undefined;
+
+function startWhenComplete(): void {
+  if (!incoming || incoming.articles.length < incoming.expected) return;
+  const { jobId, job, articles } = incoming;
+  incoming = undefined;
+  build({ ...job, articles }).then(
+    (built) => send({ type: 'done', jobId, built }),
+    (error: unknown) => send({ type: 'failed', jobId, message: oneLine(error) }),
   );
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'cache-reply': {
+      const pending = calls.get(message.callId);
+      calls.delete(message.callId);
+      if (message.error !== undefined) pending?.reject(new Error(message.error));
+      else pending?.resolve(message.value);
+      return;
+    }
+    case 'build':
+      incoming = { jobId: message.jobId, job: message.job, articles: [], expected: message.articleCount };
+      startWhenComplete();
+      return;
+    case 'articles':
+      if (incoming?.jobId !== message.jobId) return;
+      for (const article of message.articles) incoming.articles.push(article);
+      startWhenComplete();
+  }
 });

@@ -39,7 +39,11 @@ export interface SlackAdapterOptions {
   readonly historyLimit?: number;
   /** Waits between attempts to reach Slack at start (default chat/connect.ts CONNECT_BACKOFF_MS). */
   readonly connectBackoffMs?: readonly number[];
-  /** Commands worked on at once after their ack (default 1: keeps the event loop free for the acks of a burst); the rest wait their turn. */
+  /**
+   * Commands worked on at once after their ack (default 4); the rest wait their turn. Builds
+   * run in worker threads and one per topic and window at a time, so a command waiting for a
+   * big build must not hold up the replies to commands in other channels.
+   */
   readonly commandConcurrency?: number;
 }
 
@@ -49,7 +53,7 @@ export const SLACK_ADAPTER_DEFAULTS = {
   retries: 3,
   limits: SLACK_LIMITS,
   historyLimit: 200,
-  commandConcurrency: 1,
+  commandConcurrency: 4,
 } as const satisfies Required<Pick<SlackAdapterOptions, 'endpoint' | 'retries' | 'limits' | 'historyLimit' | 'commandConcurrency'>>;
 
 const PREFIX = 'slack:';

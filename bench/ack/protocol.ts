@@ -1,0 +1,44 @@
+/**
+ * Messages between an ack bench (the bot: serving core, adapters, build pool, store) and its
+ * load generator, a child process that holds the fake platform (Slack Web API, or Discord's
+ * gateway and REST) and the clients that send commands. Only the bot runs in the bench's
+ * own process, so its figures are the bot's alone.
+ */
+
+/** What the generator measured (ms). */
+export interface LoadReport {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  /** Commands never acknowledged (or not with 200), or acknowledged but never answered. */
+  readonly lost: number;
+  readonly wallMs: number;
+  /** Big briefs requested and posted during the burst (a build kept running throughout). */
+  readonly bigBuildsPosted: number;
+  readonly repliesDrainMs: number;
+}
+
+export type FromGenerator =
+  /** The fake platform is up; connect the bot to it. */
+  | { readonly type: 'platform'; readonly apiUrl: string; readonly token?: string; readonly guildId?: string; readonly applicationId?: string }
+  /** Warm-up done and the first big build requested: tell me when it is running. */
+  | { readonly type: 'big-requested' }
+  | { readonly type: 'burst-start' }
+  | { readonly type: 'burst-end' }
+  | { readonly type: 'report'; readonly report: LoadReport };
+
+export type ToGenerator =
+  /** The bot serves; Slack events go to `eventsUrl` (Discord needs nothing: it connected). */
+  | { readonly type: 'serving'; readonly eventsUrl?: string }
+  /** A big build is running in a worker: start the burst. */
+  | { readonly type: 'building' };
+
+export const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 500);
+export const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 50);
+export const BIG_CHANNEL = 'C0BIG';
+export const SIGNING_SECRET = 'bench-signing-secret';
+export const BIG_TOPIC = 'big';
+/** Distinct windows that all cover the whole big corpus: each is a new content key, so a new build. */
+export function bigWindow(n: number): string {
+  return new Date(Date.UTC(2020, 0, 1 + n)).toISOString().slice(0, 10);
+}

@@ -1,0 +1,110 @@
+// @ts-check
+/**
+ * One measured run of the ingest bench, in its own process (so its peak RSS is its own and
+ * no JIT warmth carries over), on the compiled code as shipped (dist/, `npm run build`):
+ * plain JavaScript, no TypeScript loader in the process. Prints one JSON line on stdout.
+ *
+ *   floor <dir>            list the folder, read every file, decode, tokenize
+ *   brief <dir> <db>       `briefbot brief big --source <dir> --offline --format json` (the CLI, in-process)
+ *   steps <dir> <db>       the same pipeline step by step, each step timed
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+
+const dist = new URL('../../dist/', import.meta.url);
+/** @param {string} path */
+const load = (path) => import(new URL(`${path}.js`, dist).href);
+const { main } = await load('cli/main');
+const { clusterArticles } = await load('brief/cluster/index');
+const { buildBrief } = await load('brief/index');
+const { ExtractiveSummarizer } = await load('brief/summarize/extractive');
+const { ingestBatch } = await load('collect/ingest');
+const { listLocalSource, parseLocalFile, readLocalFile } = await load('collect/local');
+const { silentLogger } = await load('core/log');
+const { renderBrief } = await load('render/index');
+const { openSqliteStore } = await load('store/sqlite/index');
+const { tokenize } = await load('text/tokenize');
+
+const [mode, dir, db] = process.argv.slice(2);
+if (!mode || !dir) throw new Error('usage: child.mjs floor|brief|steps <dir> [db]');
+const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+/** CPU time of this process (all its threads), ms: steadier than wall time on a busy machine. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+function floor() {
+  const started = performance.now();
+  const cpu = cpuMs();
+  let tokens = 0;
+  for (const name of readdirSync(dir).sort()) tokens += tokenize(readFileSync(join(dir, name), 'utf8')).length;
+  return { ms: performance.now() - started, cpuMs: cpuMs() - cpu, tokens };
+}
+
+async function brief() {
+  let bytes = 0;
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      bytes += chunk.length;
+      callback();
+    },
+  });
+  const started = performance.now();
+  const cpu = cpuMs();
+  const code = await main(['brief', 'big', '--source', dir, '--offline', '--format', 'json'], {
+    stdout: sink,
+    stderr: sink,
+    cwd: dir,
+    env: { BRIEFBOT_DB: db, LOG_LEVEL: 'error' },
+  });
+  if (code !== 0) throw new Error(`briefbot brief exited ${code}`);
+  return { ms: performance.now() - started, cpuMs: cpuMs() - cpu, outputBytes: bytes };
+}
+
+async function steps() {
+  /** @type {Record<string, number>} */
+  const times = {};
+  /** @template T @param {string} name @param {() => Promise<T> | T} fn @returns {Promise<T>} */
+  const time = async (name, fn) => {
+    const started = performance.now();
+    const cpu = cpuMs();
+    const result = await fn();
+    times[name] = performance.now() - started;
+    times[`${name} cpu`] = cpuMs() - cpu;
+    return result;
+  };
+  const store = openSqliteStore(db);
+  const listing = await time('list files', () => listLocalSource(pathToFileURL(dir).href));
+  const drafts = await time('read + parse', () =>
+    listing.files.flatMap((/** @type {any} */ f) =>
+      parseLocalFile(f.path, readLocalFile(f)).flatMap((/** @type {any} */ d) => (d.kind === 'article' ? [{ ...d.article, sourceId: 'bench' }] : [])),
+    ),
+  );
+  await time('dedupe + store', async () => {
+    const items = drafts.map((/** @type {any} */ draft) => ({ draft, topicIds: ['big'] }));
+    for (let i = 0; i < items.length; i += 500) await ingestBatch(items.slice(i, i + 500), store, new Date());
+  });
+  const articles = await time('list from store', () => store.articles.list({ topicId: 'big' }));
+  await time('cluster', () =>
+    clusterArticles(articles.map((/** @type {any} */ a) => ({ id: a.id, title: a.title, text: a.text, ...(a.publishedAt !== undefined && { publishedAt: a.publishedAt }), ...(a.publisher !== undefined && { publisher: a.publisher }) }))),
+  );
+  const built = await time('brief (cluster + summarize + verify)', () =>
+    buildBrief({
+      topic: { id: 'big', summarizer: { kind: 'extractive', maxStories: 8 } },
+      articles,
+      window: { since: new Date(0), until: new Date() },
+      summarizer: new ExtractiveSummarizer(),
+      logger: silentLogger,
+      now: new Date(),
+    }),
+  );
+  await time('render (text)', () => renderBrief(built.brief, 'text'));
+  await store.close();
+  return { ...times, files: listing.files.length, articles: articles.length };
+}
+
+const result = mode === 'floor' ? floor() : mode === 'brief' ? await brief() : await steps();
+process.stdout.write(`${JSON.stringify({ ...result, maxRssMb: maxRssMb() })}\n`);
