@@ -34,9 +34,9 @@ async function seedSqlite(path: string): Promise<void> {
   const store = openSqliteStore(path);
   await store.articles.saveBatch({
     inserts: [
-      { article: article('a', { publisher: 'Harbor Daily', publishedAt: '2026-11-19T08:00:00.000Z' }), bands: ['b1', 'b2'], topicIds: ['harbor', 'ports'] },
+      { article: article('a', { publisher: 'Harbor Daily', publishedAt: '2026-11-19T08:00:00.000Z' }), bands: ['b1:0000aaaa', 'b2:0000bbbb'], topicIds: ['harbor', 'ports'] },
       { article: article('c', { duplicateOf: 'a' }), bands: [], topicIds: ['harbor'] },
-      { article: article('b'), bands: ['b2'], topicIds: ['harbor'] },
+      { article: article('b'), bands: ['b2:0000bbbb'], topicIds: ['harbor'] },
     ],
     links: [],
   });
@@ -60,7 +60,7 @@ describe('briefbot migrate', () => {
     const env = { BRIEFBOT_DB: join(dir, 'b.db') };
     const run = await runCli(['migrate'], { cwd: dir, env });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /SQLite .*b\.db: schema version 6/);
+    assert.match(run.stdout, /SQLite .*b\.db: schema version 7/);
     const missing = await runCli(['migrate', '--from', 'nope.db'], { cwd: dir, env });
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr.trim().split('\n').length, 1);
@@ -75,7 +75,7 @@ describe('briefbot migrate', () => {
     const env = { BRIEFBOT_DB: url };
     const first = await runCli(['migrate', '--from', 'old.db'], { cwd: dir, env });
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /PostgreSQL postgres:\/\/briefbot@127\.0\.0\.1:\d+\/migrate_\w+: schema version 6/);
+    assert.match(first.stdout, /PostgreSQL postgres:\/\/briefbot@127\.0\.0\.1:\d+\/migrate_\w+: schema version 7/);
     assert.match(first.stdout, /articles: 3 rows, 3 new/);
     assert.doesNotMatch(first.stdout + first.stderr, /password/i);
 
@@ -86,7 +86,7 @@ describe('briefbot migrate', () => {
         const want = (await before.articles.list({ topicId, includeDuplicates: true })).map((a) => ({ ...a, text: a.text.replace('\u0000', '') }));
         assert.deepEqual(await after.articles.list({ topicId, includeDuplicates: true }), want);
       }
-      assert.deepEqual((await after.articles.bandMembers(['b2'])).get('b2')?.sort(), ['a', 'b']);
+      assert.deepEqual((await after.articles.bandMembers(['b2:0000bbbb'])).get('b2:0000bbbb')?.sort(), ['a', 'b']);
       assert.deepEqual((await after.articles.duplicatesOf('a')).map((a) => a.id), ['c']);
       assert.deepEqual(await after.sources.get('src1'), await before.sources.get('src1'));
       assert.deepEqual(await after.briefs.latest('harbor'), storedBrief);
@@ -109,6 +109,25 @@ describe('briefbot migrate', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /articles: 3 rows, 0 new, 3 already there/);
     assert.match(again.stdout, /chat_outbox: 2 rows, 0 new/);
+  });
+
+  test('--from copies SQLite into SQLite: near-duplicate bands (stored as integers) come through, sequence numbers continue', async () => {
+    const dir = tempDir();
+    const oldPath = join(dir, 'old.db');
+    await seedSqlite(oldPath);
+    const run = await runCli(['migrate', '--from', 'old.db'], { cwd: dir, env: { BRIEFBOT_DB: join(dir, 'new.db') } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /article_bands: 3 rows, 3 new/);
+    const after = openSqliteStore(join(dir, 'new.db'));
+    try {
+      assert.deepEqual((await after.articles.bandMembers(['b2:0000bbbb'])).get('b2:0000bbbb')?.sort(), ['a', 'b']);
+      assert.deepEqual((await after.articles.bandMembers(['b1:0000aaaa'])).get('b1:0000aaaa'), ['a']);
+      // An article stored after the copy gets a number of its own, and its bands are found.
+      await after.articles.saveBatch({ inserts: [{ article: article('n'), bands: ['b2:0000bbbb'], topicIds: [] }], links: [] });
+      assert.deepEqual((await after.articles.bandMembers(['b2:0000bbbb'])).get('b2:0000bbbb')?.sort(), ['a', 'b', 'n']);
+    } finally {
+      await after.close();
+    }
   });
 
   test('the CLI briefs from PostgreSQL like from SQLite', { skip: postgresUnavailable() ?? false }, async () => {

@@ -102,7 +102,7 @@ test('three serve replicas on one PostgreSQL: one post per channel through a SIG
     cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8',
   });
   assert.equal(migrate.status, 0, migrate.stderr);
-  assert.match(migrate.stdout, /schema version 6/);
+  assert.match(migrate.stdout, /schema version 7/);
   const seed = await openPostgresStore(url);
   for (const c of [...SLACK_CHANNELS.map((c) => `slack:${c}`), ...DISCORD_CHANNELS.map((c) => `discord:${c}`)]) await seed.chat.follow(c, 'harbor', new Date().toISOString());
   await seed.close();

@@ -225,7 +225,7 @@ for (const backend of backends) {
         await store.cache.set('ns', 'a\\0b', 'backslash');
         assert.equal(await store.cache.get('ns', 'a\u0000b'), 'nul');
         assert.equal(await store.cache.get('ns', 'a\\0b'), 'backslash');
-        assert.deepEqual(await store.schemaVersions(), [1, 2, 3, 4, 5, 6]);
+        assert.deepEqual(await store.schemaVersions(), [1, 2, 3, 4, 5, 6, 7]);
         await store.ping();
       } finally {
         await store.close();
@@ -240,7 +240,7 @@ test('SQLite migration 5 repairs two originals of one text left by concurrent co
   const { openSqliteStore } = await import('../src/store/sqlite/index.ts');
   const { tempDir } = await import('./helpers/cli.ts');
   const path = `${tempDir()}/old.db`;
-  const old = openDatabase(path, migrations.filter((m) => m.name !== 'copies'));
+  const old = openDatabase(path, migrations.filter((m) => m.version < 5));
   const row = (id: string, seen: string, duplicateOf: string | null) =>
     old.prepare(`INSERT INTO articles (id, canonical_url, url, title, text, first_seen_at, effective_at, source_id, content_hash, duplicate_of)
       VALUES (?, ?, ?, 't', 'x', ?, ?, 'src', 'h', ?)`).run(id, `u:${id}`, `u:${id}`, seen, seen, duplicateOf);
@@ -254,4 +254,28 @@ test('SQLite migration 5 repairs two originals of one text left by concurrent co
   assert.deepEqual([...byId], [['first', undefined], ['second', 'first'], ['copy-of-second', 'first']]);
   assert.deepEqual(await candidates(store, ['b']), []);
   await store.close();
+});
+
+test('SQLite migration 007 keeps the near-duplicate bands an older database stored', async () => {
+  const { openDatabase } = await import('../src/store/sqlite/database.ts');
+  const { migrations } = await import('../src/store/sqlite/migrations/index.ts');
+  const { openSqliteStore } = await import('../src/store/sqlite/index.ts');
+  const { tempDir } = await import('./helpers/cli.ts');
+  const path = `${tempDir()}/bands.db`;
+  const old = openDatabase(path, migrations.filter((m) => m.version < 7));
+  old.prepare(`INSERT INTO articles (id, canonical_url, url, title, text, first_seen_at, effective_at, source_id, content_hash)
+    VALUES ('art_0123456789abcdef0123', 'https://x.example/1', 'https://x.example/1', 'T', 'text', '2026-11-20T00:00:00.000Z', '2026-11-20T00:00:00.000Z', 's', 'h')`).run();
+  for (const band of ['b3:00ff00aa', 'b31:ffffffff', 'b0:00000000']) old.prepare('INSERT INTO article_bands (band, article_id) VALUES (?, ?)').run(band, 'art_0123456789abcdef0123');
+  old.close();
+  const store = openSqliteStore(path);
+  try {
+    const members = await store.articles.bandMembers(['b3:00ff00aa', 'b31:ffffffff', 'b0:00000000', 'b3:00ff00ab']);
+    assert.deepEqual([...members.keys()].sort(), ['b0:00000000', 'b31:ffffffff', 'b3:00ff00aa']);
+    assert.deepEqual(members.get('b31:ffffffff'), ['art_0123456789abcdef0123']);
+    // New articles continue the sequence; their bands are found as well.
+    await store.articles.saveBatch({ inserts: [{ article: article('n1'), bands: ['b3:00ff00aa'], topicIds: [] }], links: [] });
+    assert.deepEqual((await store.articles.bandMembers(['b3:00ff00aa'])).get('b3:00ff00aa')?.sort(), ['art_0123456789abcdef0123', 'n1']);
+  } finally {
+    await store.close();
+  }
 });

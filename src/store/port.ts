@@ -50,7 +50,11 @@ export interface LocalFileState {
 /** An article to insert, with its near-duplicate signature bands (see collect/dedupe.ts). */
 export interface NewArticle {
   readonly article: Article;
-  /** LSH band keys of the article's MinHash signature; used to find syndicated copies. */
+  /**
+   * LSH band keys of the article's MinHash signature, as collect/dedupe writes them:
+   * "b<band>:<8 hex digits>" ("b12:9f2c3a1b"); used to find syndicated copies. A store may keep
+   * them in another form (SQLite: integers) as long as the same strings come back.
+   */
   readonly bands: readonly string[];
   /** Topics this article belongs to. */
   readonly topicIds: readonly string[];

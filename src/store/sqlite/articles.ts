@@ -7,6 +7,21 @@ import type { Db } from './database.ts';
 
 /** Rows read between two turns of the event loop when listing. */
 const LIST_CHUNK = 512;
+/** Band keys inserted per statement (fewer calls into SQLite). */
+const BANDS_PER_STATEMENT = 64;
+
+/**
+ * The integer a band key is stored as: "b12:9f2c3a1b" → 12 × 2^32 + 0x9f2c3a1b (as migration
+ * 007 converts stored ones). Any other string gets a hash above that range: it can collide,
+ * which only adds a candidate that the text comparison then rejects.
+ */
+export function bandKey(band: string): number {
+  const m = /^b(\d{1,3}):([0-9a-f]{8})$/.exec(band);
+  if (m) return Number(m[1]) * 2 ** 32 + Number.parseInt(m[2]!, 16);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < band.length; i += 1) h = Math.imul(h ^ band.charCodeAt(i), 0x01000193);
+  return 2 ** 52 + (h >>> 0);
+}
 
 export class SqliteArticleRepo implements ArticleRepo {
   private readonly statements;
@@ -14,19 +29,21 @@ export class SqliteArticleRepo implements ArticleRepo {
   private readonly byIdList: InListQuery<ArticleRow>;
   private readonly byUrlList: InListQuery<ArticleRow>;
   private readonly byHashList: InListQuery<ArticleRow>;
-  private readonly bandList: InListQuery<{ band: string; article_id: string }>;
+  private readonly bandList: InListQuery<{ band: number; id: string }>;
 
   constructor(private readonly db: Db) {
     this.statements = {
       byId: db.prepare('SELECT * FROM articles WHERE id = ?'),
       insert: db.prepare(`INSERT OR IGNORE INTO articles
         (id, canonical_url, url, title, text, publisher, author, published_at, first_seen_at, effective_at,
-         lang, guid, source_id, content_hash, duplicate_of, instructions)
+         lang, guid, source_id, content_hash, duplicate_of, instructions, seq)
         VALUES (@id, @canonicalUrl, @url, @title, @text, @publisher, @author, @publishedAt, @firstSeenAt,
-         @effectiveAt, @lang, @guid, @sourceId, @contentHash, @duplicateOf, @instructions)`),
+         @effectiveAt, @lang, @guid, @sourceId, @contentHash, @duplicateOf, @instructions, @seq)`),
+      lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM articles').pluck(),
       byUrl: db.prepare('SELECT id, duplicate_of FROM articles WHERE canonical_url = ?'),
       originalByHash: db.prepare('SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL LIMIT 1').pluck(),
-      insertBand: db.prepare('INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)'),
+      insertBands: db.prepare(`INSERT OR IGNORE INTO article_bands (band, seq) VALUES ${Array.from({ length: BANDS_PER_STATEMENT }, () => '(?, ?)').join(', ')}`),
+      insertBand: db.prepare('INSERT OR IGNORE INTO article_bands (band, seq) VALUES (?, ?)'),
       insertTopic: db.prepare('INSERT OR IGNORE INTO article_topics (article_id, topic_id) VALUES (?, ?)'),
       insertSource: db.prepare('INSERT OR IGNORE INTO article_sources (source_id, article_id) VALUES (?, ?)'),
       duplicatesOf: db.prepare('SELECT * FROM articles WHERE duplicate_of = ? ORDER BY first_seen_at'),
@@ -35,7 +52,7 @@ export class SqliteArticleRepo implements ArticleRepo {
     this.byIdList = new InListQuery(db, 'SELECT * FROM articles WHERE id IN (?…)');
     this.byUrlList = new InListQuery(db, 'SELECT * FROM articles WHERE canonical_url IN (?…)');
     this.byHashList = new InListQuery(db, 'SELECT * FROM articles WHERE content_hash IN (?…)');
-    this.bandList = new InListQuery(db, 'SELECT band, article_id FROM article_bands WHERE band IN (?…)');
+    this.bandList = new InListQuery(db, 'SELECT b.band, a.id FROM article_bands b JOIN articles a ON a.seq = b.seq WHERE b.band IN (?…)');
   }
 
   async byId(id: string): Promise<Article | undefined> {
@@ -64,20 +81,30 @@ export class SqliteArticleRepo implements ArticleRepo {
   }
 
   async bandMembers(bands: readonly string[]): Promise<Map<string, string[]>> {
+    const keyOf = new Map<number, string[]>();
+    for (const band of new Set(bands)) {
+      const key = bandKey(band);
+      keyOf.set(key, [...(keyOf.get(key) ?? []), band]);
+    }
     const members = new Map<string, string[]>();
-    for (const { band, article_id } of this.bandList.all(bands)) {
-      const list = members.get(band);
-      if (list) list.push(article_id);
-      else members.set(band, [article_id]);
+    for (const { band: key, id } of this.bandList.all([...keyOf.keys()])) {
+      for (const band of keyOf.get(key) ?? []) {
+        const list = members.get(band);
+        if (list) list.push(id);
+        else members.set(band, [id]);
+      }
     }
     return members;
   }
 
   async saveBatch(batch: ArticleBatch): Promise<InsertResult[]> {
-    const { insert, byUrl, originalByHash, insertBand } = this.statements;
-    // IMMEDIATE: the write lock is taken before the content-hash checks, so another process's
-    // insert of the same text cannot fall between a check and its insert.
+    const { insert, lastSeq, byUrl, originalByHash, insertBands, insertBand } = this.statements;
+    // IMMEDIATE: the write lock is taken before the content-hash checks and the last sequence
+    // number are read, so another process's insert of the same text cannot fall between a check
+    // and its insert, nor take the same numbers.
     return this.db.transaction((): InsertResult[] => {
+      let seq = lastSeq.get() as number;
+      const keys: number[] = [];
       const results = batch.inserts.map(({ article, bands, topicIds, matchContentHash }): InsertResult => {
         const existing = byUrl.get(article.canonicalUrl) as { id: string; duplicate_of: string | null } | undefined;
         if (existing) {
@@ -87,12 +114,18 @@ export class SqliteArticleRepo implements ArticleRepo {
         }
         let duplicateOf = article.duplicateOf;
         if (duplicateOf === undefined && matchContentHash === true) duplicateOf = originalByHash.get(article.contentHash) as string | undefined;
-        insert.run(articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) }));
+        seq += 1;
+        insert.run({ ...articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) }), seq });
         // Copies get no bands: later articles are compared with originals only.
-        if (duplicateOf === undefined) for (const band of bands) insertBand.run(band, article.id);
+        if (duplicateOf === undefined) for (const band of bands) keys.push(bandKey(band), seq);
         this.link(article.id, topicIds, article.sourceId);
         return { inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) };
       });
+      // Band keys of the whole batch, sorted (inserts in index order touch fewer pages), many per statement.
+      const pairs = Array.from({ length: keys.length / 2 }, (_, i) => [keys[2 * i]!, keys[2 * i + 1]!] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      let i = 0;
+      for (; i + BANDS_PER_STATEMENT <= pairs.length; i += BANDS_PER_STATEMENT) insertBands.run(pairs.slice(i, i + BANDS_PER_STATEMENT).flat());
+      for (; i < pairs.length; i += 1) insertBand.run(pairs[i]![0], pairs[i]![1]);
       for (const link of batch.links) this.link(link.articleId, link.topicIds, link.sourceId);
       return results;
     }).immediate();

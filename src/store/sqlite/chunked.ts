@@ -20,7 +20,7 @@ export class InListQuery<Row> {
   ) {}
 
   /** Rows for all `keys` (deduplicated), with `leading` parameters bound before the list. */
-  all(keys: readonly string[], ...leading: unknown[]): Row[] {
+  all(keys: readonly (string | number)[], ...leading: unknown[]): Row[] {
     const unique = [...new Set(keys)];
     const rows: Row[] = [];
     for (let i = 0; i < unique.length; i += CHUNK) {

@@ -8,6 +8,7 @@ import { sql as articleInstructions } from './003-article-instructions.ts';
 import { sql as leases } from './004-leases.ts';
 import { sql as copies } from './005-copies.ts';
 import { sql as localFiles } from './006-local-files.ts';
+import { sql as bandKeys } from './007-band-keys.ts';
 
 export interface Migration {
   readonly version: number;
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'leases', sql: leases },
   { version: 5, name: 'copies', sql: copies },
   { version: 6, name: 'local-files', sql: localFiles },
+  { version: 7, name: 'band-keys', sql: bandKeys },
 ];
