@@ -1,99 +1,125 @@
 /**
- * Collect throughput and peak memory for 1,000 and 10,000 articles served on 127.0.0.1:
- * feeds of 50 items each; one item in five is a teaser whose page is fetched for full text.
- * The server runs in this process, so its CPU counts against the figures (a pessimistic
- * reading on a 2-core machine).
+ * Collect throughput, each run a fresh process on the compiled code (dist/, built first):
+ *  - local full-text feeds: 20 RSS files × 500 items, `collect --source ./feeds --offline`
+ *    (target ≥ 2,000 articles/s);
+ *  - teaser feeds over loopback: 20 feeds × 100 items whose full text is on the article
+ *    page, so each page is fetched and extracted. The web server runs in a process of its own;
+ *    a CPU profile of the collect shows the share of its CPU spent inside page extraction
+ *    (extractFromHtml) and outside it (HTTP, feed parsing, dedupe, storing).
+ * Medians of 3; the machine's load average beside each.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../src/core/log.ts';
-import type { Topic } from '../src/core/types.ts';
-import { collectTopics } from '../src/collect/index.ts';
-import { HttpClient } from '../src/collect/http/client.ts';
-import { openSqliteStore } from '../src/store/sqlite/index.ts';
-import { measure } from './measure.ts';
+import { fileURLToPath } from 'node:url';
+import { writeFullTextFeeds } from './collect/feeds.ts';
+import { median } from './measure.ts';
 import { generateCorpus } from './synthetic.ts';
 
-const PER_FEED = 50;
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const LOCAL = { feeds: 20, perFeed: 500 };
+const REMOTE = { feeds: 20, perFeed: Number(process.env['BENCH_REMOTE_PER_FEED'] ?? 100) };
+const root = fileURLToPath(new URL('..', import.meta.url));
+const child = fileURLToPath(new URL('./ingest/child.mjs', import.meta.url));
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+interface Run {
+  ms: number;
+  cpuMs: number;
+  stored: number;
 }
 
-async function run(n: number): Promise<string> {
-  const corpus = generateCorpus(n, 7);
-  const articles = corpus.articles;
-  const feeds = Math.ceil(articles.length / PER_FEED);
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const feed = /^\/feed\/(\d+)\.xml$/.exec(url.pathname);
-    if (feed) {
-      const i = Number(feed[1]);
-      const items = articles.slice(i * PER_FEED, (i + 1) * PER_FEED).map((a, j) => {
-        const teaser = j % 5 === 0;
-        const body = teaser ? `${a.text.slice(0, 200)}…` : a.text.split('\n\n').map((p) => `<p>${escapeXml(p)}</p>`).join('');
-        return `<item><title>${escapeXml(a.title)}</title><link>http://127.0.0.1:${port}/a/${a.id}</link><guid>${a.id}</guid>
-<pubDate>${new Date(a.publishedAt).toUTCString()}</pubDate><description>${escapeXml(body)}</description></item>`;
-      });
-      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
-      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${i}</title>${items.join('')}</channel></rss>`);
-      return;
-    }
-    const page = /^\/a\/(.+)$/.exec(url.pathname);
-    const article = page ? articles.find((a) => a.id === page[1]) : undefined;
-    if (article) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<html><head><title>${escapeXml(article.title)}</title></head><body><nav>Home · World</nav><article><h1>${escapeXml(article.title)}</h1>${article.text
-        .split('\n\n')
-        .map((p) => `<p>${escapeXml(p)}</p>`)
-        .join('')}</article><footer>Comments (0)</footer></body></html>`);
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const dir = mkdtempSync(join(tmpdir(), 'briefbot-bench-'));
-  const store = openSqliteStore(join(dir, 'bench.db'));
-  const http = new HttpClient({
-    timeoutMs: 30_000,
-    maxBytes: 10_000_000,
-    maxRedirects: 3,
-    perHostConcurrency: 8,
-    retries: 0,
-    allowHosts: ['127.0.0.1'],
-  });
-  const topic: Topic = {
-    id: 'bench',
-    title: 'bench',
-    sources: Array.from({ length: feeds }, (_, i) => {
-      const u = `http://127.0.0.1:${port}/feed/${i}.xml`;
-      return { id: u, url: u, kind: 'feed' as const };
-    }),
-    include: [],
-    exclude: [],
-    window: 'all',
-    channels: [],
-    summarizer: { kind: 'extractive', maxStories: 8 },
+function collect(db: string, sources: string[], profileDir?: string): Run {
+  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), child, 'collect', db, ...sources];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (result.status !== 0) throw new Error(`collect child failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Run;
+}
+
+/** Share of a CPU profile's busy samples with extractFromHtml on the stack. */
+function extractionShare(profileDir: string): { inside: number; busyMs: number } {
+  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
+  const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string }; children?: number[] }[];
+    samples: number[];
+    timeDeltas: number[];
   };
-  try {
-    const m = await measure(() => collectTopics([topic], { store, http, logger: silentLogger, concurrency: 4 }));
-    const stored = await store.articles.count();
-    const dup = m.result.sources.reduce((s, r) => s + r.duplicate, 0);
-    const failed = m.result.failed;
-    return `| ${n.toLocaleString('en')} | ${feeds} | ${(m.ms / 1000).toFixed(1)} s | ${((articles.length / m.ms) * 1000).toFixed(0)} | ${m.peakRssMb.toFixed(0)} MB | ${stored} (${dup} as copies) | ${failed} |`;
-  } finally {
-    await http.close();
-    await store.close();
-    server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const parent = new Map<number, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inside = new Map<number, boolean>();
+  const isInside = (id: number): boolean => {
+    const known = inside.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id)!;
+    const up = parent.get(id);
+    const result = node.callFrame.functionName === 'extractFromHtml' || (up !== undefined && isInside(up));
+    inside.set(id, result);
+    return result;
+  };
+  let busy = 0;
+  let extracting = 0;
+  profile.samples.forEach((id, i) => {
+    const name = byId.get(id)!.callFrame.functionName;
+    if (name === '(idle)' || name === '(program)') return;
+    const dt = profile.timeDeltas[i] ?? 0;
+    busy += dt;
+    if (isInside(id)) extracting += dt;
+  });
+  return { inside: extracting / busy, busyMs: busy / 1000 };
 }
 
-console.log('## Collect: throughput and memory (feeds + teaser pages on 127.0.0.1)\n');
-console.log('| articles | feeds | time | articles/s | peak RSS | stored | failed sources |');
-console.log('|---|---|---|---|---|---|---|');
-for (const n of [1_000, 10_000]) console.log(await run(n));
+execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+const work = mkdtempSync(join(tmpdir(), 'briefbot-collect-'));
+const lines: string[] = [];
+try {
+  // Local full-text feeds.
+  const feeds = join(work, 'feeds');
+  const corpus = generateCorpus(LOCAL.feeds * LOCAL.perFeed, 5).articles;
+  writeFullTextFeeds(feeds, corpus, LOCAL.feeds, LOCAL.perFeed);
+  const before = load();
+  const local: Run[] = [];
+  for (let r = 0; r < RUNS; r += 1) local.push(collect(join(work, `local-${r}.db`), [feeds]));
+  const items = LOCAL.feeds * LOCAL.perFeed;
+  const ms = median(local.map((r) => r.ms));
+  const cpu = median(local.map((r) => r.cpuMs));
+  lines.push(
+    `| local full-text feeds, ${LOCAL.feeds} × ${LOCAL.perFeed} items | ${items.toLocaleString('en')} | ${local[0]!.stored.toLocaleString('en')} | ${(ms / 1000).toFixed(2)} s (${(cpu / 1000).toFixed(2)} s CPU) | **${((items / ms) * 1000).toFixed(0)}** (${((items / cpu) * 1000).toFixed(0)} per CPU-second) | — | ${before} → ${load()} |`,
+  );
+
+  // Teaser feeds whose pages are fetched from a loopback server in its own process.
+  const server = fork(fileURLToPath(new URL('./collect/server.ts', import.meta.url)), [String(REMOTE.feeds), String(REMOTE.perFeed)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', (m) => resolve(m as { port: number })));
+    const urls = Array.from({ length: REMOTE.feeds }, (_, i) => `http://127.0.0.1:${port}/feed/${i}.xml`);
+    const remoteBefore = load();
+    const remote: { run: Run; inside: number }[] = [];
+    for (let r = 0; r < RUNS; r += 1) {
+      const profileDir = join(work, `profile-${r}`);
+      const run = collect(join(work, `remote-${r}.db`), urls, profileDir);
+      remote.push({ run, inside: extractionShare(profileDir).inside });
+    }
+    const n = REMOTE.feeds * REMOTE.perFeed;
+    const rms = median(remote.map((r) => r.run.ms));
+    const rcpu = median(remote.map((r) => r.run.cpuMs));
+    const inside = median(remote.map((r) => r.inside));
+    lines.push(
+      `| teaser feeds on loopback, ${REMOTE.feeds} × ${REMOTE.perFeed} items, every page fetched | ${n.toLocaleString('en')} | ${remote[0]!.run.stored.toLocaleString('en')} | ${(rms / 1000).toFixed(2)} s (${(rcpu / 1000).toFixed(2)} s CPU) | ${((n / rms) * 1000).toFixed(0)} | ${(inside * 100).toFixed(0)} % in extraction, **${((1 - inside) * 100).toFixed(0)} % outside** | ${remoteBefore} → ${load()} |`,
+    );
+  } finally {
+    server.disconnect();
+    server.kill();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`## Collect throughput (fresh process per run, on dist/; medians of ${RUNS})
+
+Targets: local full-text feeds ≥ 2,000 articles/s. For fetched pages, the CPU profile splits the collect's busy CPU time between page extraction and everything else (fetching at the default 2 requests per host, feed parsing, dedupe, storing); waiting is not counted.
+
+| feeds | items | stored | time (wall; CPU) | articles/s | CPU outside page extraction | load avg 1/5/15 before → after (${cpus().length} CPUs) |
+|---|---|---|---|---|---|---|
+${lines.join('\n')}
+`);

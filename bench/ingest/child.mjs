@@ -7,6 +7,7 @@
  *   floor <dir>            list the folder, read every file, decode, tokenize
  *   brief <dir> <db>       `briefbot brief big --source <dir> --offline --format json` (the CLI, in-process)
  *   steps <dir> <db>       the same pipeline step by step, each step timed
+ *   collect <db> <source>… `briefbot collect bench --source …` (--offline when every source is a path)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ const { renderBrief } = await load('render/index');
 const { openSqliteStore } = await load('store/sqlite/index');
 const { tokenize } = await load('text/tokenize');
 
-const [mode, dir, db] = process.argv.slice(2);
+const [mode, dir, db, ...more] = process.argv.slice(2);
 if (!mode || !dir) throw new Error('usage: child.mjs floor|brief|steps <dir> [db]');
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 /** CPU time of this process (all its threads), ms: steadier than wall time on a busy machine. */
@@ -106,5 +107,29 @@ async function steps() {
   return { ...times, files: listing.files.length, articles: articles.length };
 }
 
-const result = mode === 'floor' ? floor() : mode === 'brief' ? await brief() : await steps();
+async function collect() {
+  // Here `dir` is the database and `db` the first source.
+  const sources = [db, ...more];
+  const offline = sources.every((s) => !/^https?:/.test(s));
+  let output = '';
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      output += chunk.toString();
+      callback();
+    },
+  });
+  const started = performance.now();
+  const cpu = cpuMs();
+  const code = await main(['collect', 'bench', ...sources.flatMap((s) => ['--source', s]), ...(offline ? ['--offline'] : [])], {
+    stdout: sink,
+    stderr: sink,
+    cwd: process.cwd(),
+    env: { BRIEFBOT_DB: dir, BRIEFBOT_ALLOW_HOSTS: '127.0.0.1', LOG_LEVEL: 'error' },
+  });
+  if (code !== 0) throw new Error(`briefbot collect exited ${code}: ${output.slice(-500)}`);
+  const total = /(\d+) new articles, (\d+) duplicates/.exec(output);
+  return { ms: performance.now() - started, cpuMs: cpuMs() - cpu, stored: Number(total?.[1] ?? 0) + Number(total?.[2] ?? 0) };
+}
+
+const result = mode === 'floor' ? floor() : mode === 'brief' ? await brief() : mode === 'collect' ? await collect() : await steps();
 process.stdout.write(`${JSON.stringify({ ...result, maxRssMb: maxRssMb() })}\n`);
