@@ -134,7 +134,13 @@ export async function ingestBatch(items: readonly IngestItem[], store: Store, no
     if (hasText(f) && !batchByHash.has(f.hash)) batchByHash.set(f.hash, article);
     // Copies get no bands: later articles are compared with originals only.
     const bands = originalId ? [] : f.bands;
-    if (!originalId) for (const band of bands) batchByBand.set(band, [...(batchByBand.get(band) ?? []), f]);
+    if (!originalId) {
+      for (const band of bands) {
+        const members = batchByBand.get(band);
+        if (members) members.push(f);
+        else batchByBand.set(band, [f]);
+      }
+    }
     // The store repeats the content-hash check inside the write: another collect may have
     // stored the same text since the lookup above.
     inserts.push({ article, bands, topicIds, matchContentHash: hasText(f) });

@@ -36,7 +36,6 @@ function unchanged(file: LocalFile, state: LocalFileState | undefined): boolean 
 }
 
 interface ReadFile {
-  readonly file: LocalFile;
   readonly state: LocalFileState;
   /** Absent when the bytes hash as recorded: nothing to parse. */
   readonly documents?: LocalDocument[];
@@ -60,7 +59,7 @@ export async function collectLocal(ctx: SourceContext): Promise<void> {
         const bytes = readLocalFile(file);
         ctx.progress.filesRead += 1;
         const state = { ...file, hash: createHash('sha256').update(bytes).digest('hex'), checkedAtMs: Date.now() };
-        batch.push(recorded.get(file.path)?.hash === state.hash ? { file, state } : { file, state, documents: parseLocalFile(file.path, bytes) });
+        batch.push(recorded.get(file.path)?.hash === state.hash ? { state } : { state, documents: parseLocalFile(file.path, bytes) });
       } catch (error) {
         ctx.tally.warnings.push(`${file.path}: ${oneLine(error)}`);
       }

@@ -32,6 +32,17 @@ export class InListQuery<Row> {
     return rows;
   }
 
+  /** {@link all}, with a turn of the event loop between chunks (long key lists on a serving thread). */
+  async allYielding(keys: readonly (string | number)[], ...leading: unknown[]): Promise<Row[]> {
+    const unique = [...new Set(keys)];
+    const rows: Row[] = [];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const row of this.all(unique.slice(i, i + CHUNK), ...leading)) rows.push(row);
+    }
+    return rows;
+  }
+
   private statement(size: number): Statement {
     let statement = this.statements.get(size);
     if (!statement) {
