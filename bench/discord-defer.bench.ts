@@ -42,7 +42,7 @@ const runs: RunResult[] = [];
 try {
   for (let i = 0; i < RUNS; i += 1) {
     runs.push(
-      await oneRun(prepared, './discord-load.ts', (platform) => ({
+      await oneRun(i, prepared, './discord-load.ts', (platform) => ({
         adapter: createDiscordAdapter({
           token: platform.token!,
           ...(platform.guildId !== undefined && { guildId: platform.guildId }),

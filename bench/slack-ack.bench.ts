@@ -20,7 +20,7 @@ const runs: RunResult[] = [];
 try {
   for (let i = 0; i < RUNS; i += 1) {
     runs.push(
-      await oneRun(prepared, './slack-load.ts', (platform) => {
+      await oneRun(i, prepared, './slack-load.ts', (platform) => {
         const adapter = new SlackAdapter({ botToken: 'xoxb-bench-token', signingSecret: SIGNING_SECRET, apiUrl: platform.apiUrl, logger: silentLogger, retries: 0 });
         return { adapter, routes: [{ path: adapter.endpoint, listener: adapter.requestListener! }], eventsPath: adapter.endpoint };
       }),

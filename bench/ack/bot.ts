@@ -100,6 +100,7 @@ function nextMessage(child: ChildProcess, type: FromGenerator['type']): Promise<
  * while the generator sends its burst, and return both sides' figures.
  */
 export async function oneRun(
+  run: number,
   prepared: { dir: string; dbPath: string },
   generator: string,
   makeAdapter: (platform: Extract<FromGenerator, { type: 'platform' }>) => { adapter: ChatAdapter; routes: HttpRoute[]; eventsPath?: string },
@@ -114,10 +115,12 @@ export async function oneRun(
     const platform = (await nextMessage(child, 'platform')) as Extract<FromGenerator, { type: 'platform' }>;
     const { adapter, routes, eventsPath } = makeAdapter(platform);
     serve = await startServe({ service, store, adapters: [adapter], logger: silentLogger, port: 0, host: '127.0.0.1', httpRoutes: routes, catchUpWindowMs: 0 });
-    send({ type: 'serving', ...(eventsPath !== undefined && { eventsUrl: `http://127.0.0.1:${serve.port}${eventsPath}` }) });
+    send({ type: 'serving', run, ...(eventsPath !== undefined && { eventsUrl: `http://127.0.0.1:${serve.port}${eventsPath}` }) });
 
     await nextMessage(child, 'big-requested');
-    for (let i = 0; i < 60_000 / 5 && pool.stats().busy === 0; i += 1) await new Promise((r) => setTimeout(r, 5));
+    const waitUntil = Date.now() + 120_000;
+    while (pool.stats().busy === 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
+    if (pool.stats().busy === 0) throw new Error('the big build never started in a worker');
     const profile = await startProfile();
     send({ type: 'building' });
 

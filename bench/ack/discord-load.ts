@@ -31,7 +31,7 @@ const next = (type: ToGenerator['type']): Promise<ToGenerator> =>
 const fake = await new FakeDiscord({ channelIds: Array.from({ length: 21 }, (_, i) => String(900000000000000000n + BigInt(i))) }).start();
 const [bigChannel, ...channels] = fake.channelIds;
 send({ type: 'platform', apiUrl: fake.apiUrl, token: fake.token, guildId: fake.guildId, applicationId: fake.applicationId });
-await next('serving');
+const { run } = (await next('serving')) as Extract<ToGenerator, { type: 'serving' }>;
 await fake.waitFor((c) => c.method === 'PUT' && c.path.includes('/commands'), 60_000);
 
 /** Tokens whose interaction got its reply (an edit of the deferred reply, or a follow-up). */
@@ -66,7 +66,7 @@ await waitUntil(() => warm.every((w) => replied.has(w.token)), 60_000);
 let bigAsked = 0;
 const bigTokens: string[] = [];
 const askBig = async (): Promise<void> => {
-  bigTokens.push((await interact('brief', { topic: BIG_TOPIC, window: bigWindow(bigAsked++) }, bigChannel!)).token);
+  bigTokens.push((await interact('brief', { topic: BIG_TOPIC, window: bigWindow(run, bigAsked++) }, bigChannel!)).token);
 };
 await askBig();
 send({ type: 'big-requested' });

@@ -28,8 +28,11 @@ export type FromGenerator =
   | { readonly type: 'report'; readonly report: LoadReport };
 
 export type ToGenerator =
-  /** The bot serves; Slack events go to `eventsUrl` (Discord needs nothing: it connected). */
-  | { readonly type: 'serving'; readonly eventsUrl?: string }
+  /**
+   * The bot serves; Slack events go to `eventsUrl` (Discord needs nothing: it connected).
+   * `run` numbers the runs over one store: each run asks for windows no earlier run built.
+   */
+  | { readonly type: 'serving'; readonly run: number; readonly eventsUrl?: string }
   /** A big build is running in a worker: start the burst. */
   | { readonly type: 'building' };
 
@@ -38,7 +41,10 @@ export const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 50);
 export const BIG_CHANNEL = 'C0BIG';
 export const SIGNING_SECRET = 'bench-signing-secret';
 export const BIG_TOPIC = 'big';
-/** Distinct windows that all cover the whole big corpus: each is a new content key, so a new build. */
-export function bigWindow(n: number): string {
-  return new Date(Date.UTC(2020, 0, 1 + n)).toISOString().slice(0, 10);
+/**
+ * Distinct windows that all cover the whole big corpus (dated 2026): each is a new content
+ * key, so a new build rather than the stored brief of an earlier request or run.
+ */
+export function bigWindow(run: number, n: number): string {
+  return new Date(Date.UTC(2020, 0, 1 + run * 200 + n)).toISOString().slice(0, 10);
 }

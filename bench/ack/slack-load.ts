@@ -25,7 +25,7 @@ const next = (type: ToGenerator['type']): Promise<ToGenerator> =>
 
 const slack = await new FakeSlack().start();
 send({ type: 'platform', apiUrl: slack.apiUrl });
-const { eventsUrl } = (await next('serving')) as Extract<ToGenerator, { type: 'serving' }>;
+const { eventsUrl, run } = (await next('serving')) as Extract<ToGenerator, { type: 'serving' }>;
 const endpoint = new URL(eventsUrl!);
 const pool = new Pool(endpoint.origin, { connections: CONCURRENCY + 1 });
 
@@ -59,7 +59,7 @@ await waitFor(() => replies() >= TEXTS.length + CONCURRENCY, 60_000, 'warm-up re
 
 // One big build in flight from now on.
 let bigAsked = 0;
-const askBig = (): Promise<unknown> => post(command(`${BIG_TOPIC} ${bigWindow(bigAsked++)}`, `big-${bigAsked}`, BIG_CHANNEL));
+const askBig = (): Promise<unknown> => post(command(`${BIG_TOPIC} ${bigWindow(run, bigAsked++)}`, `big-${bigAsked}`, BIG_CHANNEL));
 await askBig();
 send({ type: 'big-requested' });
 await next('building');
