@@ -2,15 +2,14 @@
  * Discord: how fast `/brief` is acknowledged (deferReply) by the bot alone while it builds a
  * 10,000-article brief, and what rendering briefs of growing size into embeds costs.
  *
- * The bot (this process): the real discord.js adapter, serving core, brief service over
- * SQLite, briefs built in the worker-thread pool. The fake Discord (gateway and REST) and the
- * load generator run in a child process: 500 interactions, 50 in flight; each latency is from
- * the INTERACTION_CREATE dispatch to the deferReply callback reaching the fake. A `/brief big`
- * build is kept running throughout. Medians of 3 runs; the machine's load after each.
+ * Three processes (bench/ack/bot.ts): the bot — `serve` as production composes it, on dist/:
+ * the real discord.js adapter, serving core, brief service over SQLite, briefs built in the
+ * worker-thread pool; the fake Discord (gateway and REST) with the load generator: 500
+ * interactions, 50 in flight, each latency from the INTERACTION_CREATE dispatch to the
+ * deferReply callback reaching the fake; and this driver. A `/brief big` build is kept running
+ * throughout. Medians of 3 runs; the machine's load after each.
  */
-import { createDiscordAdapter } from '../src/chat/discord/adapter.ts';
 import { briefMessages, embedLength } from '../src/chat/discord/embeds.ts';
-import { silentLogger } from '../src/core/log.ts';
 import type { Brief } from '../src/core/types.ts';
 import { BIG_ARTICLES, oneRun, prepare, table, type RunResult } from './ack/bot.ts';
 import { CONCURRENCY, REQUESTS } from './ack/protocol.ts';
@@ -37,23 +36,10 @@ function syntheticBrief(stories: number): Brief {
 }
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
-const prepared = await prepare();
+const prepared = prepare();
 const runs: RunResult[] = [];
 try {
-  for (let i = 0; i < RUNS; i += 1) {
-    runs.push(
-      await oneRun(i, prepared, './discord-load.ts', (platform) => ({
-        adapter: createDiscordAdapter({
-          token: platform.token!,
-          ...(platform.guildId !== undefined && { guildId: platform.guildId }),
-          apiUrl: platform.apiUrl,
-          logger: silentLogger,
-          topics: () => [],
-        }),
-        routes: [],
-      })),
-    );
-  }
+  for (let i = 0; i < RUNS; i += 1) runs.push(await oneRun(i, prepared, 'discord', './discord-load.ts'));
 } finally {
   prepared.cleanup();
 }
@@ -61,7 +47,7 @@ try {
 const lines: string[] = [
   `## Discord: deferReply latency while a ${BIG_ARTICLES.toLocaleString('en')}-article brief is built`,
   '',
-  `${REQUESTS} \`/brief\` interactions, ${CONCURRENCY} in flight, from a load generator in its own process (fake Discord gateway and REST there too); the bot (real discord.js client, serving core, SQLite, worker-thread build pool) alone in this process. Discord's limit is 3,000 ms. Medians of ${RUNS} runs.`,
+  `${REQUESTS} \`/brief\` interactions, ${CONCURRENCY} in flight, from a load generator in its own process (fake Discord gateway and REST there too); against the bot in another (real discord.js client, serving core, SQLite, worker-thread build pool; compiled code, no TypeScript loader). Discord's limit is 3,000 ms. Medians of ${RUNS} runs.`,
   '',
   table(runs, 'defer'),
   '',

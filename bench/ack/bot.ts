@@ -1,32 +1,20 @@
 /**
- * The bot side of the ack benches, as `briefbot serve` composes it: real SQLite store, brief
- * service, worker-thread build pool, serving core and the platform's real adapter. Topics:
- * `harbor` (three small invented articles) and `big` (a synthetic folder of 10,000 files,
- * collected before the measurement). The load generator runs in a child process (fork).
+ * The ack benches' driver. Three processes: this one (the driver, and nothing else), the bot
+ * (bench/ack/bot-process.mjs: `serve` as production composes it, on dist/, no TypeScript
+ * loader) and the load generator with the fake platform (slack-load.ts / discord-load.ts).
+ * The driver relays the few control messages between them; the measured paths (commands,
+ * acks, posts) go straight between the generator and the bot over loopback.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createBriefService } from '../../src/app/brief-service.ts';
-import { BuildPool } from '../../src/app/build-pool.ts';
-import type { ChatAdapter } from '../../src/chat/port.ts';
-import { startServe, type HttpRoute } from '../../src/cli/serve-host.ts';
-import { collectTopics } from '../../src/collect/index.ts';
-import { readEnv, toTopic } from '../../src/config/load.ts';
-import { topicSchema } from '../../src/config/schema.ts';
-import { silentLogger } from '../../src/core/log.ts';
-import type { Topic } from '../../src/core/types.ts';
-import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { writeCorpusFiles } from '../ingest/files.ts';
 import { median } from '../measure.ts';
-import { BIG_TOPIC, type FromGenerator, type LoadReport, type ToGenerator } from './protocol.ts';
+import type { LoadReport } from './protocol.ts';
 
 export const BIG_ARTICLES = Number(process.env['BENCH_BIG'] ?? 10_000);
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/serve-news/', import.meta.url));
 
 export interface RunResult extends LoadReport {
   /** Event-loop delay of the bot during the burst, ms. */
@@ -35,122 +23,73 @@ export interface RunResult extends LoadReport {
   readonly loopMax: number;
   /** Share of the burst during which a brief build was running in a worker. */
   readonly buildShare: number;
+  readonly botMaxRssMb: number;
   readonly load: string;
 }
 
-function topics(dir: string): Topic[] {
-  const cwd = process.cwd();
-  return [
-    toTopic(topicSchema.parse({ id: 'harbor', title: 'Harbor news', sources: [{ path: FIXTURES }], window: 'all', summarizer: { kind: 'extractive' } }), 0, cwd),
-    toTopic(topicSchema.parse({ id: BIG_TOPIC, title: 'Ten thousand articles', sources: [{ path: dir }], window: 'all', summarizer: { kind: 'extractive' } }), 1, cwd),
-  ];
-}
-
-/** Prepares the big folder and a store holding it (once per bench). */
-export async function prepare(): Promise<{ dir: string; dbPath: string; cleanup: () => void }> {
+/** The compiled bot (dist/), and a folder of BIG_ARTICLES files it collects on its first run. */
+export function prepare(): { dir: string; dbPath: string; cleanup: () => void } {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'inherit' });
   const root = mkdtempSync(join(tmpdir(), 'briefbot-ack-'));
   const dir = join(root, 'big');
   writeCorpusFiles(BIG_ARTICLES, dir, 11);
-  const dbPath = join(root, 'bench.db');
-  const store = openSqliteStore(dbPath);
-  await collectTopics(topics(dir), { store, logger: silentLogger });
-  await store.close();
-  return { dir, dbPath, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { dir, dbPath: join(root, 'bench.db'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/**
- * BENCH_CPU_PROFILE=file.cpuprofile: a CPU profile of the bot's main thread over the burst
- * only (open it in Chrome DevTools), to see what an ack waits behind.
- */
-async function startProfile(): Promise<{ stop: () => Promise<void> } | undefined> {
-  const file = process.env['BENCH_CPU_PROFILE'];
-  if (!file) return undefined;
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object): Promise<unknown> =>
-    new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 200 });
-  await post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
+type Message = { readonly type: string } & Record<string, unknown>;
 
-function nextMessage(child: ChildProcess, type: FromGenerator['type']): Promise<FromGenerator> {
+function next(child: ChildProcess, type: string): Promise<Message> {
   return new Promise((resolve, reject) => {
-    const onMessage = (message: FromGenerator): void => {
+    const onMessage = (message: Message): void => {
       if (message.type !== type) return;
       child.off('message', onMessage);
       child.off('exit', onExit);
       resolve(message);
     };
-    const onExit = (code: number | null): void => reject(new Error(`load generator exited (${code}) before "${type}"`));
+    const onExit = (code: number | null): void => reject(new Error(`a bench process exited (${code}) before "${type}"`));
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
 }
 
 /**
- * One run: fork the generator, start the bot on its fake platform, keep a big build running
- * while the generator sends its burst, and return both sides' figures.
+ * One run: start the bot and the generator, relay until the generator reports, and return
+ * both sides' figures. `run` numbers the runs over one store (each asks for new windows).
  */
-export async function oneRun(
-  run: number,
-  prepared: { dir: string; dbPath: string },
-  generator: string,
-  makeAdapter: (platform: Extract<FromGenerator, { type: 'platform' }>) => { adapter: ChatAdapter; routes: HttpRoute[]; eventsPath?: string },
-): Promise<RunResult> {
-  const child = fork(fileURLToPath(new URL(generator, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const send = (message: ToGenerator): void => void child.send(message);
-  const store = openSqliteStore(prepared.dbPath);
-  const pool = new BuildPool({ budgetMs: 600_000, cache: store.cache, logger: silentLogger });
-  const service = createBriefService({ topics: topics(prepared.dir), env: readEnv({}), store, logger: silentLogger, builder: pool.builder });
-  let serve: Awaited<ReturnType<typeof startServe>> | undefined;
+export async function oneRun(run: number, prepared: { dir: string; dbPath: string }, platform: 'slack' | 'discord', generator: string): Promise<RunResult> {
+  const bot = fork(fileURLToPath(new URL('./bot-process.mjs', import.meta.url)), [platform, prepared.dir, prepared.dbPath], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const gen = fork(fileURLToPath(new URL(generator, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    const platform = (await nextMessage(child, 'platform')) as Extract<FromGenerator, { type: 'platform' }>;
-    const { adapter, routes, eventsPath } = makeAdapter(platform);
-    serve = await startServe({ service, store, adapters: [adapter], logger: silentLogger, port: 0, host: '127.0.0.1', httpRoutes: routes, catchUpWindowMs: 0 });
-    send({ type: 'serving', run, ...(eventsPath !== undefined && { eventsUrl: `http://127.0.0.1:${serve.port}${eventsPath}` }) });
-
-    await nextMessage(child, 'big-requested');
-    const waitUntil = Date.now() + 120_000;
-    while (pool.stats().busy === 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
-    if (pool.stats().busy === 0) throw new Error('the big build never started in a worker');
-    const profile = await startProfile();
-    send({ type: 'building' });
-
-    await nextMessage(child, 'burst-start');
-    const loop = monitorEventLoopDelay({ resolution: 1 });
-    loop.enable();
-    let samples = 0;
-    let busy = 0;
-    const sampler = setInterval(() => {
-      samples += 1;
-      if (pool.stats().busy > 0) busy += 1;
-    }, 10);
-    await nextMessage(child, 'burst-end');
-    loop.disable();
-    clearInterval(sampler);
-    await profile?.stop();
-    const { report } = (await nextMessage(child, 'report')) as Extract<FromGenerator, { type: 'report' }>;
+    await next(bot, 'ready');
+    bot.send({ ...(await next(gen, 'platform')), type: 'platform' });
+    gen.send({ ...(await next(bot, 'serving')), run });
+    await next(gen, 'big-requested');
+    bot.send({ type: 'big-requested' });
+    await next(bot, 'building');
+    gen.send({ type: 'building' });
+    await next(gen, 'burst-start');
+    bot.send({ type: 'burst-start' });
+    const loop = next(bot, 'loop');
+    await next(gen, 'burst-end');
+    bot.send({ type: 'burst-end' });
+    const stats = await loop;
+    const { report } = (await next(gen, 'report')) as unknown as { report: LoadReport };
     return {
       ...report,
-      loopP50: loop.percentile(50) / 1e6,
-      loopP99: loop.percentile(99) / 1e6,
-      loopMax: loop.max / 1e6,
-      buildShare: samples === 0 ? 0 : busy / samples,
+      loopP50: stats['loopP50'] as number,
+      loopP99: stats['loopP99'] as number,
+      loopMax: stats['loopMax'] as number,
+      buildShare: stats['buildShare'] as number,
+      botMaxRssMb: stats['maxRssMb'] as number,
       load: loadavg().map((l) => l.toFixed(1)).join(' '),
     };
   } finally {
-    await serve?.stop();
-    await pool.close();
-    await store.close();
-    child.kill();
+    bot.send({ type: 'stop' });
+    await new Promise((resolve) => bot.once('exit', resolve));
+    gen.kill();
   }
 }
 
@@ -168,6 +107,7 @@ export function table(runs: readonly RunResult[], what: string): string {
     `| big briefs built and posted during the burst | ${m((r) => r.bigBuildsPosted, 0)} | ${runs.map((r) => r.bigBuildsPosted).join(' / ')} |`,
     `| commands lost | ${runs.map((r) => r.lost).join(' / ')} | |`,
     `| burst wall time | ${m((r) => r.wallMs, 0)} ms | ${runs.map((r) => r.wallMs.toFixed(0)).join(' / ')} |`,
+    `| bot peak RSS (process, worker included) | ${m((r) => r.botMaxRssMb, 0)} MB | ${runs.map((r) => r.botMaxRssMb).join(' / ')} |`,
     `| machine load (1/5/15-min) after each run | | ${runs.map((r) => r.load).join(' · ')} (${cpus().length} CPUs) |`,
   ].join('\n');
 }

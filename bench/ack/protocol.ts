@@ -1,8 +1,8 @@
 /**
- * Messages between an ack bench (the bot: serving core, adapters, build pool, store) and its
- * load generator, a child process that holds the fake platform (Slack Web API, or Discord's
- * gateway and REST) and the clients that send commands. Only the bot runs in the bench's
- * own process, so its figures are the bot's alone.
+ * Messages between an ack bench's bot (bench/ack/bot-process.mjs: serving core, adapter, build
+ * pool, store) and its load generator, a process that holds the fake platform (Slack Web
+ * API, or Discord's gateway and REST) and the clients that send commands; bench/ack/bot.ts
+ * relays them. The bot has a process of its own, so its figures are the bot's alone.
  */
 
 /** What the generator measured (ms). */
@@ -20,7 +20,14 @@ export interface LoadReport {
 
 export type FromGenerator =
   /** The fake platform is up; connect the bot to it. */
-  | { readonly type: 'platform'; readonly apiUrl: string; readonly token?: string; readonly guildId?: string; readonly applicationId?: string }
+  | {
+      readonly type: 'platform';
+      readonly apiUrl: string;
+      readonly signingSecret?: string;
+      readonly token?: string;
+      readonly guildId?: string;
+      readonly applicationId?: string;
+    }
   /** Warm-up done and the first big build requested: tell me when it is running. */
   | { readonly type: 'big-requested' }
   | { readonly type: 'burst-start' }

@@ -24,7 +24,7 @@ const next = (type: ToGenerator['type']): Promise<ToGenerator> =>
   });
 
 const slack = await new FakeSlack().start();
-send({ type: 'platform', apiUrl: slack.apiUrl });
+send({ type: 'platform', apiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET });
 const { eventsUrl, run } = (await next('serving')) as Extract<ToGenerator, { type: 'serving' }>;
 const endpoint = new URL(eventsUrl!);
 const pool = new Pool(endpoint.origin, { connections: CONCURRENCY + 1 });
