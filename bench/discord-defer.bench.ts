@@ -38,8 +38,11 @@ function syntheticBrief(stories: number): Brief {
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const prepared = prepare();
 const runs: RunResult[] = [];
+let reference: RunResult | undefined;
 try {
   for (let i = 0; i < RUNS; i += 1) runs.push(await oneRun(i, prepared, 'discord', './discord-load.ts'));
+  // For scale, under the same load: one run with builds on the serving thread, as before the pool.
+  if (process.env['BENCH_REFERENCE'] !== '0') reference = await oneRun(RUNS, prepared, 'discord', './discord-load.ts', 'thread');
 } finally {
   prepared.cleanup();
 }
@@ -49,7 +52,7 @@ const lines: string[] = [
   '',
   `${REQUESTS} \`/brief\` interactions, ${CONCURRENCY} in flight, from a load generator in its own process (fake Discord gateway and REST there too); against the bot in another (real discord.js client, serving core, SQLite, worker-thread build pool; compiled code, no TypeScript loader). Discord's limit is 3,000 ms. Medians of ${RUNS} runs.`,
   '',
-  table(runs, 'defer'),
+  table(runs, 'defer', reference),
   '',
   'Rendering briefs into embed messages (median of 7 runs):',
   '',

@@ -15,8 +15,11 @@ import { CONCURRENCY, REQUESTS } from './ack/protocol.ts';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const prepared = prepare();
 const runs: RunResult[] = [];
+let reference: RunResult | undefined;
 try {
   for (let i = 0; i < RUNS; i += 1) runs.push(await oneRun(i, prepared, 'slack', './slack-load.ts'));
+  // For scale, under the same load: one run with builds on the serving thread, as before the pool.
+  if (process.env['BENCH_REFERENCE'] !== '0') reference = await oneRun(RUNS, prepared, 'slack', './slack-load.ts', 'thread');
 } finally {
   prepared.cleanup();
 }
@@ -25,5 +28,5 @@ console.log(`## Slack slash-command ack latency while a ${BIG_ARTICLES.toLocaleS
 
 ${REQUESTS} signed \`/brief\` commands, ${CONCURRENCY} in flight, from a load generator in its own process (fake Slack Web API there too), against the bot in another (real Bolt HTTP receiver, serving core, SQLite, worker-thread build pool; compiled code, no TypeScript loader). Medians of ${RUNS} runs.
 
-${table(runs, 'ack')}
+${table(runs, 'ack', reference)}
 `);

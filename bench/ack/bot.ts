@@ -56,8 +56,14 @@ function next(child: ChildProcess, type: string): Promise<Message> {
  * One run: start the bot and the generator, relay until the generator reports, and return
  * both sides' figures. `run` numbers the runs over one store (each asks for new windows).
  */
-export async function oneRun(run: number, prepared: { dir: string; dbPath: string }, platform: 'slack' | 'discord', generator: string): Promise<RunResult> {
-  const bot = fork(fileURLToPath(new URL('./bot-process.mjs', import.meta.url)), [platform, prepared.dir, prepared.dbPath], {
+export async function oneRun(
+  run: number,
+  prepared: { dir: string; dbPath: string },
+  platform: 'slack' | 'discord',
+  generator: string,
+  builds: 'pool' | 'thread' = 'pool',
+): Promise<RunResult> {
+  const bot = fork(fileURLToPath(new URL('./bot-process.mjs', import.meta.url)), [platform, prepared.dir, prepared.dbPath, builds], {
     execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -93,8 +99,8 @@ export async function oneRun(run: number, prepared: { dir: string; dbPath: strin
   }
 }
 
-/** The Markdown table every ack bench prints: medians of the runs, each run's load. */
-export function table(runs: readonly RunResult[], what: string): string {
+/** The Markdown table every ack bench prints: medians of the runs, each run's load; `reference` is a run with builds on the serving thread. */
+export function table(runs: readonly RunResult[], what: string, reference?: RunResult): string {
   const m = (f: (r: RunResult) => number, digits = 1): string => median(runs.map(f)).toFixed(digits);
   return [
     '| metric | median of runs | runs |',
@@ -109,5 +115,10 @@ export function table(runs: readonly RunResult[], what: string): string {
     `| burst wall time | ${m((r) => r.wallMs, 0)} ms | ${runs.map((r) => r.wallMs.toFixed(0)).join(' / ')} |`,
     `| bot peak RSS (process, worker included) | ${m((r) => r.botMaxRssMb, 0)} MB | ${runs.map((r) => r.botMaxRssMb).join(' / ')} |`,
     `| machine load (1/5/15-min) after each run | | ${runs.map((r) => r.load).join(' · ')} (${cpus().length} CPUs) |`,
+    ...(reference
+      ? [
+          `| **reference: builds on the serving thread** (1 run, as before the pool) ${what} p50 / p99 / max | ${reference.p50.toFixed(0)} / ${reference.p99.toFixed(0)} / ${reference.max.toFixed(0)} ms | event loop p99 ${reference.loopP99.toFixed(0)} ms, max ${reference.loopMax.toFixed(0)} ms; load ${reference.load} |`,
+        ]
+      : []),
   ].join('\n');
 }
