@@ -4,12 +4,12 @@
  *    (target ≥ 2,000 articles/s);
  *  - teaser feeds over loopback: 20 feeds × 100 items whose full text is on the article
  *    page, so each page is fetched and extracted. The web server runs in a process of its own;
- *    a CPU profile of the collect shows the share of its CPU spent inside page extraction
+ *    a CPU profile of the collect alone (not process start-up) shows the share of its CPU spent inside page extraction
  *    (extractFromHtml) and outside it (HTTP, feed parsing, dedupe, storing).
  * Medians of 3; the machine's load average beside each.
  */
 import { execFileSync, fork, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,49 +30,60 @@ interface Run {
   stored: number;
 }
 
-function collect(db: string, sources: string[], profileDir?: string): Run {
-  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), child, 'collect', db, ...sources];
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+function collect(db: string, sources: string[], profileFile?: string): Run {
+  const args = [child, 'collect', db, ...sources];
+  const env = { ...process.env, ...(profileFile && { BENCH_PROFILE_FILE: profileFile }) };
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });
   if (result.status !== 0) throw new Error(`collect child failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Run;
 }
 
-/** Share of a CPU profile's busy samples with extractFromHtml on the stack. */
-function extractionShare(profileDir: string): { inside: number; busyMs: number } {
-  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
-  const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as {
-    nodes: { id: number; callFrame: { functionName: string }; children?: number[] }[];
+/** Where a sample's CPU went, by the nearest frame on its stack that names a stage. */
+const STAGES: readonly [string, (frame: { functionName: string; url: string }) => boolean][] = [
+  ['page extraction', (f) => f.functionName === 'extractFromHtml'],
+  ['feed item text', (f) => f.functionName === 'htmlToArticleText'],
+  ['feed parsing', (f) => f.functionName === 'parseFeed'],
+  ['dedupe + store', (f) => f.functionName === 'ingestBatch' || f.functionName === 'saveBatch' || /store\/sqlite\//.test(f.url)],
+  ['HTTP', (f) => /undici|collect\/http\//.test(f.url)],
+  ['garbage collection', (f) => f.functionName === '(garbage collector)'],
+];
+
+/** Shares of a CPU profile's busy samples (the collect only) per stage. */
+function stageShares(file: string): Map<string, number> {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
     samples: number[];
     timeDeltas: number[];
   };
   const parent = new Map<number, number>();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const inside = new Map<number, boolean>();
-  const isInside = (id: number): boolean => {
-    const known = inside.get(id);
+  const stageOf = new Map<number, string>();
+  const stage = (id: number): string => {
+    const known = stageOf.get(id);
     if (known !== undefined) return known;
-    const node = byId.get(id)!;
+    const frame = byId.get(id)!.callFrame;
     const up = parent.get(id);
-    const result = node.callFrame.functionName === 'extractFromHtml' || (up !== undefined && isInside(up));
-    inside.set(id, result);
+    const result = STAGES.find(([, test]) => test(frame))?.[0] ?? (up !== undefined ? stage(up) : 'other');
+    stageOf.set(id, result);
     return result;
   };
+  const totals = new Map<string, number>();
   let busy = 0;
-  let extracting = 0;
   profile.samples.forEach((id, i) => {
     const name = byId.get(id)!.callFrame.functionName;
     if (name === '(idle)' || name === '(program)') return;
     const dt = profile.timeDeltas[i] ?? 0;
     busy += dt;
-    if (isInside(id)) extracting += dt;
+    totals.set(stage(id), (totals.get(stage(id)) ?? 0) + dt);
   });
-  return { inside: extracting / busy, busyMs: busy / 1000 };
+  return new Map([...totals].map(([k, v]) => [k, v / busy]));
 }
 
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 const work = mkdtempSync(join(tmpdir(), 'briefbot-collect-'));
 const lines: string[] = [];
+let breakdown = '';
 try {
   // Local full-text feeds.
   const feeds = join(work, 'feeds');
@@ -94,16 +105,20 @@ try {
     const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', (m) => resolve(m as { port: number })));
     const urls = Array.from({ length: REMOTE.feeds }, (_, i) => `http://127.0.0.1:${port}/feed/${i}.xml`);
     const remoteBefore = load();
-    const remote: { run: Run; inside: number }[] = [];
+    const remote: { run: Run; shares: Map<string, number> }[] = [];
     for (let r = 0; r < RUNS; r += 1) {
-      const profileDir = join(work, `profile-${r}`);
-      const run = collect(join(work, `remote-${r}.db`), urls, profileDir);
-      remote.push({ run, inside: extractionShare(profileDir).inside });
+      const profile = join(work, `collect-${r}.cpuprofile`);
+      const run = collect(join(work, `remote-${r}.db`), urls, profile);
+      remote.push({ run, shares: stageShares(profile) });
     }
     const n = REMOTE.feeds * REMOTE.perFeed;
     const rms = median(remote.map((r) => r.run.ms));
     const rcpu = median(remote.map((r) => r.run.cpuMs));
-    const inside = median(remote.map((r) => r.inside));
+    const inside = median(remote.map((r) => r.shares.get('page extraction') ?? 0));
+    const stages = [...new Set(remote.flatMap((r) => [...r.shares.keys()]))]
+      .map((k) => [k, median(remote.map((r) => r.shares.get(k) ?? 0))] as const)
+      .sort((x, y) => y[1] - x[1]);
+    breakdown = stages.map(([k, v]) => `${k} ${(v * 100).toFixed(0)} %`).join(' · ');
     lines.push(
       `| teaser feeds on loopback, ${REMOTE.feeds} × ${REMOTE.perFeed} items, every page fetched | ${n.toLocaleString('en')} | ${remote[0]!.run.stored.toLocaleString('en')} | ${(rms / 1000).toFixed(2)} s (${(rcpu / 1000).toFixed(2)} s CPU) | ${((n / rms) * 1000).toFixed(0)} | ${(inside * 100).toFixed(0)} % in extraction, **${((1 - inside) * 100).toFixed(0)} % outside** | ${remoteBefore} → ${load()} |`,
     );
@@ -117,9 +132,11 @@ try {
 
 console.log(`## Collect throughput (fresh process per run, on dist/; medians of ${RUNS})
 
-Targets: local full-text feeds ≥ 2,000 articles/s. For fetched pages, the CPU profile splits the collect's busy CPU time between page extraction and everything else (fetching at the default 2 requests per host, feed parsing, dedupe, storing); waiting is not counted.
+Targets: local full-text feeds ≥ 2,000 articles/s. For fetched pages, a CPU profile of the collect alone (process start-up excluded) splits its busy CPU time between page extraction and everything else (fetching at the default 2 requests per host, feed parsing, dedupe, storing); waiting is not counted.
 
 | feeds | items | stored | time (wall; CPU) | articles/s | CPU outside page extraction | load avg 1/5/15 before → after (${cpus().length} CPUs) |
 |---|---|---|---|---|---|---|
 ${lines.join('\n')}
+
+Teaser feeds, the collect's busy CPU by stage (median of ${RUNS}): ${breakdown}.
 `);

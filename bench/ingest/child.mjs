@@ -118,6 +118,7 @@ async function collect() {
       callback();
     },
   });
+  const profile = await startProfile(process.env['BENCH_PROFILE_FILE']);
   const started = performance.now();
   const cpu = cpuMs();
   const code = await main(['collect', 'bench', ...sources.flatMap((s) => ['--source', s]), ...(offline ? ['--offline'] : [])], {
@@ -126,9 +127,36 @@ async function collect() {
     cwd: process.cwd(),
     env: { BRIEFBOT_DB: dir, BRIEFBOT_ALLOW_HOSTS: '127.0.0.1', LOG_LEVEL: 'error' },
   });
+  const ms = performance.now() - started;
+  const cpuUsed = cpuMs() - cpu;
+  await profile?.stop();
   if (code !== 0) throw new Error(`briefbot collect exited ${code}: ${output.slice(-500)}`);
   const total = /(\d+) new articles, (\d+) duplicates/.exec(output);
-  return { ms: performance.now() - started, cpuMs: cpuMs() - cpu, stored: Number(total?.[1] ?? 0) + Number(total?.[2] ?? 0) };
+  return { ms, cpuMs: cpuUsed, stored: Number(total?.[1] ?? 0) + Number(total?.[2] ?? 0) };
+}
+
+/**
+ * A CPU profile of this thread over the measured work only (not process start-up and module
+ * loading), written to `file` when given.
+ * @param {string | undefined} file
+ */
+async function startProfile(file) {
+  if (!file) return undefined;
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  /** @param {string} method @param {object} [params] @returns {Promise<any>} */
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 const result = mode === 'floor' ? floor() : mode === 'brief' ? await brief() : mode === 'collect' ? await collect() : await steps();
