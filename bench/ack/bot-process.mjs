@@ -53,7 +53,26 @@ const store = openSqliteStore(dbPath);
 // The big folder, collected once per bench (later runs find its files unchanged).
 if ((await store.articles.count()) === 0) await collectTopics(topics, { store, logger: silentLogger });
 const pool = new BuildPool({ budgetMs: 600_000, cache: store.cache, logger: silentLogger });
-const service = createBriefService({ topics, env: readEnv({}), store, logger: silentLogger, ...(!inThread && { builder: pool.builder }) });
+const { inProcessBuilder } = await load('app/build');
+const inThisThread = inProcessBuilder(store.cache, silentLogger);
+let signalled = false;
+const service = createBriefService({
+  topics,
+  env: readEnv({}),
+  store,
+  logger: silentLogger,
+  builder: inThread
+    ? (/** @type {any} */ job, /** @type {any} */ progress) => {
+        // The reference: this thread is about to be held by the build. Say so now (the message
+        // leaves before the build starts), so the burst meets the build.
+        if (!signalled && job.topic.id === 'big') {
+          signalled = true;
+          send({ type: 'building' });
+        }
+        return inThisThread(job, progress);
+      }
+    : pool.builder,
+});
 
 send({ type: 'ready' });
 const connect = await next('platform');
@@ -73,16 +92,15 @@ const serve = await startServe({ service, store, adapters: [adapter], logger: si
 send({ type: 'serving', ...(platform === 'slack' && { eventsUrl: `http://127.0.0.1:${serve.port}${adapter.endpoint}` }) });
 
 await next('big-requested');
-if (inThread) {
-  // The build will hold this thread; its collect and listing come first (about a second).
-  await new Promise((r) => setTimeout(r, 300));
-} else {
+/** @type {{ stop: () => Promise<void> } | undefined} */
+let profile;
+if (!inThread) {
   const until = Date.now() + 120_000;
   while (pool.stats().busy === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
   if (pool.stats().busy === 0) throw new Error('the big build never started in a worker');
+  profile = await startProfile();
+  send({ type: 'building' });
 }
-const profile = await startProfile();
-send({ type: 'building' });
 
 await next('burst-start');
 const loop = monitorEventLoopDelay({ resolution: 1 });

@@ -72,9 +72,12 @@ export async function oneRun(
     await next(bot, 'ready');
     bot.send({ ...(await next(gen, 'platform')), type: 'platform' });
     gen.send({ ...(await next(bot, 'serving')), run });
+    // Listening before the big build is asked for: with builds on the serving thread the bot
+    // says "building" from inside the build, as soon as it starts.
+    const building = next(bot, 'building');
     await next(gen, 'big-requested');
     bot.send({ type: 'big-requested' });
-    await next(bot, 'building');
+    await building;
     gen.send({ type: 'building' });
     await next(gen, 'burst-start');
     bot.send({ type: 'burst-start' });
