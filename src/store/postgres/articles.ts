@@ -65,10 +65,18 @@ export class PgArticleRepo implements ArticleRepo {
   async saveBatch(batch: ArticleBatch): Promise<InsertResult[]> {
     if (batch.inserts.length === 0 && batch.links.length === 0) return [];
     return inTransaction(this.pool, async (client) => {
-      // One writer per text at a time (across replicas): each content-hash check and its insert
-      // are then one step, as SQLite's IMMEDIATE transaction makes them. Locks are taken in one
-      // order, so two batches sharing texts wait for each other instead of deadlocking.
-      const locked = [...new Set(batch.inserts.filter((e) => e.matchContentHash === true && e.article.duplicateOf === undefined).map((e) => e.article.contentHash))].sort();
+      // One writer per text and per URL at a time (across replicas): each content-hash check and
+      // each URL lookup is then one step with its insert, as SQLite's IMMEDIATE transaction makes
+      // them. Without the URL lock, two inserts of one URL could both pass the lookup and the
+      // second fail on the primary key (ON CONFLICT guards only the canonical_url index, and
+      // the id index may be checked first). Locks are taken in one order, so two batches
+      // sharing texts or URLs wait for each other instead of deadlocking.
+      const locked = [
+        ...new Set([
+          ...batch.inserts.filter((e) => e.matchContentHash === true && e.article.duplicateOf === undefined).map((e) => e.article.contentHash),
+          ...batch.inserts.map((e) => pgText(`url:${e.article.canonicalUrl}`)),
+        ]),
+      ];
       if (locked.length > 0) await client.query('SELECT pg_advisory_xact_lock(hashtextextended(h, 14)) FROM unnest($1::text[]) AS h ORDER BY h', [locked]);
       const results: InsertResult[] = [];
       const bands: [string, string][] = [];
@@ -91,7 +99,8 @@ export class PgArticleRepo implements ArticleRepo {
           duplicateOf = (await client.query<{ id: string }>('SELECT id FROM articles WHERE content_hash = $1 AND duplicate_of IS NULL LIMIT 1', [article.contentHash])).rows[0]?.id;
         }
         const params = articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) });
-        // A concurrent insert of the same URL waits here, then does nothing.
+        // Another writer of this URL waited at the lock above and found it; a writer without the
+        // lock (an older replica) is still met here and does nothing.
         const inserted = await client.query<{ id: string }>(
           `INSERT INTO articles (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
            ON CONFLICT (canonical_url) DO NOTHING RETURNING id`,
