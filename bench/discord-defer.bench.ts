@@ -8,6 +8,8 @@
  * interactions, 50 in flight, each latency from the INTERACTION_CREATE dispatch to the
  * deferReply callback reaching the fake; and this driver. A `/brief big` build is kept running
  * throughout. Medians of 3 runs; the machine's load after each.
+ * Each run alternates with a floor run: the same burst with no build at all (BENCH_IDLE=0
+ * skips them), so the build's share of the latency is told from the machine's.
  */
 import { briefMessages, embedLength } from '../src/chat/discord/embeds.ts';
 import type { Brief } from '../src/core/types.ts';
@@ -39,8 +41,13 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const prepared = prepare();
 const runs: RunResult[] = [];
 let reference: RunResult | undefined;
+const idle: RunResult[] = [];
 try {
-  for (let i = 0; i < RUNS; i += 1) runs.push(await oneRun(i, prepared, 'discord', './discord-load.ts'));
+  // Pool runs and floor runs (no build) alternate, so both see the same machine load.
+  for (let i = 0; i < RUNS; i += 1) {
+    runs.push(await oneRun(i, prepared, 'discord', './discord-load.ts'));
+    if (process.env['BENCH_IDLE'] !== '0') idle.push(await oneRun(RUNS + 1 + i, prepared, 'discord', './discord-load.ts', 'idle'));
+  }
   // For scale, under the same load: one run with builds on the serving thread, as before the pool.
   if (process.env['BENCH_REFERENCE'] !== '0') reference = await oneRun(RUNS, prepared, 'discord', './discord-load.ts', 'thread');
 } finally {
@@ -52,7 +59,7 @@ const lines: string[] = [
   '',
   `${REQUESTS} \`/brief\` interactions, ${CONCURRENCY} in flight, from a load generator in its own process (fake Discord gateway and REST there too); against the bot in another (real discord.js client, serving core, SQLite, worker-thread build pool; compiled code, no TypeScript loader). Discord's limit is 3,000 ms. Medians of ${RUNS} runs.`,
   '',
-  table(runs, 'defer', reference),
+  table(runs, 'defer', reference, idle),
   '',
   'Rendering briefs into embed messages (median of 7 runs):',
   '',

@@ -57,7 +57,7 @@ try {
     const fc = med(floor, 'cpuMs');
     const ratio = (runs: Figures[], key: string, base: number): string => `${(med(runs, key) / base).toFixed(1)}×`;
     rows.push(
-      `| ${n.toLocaleString('en')} | ${f.toFixed(0)} ms (${fc.toFixed(0)} CPU) | ${med(first, 'ms').toFixed(0)} ms | **${ratio(first, 'ms', f)}** (CPU ${ratio(first, 'cpuMs', fc)}) | ${med(second, 'ms').toFixed(0)} ms | **${ratio(second, 'ms', f)}** (CPU ${ratio(second, 'cpuMs', fc)}) | ${Math.max(...first.map((r) => r['maxRssMb']!))} MB | ${loadBefore} → ${load()} |`,
+      `| ${n.toLocaleString('en')} | ${f.toFixed(0)} ms (${fc.toFixed(0)} CPU) | ${med(first, 'ms').toFixed(0)} ms | **${ratio(first, 'ms', f)}** (CPU ${ratio(first, 'cpuMs', fc)}) | ${med(second, 'ms').toFixed(0)} ms | **${ratio(second, 'ms', f)}** (CPU ${ratio(second, 'cpuMs', fc)}) | ${med(first, 'maxRssMb')} MB (max ${Math.max(...first.map((r) => r['maxRssMb']!))}) | ${loadBefore} → ${load()} |`,
     );
   }
 } finally {
@@ -68,7 +68,7 @@ console.log(`## Ingest: \`brief big --source ./folder --offline\` against the re
 
 Floor: list the folder, read each file, decode, tokenize (the project's tokenizer) — the least any brief of these files must do. Each figure is the median of ${RUNS} fresh processes on dist/; ratios are to the floor measured in the same run. Targets: empty database ≤ 10×, nothing new ≤ 3×, peak RSS ≤ 300 MB at 10,000.
 
-| files | floor (wall, CPU) | brief, empty database | ratio (wall; CPU) | brief, nothing new | ratio (wall; CPU) | peak RSS, empty database | load avg 1/5/15 before → after (${cpus().length} CPUs) |
+| files | floor (wall, CPU) | brief, empty database | ratio (wall; CPU) | brief, nothing new | ratio (wall; CPU) | peak RSS, empty database (median; max of runs) | load avg 1/5/15 before → after (${cpus().length} CPUs) |
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
@@ -82,5 +82,14 @@ ${Object.keys(steps.get(SIZES[0]!)![0]!)
     const values = SIZES.map((n) => med(steps.get(n)!, k));
     return `| ${k.replace(/ cpu$/, '')} | ${values.map((v) => v.toFixed(0)).join(' | ')} | ${values.map((v, i) => ((v / SIZES[i]!) * 1000).toFixed(0)).join(' / ')} |`;
   })
+  .join('\n')}
+
+### Peak RSS so far after each step (MB, median of ${RUNS})
+
+| step | ${SIZES.map((n) => `${n.toLocaleString('en')} files`).join(' | ')} |
+|---|${SIZES.map(() => '---|').join('')}
+${Object.keys(steps.get(SIZES[0]!)![0]!)
+  .filter((k) => k.endsWith(' rss'))
+  .map((k) => `| ${k.replace(/ rss$/, '')} | ${SIZES.map((n) => med(steps.get(n)!, k).toFixed(0)).join(' | ')} |`)
   .join('\n')}
 `);

@@ -7,9 +7,11 @@
  * once before the first run). Driven over IPC by bench/ack/bot.ts, which relays between it and
  * the load generator.
  *
- * argv: <slack|discord> <big folder> <database> [thread]; BENCH_CPU_PROFILE=file profiles the
- * burst. With `thread`, briefs are built on the serving thread as before the pool existed:
- * the reference the pool's figures are compared with, under the same load.
+ * argv: <slack|discord> <big folder> <database> [pool|thread|idle]; BENCH_CPU_PROFILE=file
+ * profiles the burst. With `thread`, briefs are built on the serving thread as before the pool
+ * existed: the reference the pool's figures are compared with, under the same load. With
+ * `idle`, no big build is asked for: the floor, the same burst on the same machine with
+ * nothing being built.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -30,6 +32,7 @@ const { openSqliteStore } = await load('store/sqlite/index');
 
 const [platform, dir, dbPath, where] = process.argv.slice(2);
 const inThread = where === 'thread';
+const idle = where === 'idle';
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/serve-news/', import.meta.url));
 const cwd = process.cwd();
 const topics = [
@@ -94,11 +97,13 @@ send({ type: 'serving', ...(platform === 'slack' && { eventsUrl: `http://127.0.0
 await next('big-requested');
 /** @type {{ stop: () => Promise<void> } | undefined} */
 let profile;
-if (!inThread) {
+if (!inThread && !idle) {
   const until = Date.now() + 120_000;
   while (pool.stats().busy === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
   if (pool.stats().busy === 0) throw new Error('the big build never started in a worker');
   profile = await startProfile();
+  send({ type: 'building' });
+} else if (idle) {
   send({ type: 'building' });
 }
 
@@ -109,7 +114,7 @@ let samples = 0;
 let busy = 0;
 const sampler = setInterval(() => {
   samples += 1;
-  if (pool.stats().busy > 0 || inThread) busy += 1;
+  if (pool.stats().busy > 0 || (inThread && signalled)) busy += 1;
 }, 10);
 await next('burst-end');
 loop.disable();

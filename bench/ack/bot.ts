@@ -61,7 +61,7 @@ export async function oneRun(
   prepared: { dir: string; dbPath: string },
   platform: 'slack' | 'discord',
   generator: string,
-  builds: 'pool' | 'thread' = 'pool',
+  builds: 'pool' | 'thread' | 'idle' = 'pool',
 ): Promise<RunResult> {
   const bot = fork(fileURLToPath(new URL('./bot-process.mjs', import.meta.url)), [platform, prepared.dir, prepared.dbPath, builds], {
     execArgv: [],
@@ -71,7 +71,7 @@ export async function oneRun(
   try {
     await next(bot, 'ready');
     bot.send({ ...(await next(gen, 'platform')), type: 'platform' });
-    gen.send({ ...(await next(bot, 'serving')), run });
+    gen.send({ ...(await next(bot, 'serving')), run, idle: builds === 'idle' });
     // Listening before the big build is asked for: with builds on the serving thread the bot
     // says "building" from inside the build, as soon as it starts.
     const building = next(bot, 'building');
@@ -102,8 +102,12 @@ export async function oneRun(
   }
 }
 
-/** The Markdown table every ack bench prints: medians of the runs, each run's load; `reference` is a run with builds on the serving thread. */
-export function table(runs: readonly RunResult[], what: string, reference?: RunResult): string {
+/**
+ * The Markdown table every ack bench prints: medians of the runs, each run's load; `idle` are
+ * runs with no build at all (the floor on this machine now), `reference` a run with builds on
+ * the serving thread.
+ */
+export function table(runs: readonly RunResult[], what: string, reference?: RunResult, idle: readonly RunResult[] = []): string {
   const m = (f: (r: RunResult) => number, digits = 1): string => median(runs.map(f)).toFixed(digits);
   return [
     '| metric | median of runs | runs |',
@@ -118,6 +122,12 @@ export function table(runs: readonly RunResult[], what: string, reference?: RunR
     `| burst wall time | ${m((r) => r.wallMs, 0)} ms | ${runs.map((r) => r.wallMs.toFixed(0)).join(' / ')} |`,
     `| bot peak RSS (process, worker included) | ${m((r) => r.botMaxRssMb, 0)} MB | ${runs.map((r) => r.botMaxRssMb).join(' / ')} |`,
     `| machine load (1/5/15-min) after each run | | ${runs.map((r) => r.load).join(' · ')} (${cpus().length} CPUs) |`,
+    ...(idle.length > 0
+      ? [
+          `| **floor: no build running** (${idle.length} runs, same burst, same machine) ${what} p50 / p99 / max | ${median(idle.map((r) => r.p50)).toFixed(1)} / ${median(idle.map((r) => r.p99)).toFixed(1)} / ${median(idle.map((r) => r.max)).toFixed(1)} ms | p99 ${idle.map((r) => r.p99.toFixed(1)).join(' / ')}; event loop p99 ${median(idle.map((r) => r.loopP99)).toFixed(0)} ms; load ${idle.map((r) => r.load).join(' · ')} |`,
+          `| p99 with a build / p99 with none | **${(median(runs.map((r) => r.p99)) / median(idle.map((r) => r.p99))).toFixed(2)}×** | |`,
+        ]
+      : []),
     ...(reference
       ? [
           `| **reference: builds on the serving thread** (1 run, as before the pool) ${what} p50 / p99 / max | ${reference.p50.toFixed(0)} / ${reference.p99.toFixed(0)} / ${reference.max.toFixed(0)} ms | event loop p99 ${reference.loopP99.toFixed(0)} ms, max ${reference.loopMax.toFixed(0)} ms; load ${reference.load} |`,

@@ -38,8 +38,9 @@ export type ToGenerator =
   /**
    * The bot serves; Slack events go to `eventsUrl` (Discord needs nothing: it connected).
    * `run` numbers the runs over one store: each run asks for windows no earlier run built.
+   * `idle`: the baseline run, no big build is asked for (the same burst with nothing built).
    */
-  | { readonly type: 'serving'; readonly run: number; readonly eventsUrl?: string }
+  | { readonly type: 'serving'; readonly run: number; readonly eventsUrl?: string; readonly idle?: boolean }
   /** A big build is running in a worker: start the burst. */
   | { readonly type: 'building' };
 

@@ -75,6 +75,8 @@ async function steps() {
     const result = await fn();
     times[name] = performance.now() - started;
     times[`${name} cpu`] = cpuMs() - cpu;
+    // The process's RSS high-water mark after this step: which step sets the peak.
+    times[`${name} rss`] = maxRssMb();
     return result;
   };
   const store = openSqliteStore(db);
