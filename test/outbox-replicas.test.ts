@@ -124,6 +124,10 @@ for (const variant of variants) {
           replicaId: 'replica-a', leaseMs: 1500, tickMs: 60_000,
           afterPost: (entry) => {
             if (entry.key !== crashed) return;
+            // A crashed process does nothing more. Left running, a would find its own unrecorded
+            // post at its next flush (an interrupted delivery of its own is in doubt) and settle
+            // it before b is started: stopping first ends every later flush and recovery of a.
+            void a.serve.outbox.stop();
             crashedNow();
             throw new Error('simulated crash after post');
           },
