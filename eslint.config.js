@@ -32,7 +32,10 @@ const SIDEWAYS = {
  * the concrete service and store, and the chat adapters are shells nothing else knows.
  * Each entry: the folder, and the places (globs under src/) that must not import it.
  */
-const ALL_BUT = (...keep) => LAYERS.flat().filter((f) => !keep.includes(f)).map((f) => `./src/${f}`);
+const ALL_BUT = (...keep) =>
+  LAYERS.flat()
+    .filter((f) => !keep.includes(f))
+    .map((f) => `./src/${f}`);
 const ONLY_FROM = [
   { from: './src/app', target: ALL_BUT('cli', 'app'), who: 'cli/' },
   { from: './src/store/sqlite', target: [...ALL_BUT('cli', 'store'), './src/store/*.ts', './src/store/postgres'], who: 'cli/' },
@@ -47,7 +50,11 @@ const SDK_HOMES = [
   { group: ['discord.js', '@discordjs/*'], home: 'src/chat/discord', message: 'discord.js only in src/chat/discord/.' },
   { group: ['openai', 'openai/*'], home: 'src/llm/openai.ts', message: 'The openai SDK only in src/llm/openai.ts.' },
   { group: ['better-sqlite3'], home: 'src/store/sqlite', message: 'SQLite only behind the store port, in src/store/sqlite/.' },
-  { group: ['pg', 'pg/*', 'pg-*'], home: 'src/store/postgres', message: 'The PostgreSQL client only behind the store port, in src/store/postgres/.' },
+  {
+    group: ['pg', 'pg/*', 'pg-*'],
+    home: 'src/store/postgres',
+    message: 'The PostgreSQL client only behind the store port, in src/store/postgres/.',
+  },
   { group: ['undici'], home: 'src/collect/http', message: 'HTTP only through the guarded client in src/collect/http/.' },
 ];
 
@@ -89,8 +96,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: {
-        process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly',
-        setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
       },
     },
   },
@@ -106,7 +119,10 @@ export default tseslint.config(
       'import-x/no-cycle': 'error',
       'import-x/no-self-import': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       // `x!` after a check the compiler cannot follow (noUncheckedIndexedAccess) is the house idiom.
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
@@ -117,7 +133,10 @@ export default tseslint.config(
       'max-lines': ['error', { max: 400 }],
       'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...onlyFromZones] }],
       'no-restricted-imports': sdkRule(),
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Environment is read in one place: src/config/load.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Environment is read in one place: src/config/load.ts.' },
+      ],
     },
   },
   ...SDK_HOMES.map((sdk) => ({

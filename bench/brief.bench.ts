@@ -30,24 +30,24 @@ function toArticles(n: number): { articles: Article[]; gold: Map<string, string>
   // The store collapses copies before a brief; the bench starts from what the store lists.
   const articles = corpus.articles
     .filter((a) => !corpus.duplicateOf.has(a.id))
-    .map(
-      (a): Article => ({
-        id: a.id,
-        url: a.url,
-        canonicalUrl: a.url,
-        title: a.title,
-        text: a.text,
-        publisher: a.publisher,
-        publishedAt: a.publishedAt,
-        sourceId: a.publisher,
-        contentHash: a.id,
-        firstSeenAt: now,
-      }),
-    );
-  const gold = new Map(articles.flatMap((a) => {
-    const story = corpus.goldStory.get(a.id);
-    return story === undefined ? [] : [[a.id, story] as [string, string]];
-  }));
+    .map((a): Article => ({
+      id: a.id,
+      url: a.url,
+      canonicalUrl: a.url,
+      title: a.title,
+      text: a.text,
+      publisher: a.publisher,
+      publishedAt: a.publishedAt,
+      sourceId: a.publisher,
+      contentHash: a.id,
+      firstSeenAt: now,
+    }));
+  const gold = new Map(
+    articles.flatMap((a) => {
+      const story = corpus.goldStory.get(a.id);
+      return story === undefined ? [] : [[a.id, story] as [string, string]];
+    }),
+  );
   return { articles, gold };
 }
 
@@ -82,7 +82,9 @@ for (const n of [1_000, 10_000]) {
     });
     tokenRuns.push(m.ms);
   }
-  const clusters = clusterArticles(articles.map((a) => ({ id: a.id, title: a.title, text: a.text, publishedAt: a.publishedAt!, publisher: a.publisher! })));
+  const clusters = clusterArticles(
+    articles.map((a) => ({ id: a.id, title: a.title, text: a.text, publishedAt: a.publishedAt!, publisher: a.publisher! })),
+  );
   const predicted = new Map(clusters.flatMap((c, i) => c.articleIds.map((id) => [id, `c${i}`] as [string, string])));
   const quality = bcubed(predicted, gold);
   const t = median(briefRuns);
@@ -94,7 +96,9 @@ for (const n of [1_000, 10_000]) {
 }
 
 console.log('## Brief (extractive): time, memory, clustering quality\n');
-console.log('| articles generated | distinct (after copies) | brief time (median of 3) | peak RSS | tokenization floor | brief / floor | B-cubed F1 vs planted | stories summarized |');
+console.log(
+  '| articles generated | distinct (after copies) | brief time (median of 3) | peak RSS | tokenization floor | brief / floor | B-cubed F1 vs planted | stories summarized |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 const growth = times.get(10_000)! / times.get(1_000)!;

@@ -47,7 +47,10 @@ function labels(groups: readonly (readonly string[])[]): Map<string, string> {
  * all pairs, single link at a cosine threshold; with dates, only pairs within two days link.
  * The threshold is swept and the best F1 reported, which flatters the baseline.
  */
-function baseline(docs: readonly ClusterDoc[], useDates: boolean): { f1: number; p: number; r: number; ari: number; threshold: number } & { gold?: never } {
+function baseline(
+  docs: readonly ClusterDoc[],
+  useDates: boolean,
+): { f1: number; p: number; r: number; ari: number; threshold: number } & { gold?: never } {
   const tf = docs.map((d) => {
     const m = new Map<string, number>();
     for (const t of tokenize(`${d.title}\n${d.text}`)) m.set(t, (m.get(t) ?? 0) + 1);
@@ -95,21 +98,36 @@ const out: string[] = ['## Clustering into stories\n'];
 
 const EVAL = new URL('../../shared/eval/stories/allsides_neus_articles_flat.jsonl', import.meta.url);
 if (existsSync(EVAL)) {
-  const rows = readFileSync(EVAL, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+  const rows = readFileSync(EVAL, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, string>);
   goldOf = new Map(rows.map((r) => [r['article_id']!, r['gold_cluster_id']!]));
   // The crawl has no per-article dates: each article gets its story's date, as the README implies.
-  const docs = rows.map((r): ClusterDoc => ({ id: r['article_id']!, title: r['title']!, text: r['text']!, publisher: r['source']!, publishedAt: r['date']! }));
-  out.push(`### Real articles: ${docs.length.toLocaleString('en')} AllSides/NeuS articles, ${new Set(goldOf.values()).size} gold stories\n`);
+  const docs = rows.map((r): ClusterDoc => ({
+    id: r['article_id']!,
+    title: r['title']!,
+    text: r['text']!,
+    publisher: r['source']!,
+    publishedAt: r['date']!,
+  }));
+  out.push(
+    `### Real articles: ${docs.length.toLocaleString('en')} AllSides/NeuS articles, ${new Set(goldOf.values()).size} gold stories\n`,
+  );
   out.push('| method | dates | B-cubed P | B-cubed R | B-cubed F1 | ARI | time |');
   out.push('|---|---|---|---|---|---|---|');
   for (const useDates of [false, true]) {
     const m = await measure(() => clusterArticles(docs, { useDates }));
     const predicted = labels(m.result.map((s) => s.articleIds));
     const q = bcubed(predicted, goldOf);
-    out.push(`| Briefbot (TF-IDF + entities, time anchors without dates, average link with surroundings contrast, split check) | ${useDates ? 'yes' : 'no'} | ${q.p.toFixed(3)} | ${q.r.toFixed(3)} | **${q.f1.toFixed(3)}** | ${ari(predicted, goldOf).toFixed(3)} | ${m.ms.toFixed(0)} ms |`);
+    out.push(
+      `| Briefbot (TF-IDF + entities, time anchors without dates, average link with surroundings contrast, split check) | ${useDates ? 'yes' : 'no'} | ${q.p.toFixed(3)} | ${q.r.toFixed(3)} | **${q.f1.toFixed(3)}** | ${ari(predicted, goldOf).toFixed(3)} | ${m.ms.toFixed(0)} ms |`,
+    );
     const started = performance.now();
     const b = baseline(docs, useDates);
-    out.push(`| naive TF-IDF single link (best threshold ${b.threshold.toFixed(2)}, all pairs) | ${useDates ? 'yes' : 'no'} | ${b.p.toFixed(3)} | ${b.r.toFixed(3)} | ${b.f1.toFixed(3)} | ${b.ari.toFixed(3)} | ${(performance.now() - started).toFixed(0)} ms (sweep) |`);
+    out.push(
+      `| naive TF-IDF single link (best threshold ${b.threshold.toFixed(2)}, all pairs) | ${useDates ? 'yes' : 'no'} | ${b.p.toFixed(3)} | ${b.r.toFixed(3)} | ${b.f1.toFixed(3)} | ${b.ari.toFixed(3)} | ${(performance.now() - started).toFixed(0)} ms (sweep) |`,
+    );
   }
   let pairs = 0;
   let flagged = 0;
@@ -130,7 +148,9 @@ if (existsSync(EVAL)) {
 }
 
 out.push('### Synthetic corpora (planted stories, paraphrase, syndicated copies, noise; dates on)\n');
-out.push('| articles | clustering (median of 3) | CPU time (median) | peak RSS | peak heap | tokenization floor (median of 3, wall / CPU) | clustering / floor (wall / CPU) | B-cubed F1 | ARI | stories | copies detected as near-dups |');
+out.push(
+  '| articles | clustering (median of 3) | CPU time (median) | peak RSS | peak heap | tokenization floor (median of 3, wall / CPU) | clustering / floor (wall / CPU) | B-cubed F1 | ARI | stories | copies detected as near-dups |',
+);
 out.push('|---|---|---|---|---|---|---|---|---|---|---|');
 const times = new Map<number, number>();
 const cpuTimes = new Map<number, number>();
@@ -195,5 +215,7 @@ A flood of 500 identical copies beside 1,000 articles: ${median(runs).toFixed(0)
 }
 const growth = times.get(10_000)! / times.get(1_000)!;
 const cpuGrowth = cpuTimes.get(10_000)! / cpuTimes.get(1_000)!;
-out.push(`\nTime growth 1k → 10k: ${growth.toFixed(1)}× wall, ${cpuGrowth.toFixed(1)}× CPU, for 10× the articles (target ≤ 12×, i.e. ≤ 1.2× linear). Peak memory is the RSS high-water mark of the process during the run. CPU time is shown because wall time on a shared machine includes waiting for the CPU (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the end of this run).`);
+out.push(
+  `\nTime growth 1k → 10k: ${growth.toFixed(1)}× wall, ${cpuGrowth.toFixed(1)}× CPU, for 10× the articles (target ≤ 12×, i.e. ≤ 1.2× linear). Peak memory is the RSS high-water mark of the process during the run. CPU time is shown because wall time on a shared machine includes waiting for the CPU (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the end of this run).`,
+);
 console.log(out.join('\n'));

@@ -22,7 +22,10 @@ const LOCAL = { feeds: 20, perFeed: 500 };
 const REMOTE = { feeds: 20, perFeed: Number(process.env['BENCH_REMOTE_PER_FEED'] ?? 100) };
 const root = fileURLToPath(new URL('..', import.meta.url));
 const child = fileURLToPath(new URL('./ingest/child.mjs', import.meta.url));
-const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 interface Run {
   ms: number;
@@ -100,7 +103,9 @@ try {
   );
 
   // Teaser feeds whose pages are fetched from a loopback server in its own process.
-  const server = fork(fileURLToPath(new URL('./collect/server.ts', import.meta.url)), [String(REMOTE.feeds), String(REMOTE.perFeed)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const server = fork(fileURLToPath(new URL('./collect/server.ts', import.meta.url)), [String(REMOTE.feeds), String(REMOTE.perFeed)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', (m) => resolve(m as { port: number })));
     const urls = Array.from({ length: REMOTE.feeds }, (_, i) => `http://127.0.0.1:${port}/feed/${i}.xml`);

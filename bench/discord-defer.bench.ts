@@ -24,15 +24,30 @@ function syntheticBrief(stories: number): Brief {
     window: { since: '2026-11-22T09:00:00.000Z', until: '2026-11-23T09:00:00.000Z' },
     summarizer: 'extractive',
     usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
-    articles: Array.from({ length: stories * 3 }, (_, i) => ({ id: `a${i}`, title: `Article ${i} about *things* @everyone`, url: `https://news.example/${i}` })),
+    articles: Array.from({ length: stories * 3 }, (_, i) => ({
+      id: `a${i}`,
+      title: `Article ${i} about *things* @everyone`,
+      url: `https://news.example/${i}`,
+    })),
     stories: Array.from({ length: stories }, (_, s) => ({
       id: `s${s}`,
       headline: `Story ${s}: a headline of ordinary length for a news story`,
       summary: 'A summary sentence of about the usual length, with a figure of 20%. '.repeat(3),
       articleIds: [`a${s * 3}`, `a${s * 3 + 1}`, `a${s * 3 + 2}`],
-      claims: Array.from({ length: 5 }, (_, k) => ({ text: `Claim ${k} says something specific about the story, citing a source.`, articleIds: [`a${s * 3 + (k % 3)}`] })),
+      claims: Array.from({ length: 5 }, (_, k) => ({
+        text: `Claim ${k} says something specific about the story, citing a source.`,
+        articleIds: [`a${s * 3 + (k % 3)}`],
+      })),
       figures: [{ value: '20%', text: 'The share rose by 20% over the year, the report said.', articleIds: [`a${s * 3}`] }],
-      disagreements: [{ about: 'Cost', positions: [{ text: '$4.2 million', articleIds: [`a${s * 3}`] }, { text: '$30 million', articleIds: [`a${s * 3 + 1}`] }] }],
+      disagreements: [
+        {
+          about: 'Cost',
+          positions: [
+            { text: '$4.2 million', articleIds: [`a${s * 3}`] },
+            { text: '$30 million', articleIds: [`a${s * 3 + 1}`] },
+          ],
+        },
+      ],
     })),
   };
 }

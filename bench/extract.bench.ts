@@ -16,8 +16,12 @@ const pages = join(root, 'test', 'fixtures', 'pages');
 const demo = join(root, 'demo', 'china-ai');
 
 const newsPage = readFileSync(join(pages, 'news-full.html'), 'utf8');
-const demoText = readdirSync(demo).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(demo, f), 'utf8'));
-const demoMarkdown = readdirSync(demo).filter((f) => f.endsWith('.md')).map((f) => readFileSync(join(demo, f), 'utf8'));
+const demoText = readdirSync(demo)
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => readFileSync(join(demo, f), 'utf8'));
+const demoMarkdown = readdirSync(demo)
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => readFileSync(join(demo, f), 'utf8'));
 const feedItem =
   '<p>Kuaishou&rsquo;s Kling passed <b>45&nbsp;million</b> creators, the company said on Wednesday, as it released a new version of the model.</p>' +
   '<p>Prices start at 66 yuan a month.<br>Enterprise plans are sold through an API.</p><p><a href="https://x.example/a">Read more</a></p>';
@@ -34,10 +38,22 @@ interface Case {
 const cases: Case[] = [
   { name: 'linkedom parse only (floor), news page', ops: 50, run: () => parseDocument(newsPage) },
   { name: 'extractFromHtml, news page (4 KB)', ops: 50, run: () => extractFromHtml(newsPage, 'https://lantern.example/a') },
-  { name: `extractFromHtml, long page (${Math.round(bigPage.length / 1000)} KB)`, ops: 3, run: () => extractFromHtml(bigPage, 'https://lantern.example/b') },
+  {
+    name: `extractFromHtml, long page (${Math.round(bigPage.length / 1000)} KB)`,
+    ops: 3,
+    run: () => extractFromHtml(bigPage, 'https://lantern.example/b'),
+  },
   { name: 'htmlToText, feed item', ops: 300, run: () => htmlToText(feedItem) },
-  { name: 'extractFromText, demo .txt files', ops: 300, run: (i) => extractFromText(demoText[i % demoText.length] ?? '', { format: 'text' }) },
-  { name: 'extractFromText, demo .md files', ops: 300, run: (i) => extractFromText(demoMarkdown[i % demoMarkdown.length] ?? '', { format: 'markdown' }) },
+  {
+    name: 'extractFromText, demo .txt files',
+    ops: 300,
+    run: (i) => extractFromText(demoText[i % demoText.length] ?? '', { format: 'text' }),
+  },
+  {
+    name: 'extractFromText, demo .md files',
+    ops: 300,
+    run: (i) => extractFromText(demoMarkdown[i % demoMarkdown.length] ?? '', { format: 'markdown' }),
+  },
 ];
 
 const RUNS = 5;
@@ -58,7 +74,9 @@ for (const c of cases) {
   }
   const ms = median(times);
   perOp.set(c.name, ms);
-  rows.push(`| ${c.name} | ${ms.toFixed(3)} | ${Math.round(1000 / ms).toLocaleString('en')} | ${peakRss.toFixed(0)} | ${peakHeap.toFixed(0)} |`);
+  rows.push(
+    `| ${c.name} | ${ms.toFixed(3)} | ${Math.round(1000 / ms).toLocaleString('en')} | ${peakRss.toFixed(0)} | ${peakHeap.toFixed(0)} |`,
+  );
 }
 
 const floor = perOp.get(cases[0]!.name) ?? 1;

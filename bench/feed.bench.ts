@@ -87,12 +87,16 @@ const lines = [
 const enc = new TextEncoder();
 for (const n of [20, 200, 2000]) lines.push(await time('RSS 2.0 (UTF-8)', enc.encode(rss(n)), n));
 for (const n of [20, 200, 2000]) lines.push(await time('Atom 1.0 (UTF-8)', enc.encode(atom(n)), n));
-const chinese = rss(200).replace(/Story (\d+)/g, '新闻 $1').replace('encoding="UTF-8"', 'encoding="gbk"');
+const chinese = rss(200)
+  .replace(/Story (\d+)/g, '新闻 $1')
+  .replace('encoding="UTF-8"', 'encoding="gbk"');
 lines.push(await time('RSS 2.0 (GBK)', new Uint8Array(iconv.encode(chinese, 'gbk')), 200));
 // Hostile XML: nested entities declared to expand a billion-fold ("billion laughs"); the
 // parser expands them once, within a budget (test/feed.test.ts checks the bound).
 const lol =
-  '<!DOCTYPE rss [<!ENTITY a "' + 'a'.repeat(100) + '"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
+  '<!DOCTYPE rss [<!ENTITY a "' +
+  'a'.repeat(100) +
+  '"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
   `<rss><channel><title>T</title><item><title>${'&b;'.repeat(20_000)}</title></item></channel></rss>`;
 lines.push(await time('RSS 2.0, billion laughs (20,000 nested references)', enc.encode(lol), 1));
 lines.push('', await conformance());

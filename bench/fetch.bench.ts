@@ -28,7 +28,8 @@ const server = createServer((req, res) => {
   if (req.url === '/page') res.writeHead(200, { 'content-type': 'text/html' }).end(page);
   else if (req.url === '/big.gz') res.writeHead(200, { 'content-encoding': 'gzip' }).end(bigGzip);
   else if (req.url === '/bomb') res.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb);
-  else if (req.url === '/big-declared') res.writeHead(200, { 'content-length': String(50_000_000) }).write('x'.repeat(100)); // then stalls
+  else if (req.url === '/big-declared')
+    res.writeHead(200, { 'content-length': String(50_000_000) }).write('x'.repeat(100)); // then stalls
   else res.writeHead(404).end();
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,7 +97,12 @@ async function bombCost(): Promise<{ ms: number; rssMb: number; reason: string }
   const http = newClient(10_000_000);
   try {
     const baseRss = process.memoryUsage().rss / 2 ** 20;
-    const m = await measure(() => http.get(`${base}/bomb`).then(() => 'accepted?!', (e: { reason?: string }) => e.reason ?? 'error'));
+    const m = await measure(() =>
+      http.get(`${base}/bomb`).then(
+        () => 'accepted?!',
+        (e: { reason?: string }) => e.reason ?? 'error',
+      ),
+    );
     return { ms: m.ms, rssMb: m.peakRssMb - baseRss, reason: m.result };
   } finally {
     await http.close();
@@ -106,11 +112,33 @@ async function bombCost(): Promise<{ ms: number; rssMb: number; reason: string }
 /** Median ms to refuse a response declaring 50 MB (then stalling), and to judge 10 private addresses, without connecting. */
 async function refusalCost(): Promise<{ declaredMs: number; blockedMs: number }> {
   const http = newClient(10_000_000);
-  const guard = new HttpClient({ timeoutMs: 30_000, maxBytes: 10_000_000, maxRedirects: 3, perHostConcurrency: 2, retries: 0, allowHosts: [] });
-  const refuse = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, () => undefined);
+  const guard = new HttpClient({
+    timeoutMs: 30_000,
+    maxBytes: 10_000_000,
+    maxRedirects: 3,
+    perHostConcurrency: 2,
+    retries: 0,
+    allowHosts: [],
+  });
+  const refuse = (p: Promise<unknown>): Promise<unknown> =>
+    p.then(
+      () => undefined,
+      () => undefined,
+    );
   try {
     const declared = await measure(() => refuse(http.get(`${base}/big-declared`)));
-    const privateUrls = ['http://10.1.2.3/', 'http://192.168.1.1/', 'http://[::1]/', 'http://169.254.169.254/', 'http://127.1/', 'http://0x7f000001/', 'http://[fd00::1]/', 'http://100.64.0.1/', 'http://172.16.0.1/', 'http://0.0.0.0/'];
+    const privateUrls = [
+      'http://10.1.2.3/',
+      'http://192.168.1.1/',
+      'http://[::1]/',
+      'http://169.254.169.254/',
+      'http://127.1/',
+      'http://0x7f000001/',
+      'http://[fd00::1]/',
+      'http://100.64.0.1/',
+      'http://172.16.0.1/',
+      'http://0.0.0.0/',
+    ];
     const blocked = await measure(async () => {
       for (const url of privateUrls) await refuse(guard.get(url));
     });

@@ -18,7 +18,23 @@ const MB = 1_000_000;
 const FILE_CAP = 20 * MB - 1000;
 const RUNS = 3;
 
-const WORDS = ['the', 'harbour', 'council', 'said', 'ferry', 'bridge', 'repairs', 'would', 'take', 'longer', 'but', 'engineers', 'disagreed', 'on', 'Monday'];
+const WORDS = [
+  'the',
+  'harbour',
+  'council',
+  'said',
+  'ferry',
+  'bridge',
+  'repairs',
+  'would',
+  'take',
+  'longer',
+  'but',
+  'engineers',
+  'disagreed',
+  'on',
+  'Monday',
+];
 
 /** `bytes` of text made by repeating `unit`. */
 function repeat(unit: string, bytes: number): string {
@@ -51,17 +67,43 @@ interface Input {
 const INPUTS: readonly Input[] = [
   { name: 'floor: one short article (.txt)', file: 'floor.txt', content: () => `Bridge repairs run late\n\n${PROSE_PARAGRAPH}` },
   { name: '9.6 MB of words, no punctuation, one line (.txt)', file: 'wall.txt', content: () => `Wall of words\n\n${words(9_600_000)}\n` },
-  { name: '20 MB of words, no punctuation, one line (.txt)', file: 'wall20.txt', content: () => `Wall of words\n\n${words(FILE_CAP - 100)}\n` },
-  { name: '20 MB of prose paragraphs (.txt)', file: 'prose.txt', content: () => `A very long article\n\n${repeat(PROSE_PARAGRAPH, FILE_CAP - 100)}` },
-  { name: '20 MB of capitals, one "word" (.txt)', file: 'caps.txt', content: () => `Capitals\n\nAccording to the ${repeat('A', FILE_CAP - 200)} reported\n` },
-  { name: '20 MB of " but " clauses (.txt)', file: 'but.txt', content: () => `Buts\n\n${repeat('Liu Wei said the gap is small, but ', FILE_CAP - 100)}\n` },
-  { name: '20 MB Markdown: table rows of spaces (.md)', file: 'table.md', content: () => `# Table\n\nSome words about the harbour council and the ferry repairs here.\n\n${repeat(`|${' '.repeat(5000)}x\n`, FILE_CAP - 200)}` },
+  {
+    name: '20 MB of words, no punctuation, one line (.txt)',
+    file: 'wall20.txt',
+    content: () => `Wall of words\n\n${words(FILE_CAP - 100)}\n`,
+  },
+  {
+    name: '20 MB of prose paragraphs (.txt)',
+    file: 'prose.txt',
+    content: () => `A very long article\n\n${repeat(PROSE_PARAGRAPH, FILE_CAP - 100)}`,
+  },
+  {
+    name: '20 MB of capitals, one "word" (.txt)',
+    file: 'caps.txt',
+    content: () => `Capitals\n\nAccording to the ${repeat('A', FILE_CAP - 200)} reported\n`,
+  },
+  {
+    name: '20 MB of " but " clauses (.txt)',
+    file: 'but.txt',
+    content: () => `Buts\n\n${repeat('Liu Wei said the gap is small, but ', FILE_CAP - 100)}\n`,
+  },
+  {
+    name: '20 MB Markdown: table rows of spaces (.md)',
+    file: 'table.md',
+    content: () =>
+      `# Table\n\nSome words about the harbour council and the ferry repairs here.\n\n${repeat(`|${' '.repeat(5000)}x\n`, FILE_CAP - 200)}`,
+  },
   {
     name: '20 MB HTML article, 40,000 paragraphs (.html)',
     file: 'page.html',
-    content: () => `<html><head><title>Long page</title></head><body><article><h1>Long page</h1>${repeat(`<p>${PROSE_PARAGRAPH.trim()}</p>\n`, FILE_CAP - 500)}</article></body></html>`,
+    content: () =>
+      `<html><head><title>Long page</title></head><body><article><h1>Long page</h1>${repeat(`<p>${PROSE_PARAGRAPH.trim()}</p>\n`, FILE_CAP - 500)}</article></body></html>`,
   },
-  { name: '20 MB HTML of unclosed tags (.html)', file: 'tags.html', content: () => `<html><body><p>Harbour council words here for the ferry.</p>${repeat('<div <b <i ', FILE_CAP - 200)}</body></html>` },
+  {
+    name: '20 MB HTML of unclosed tags (.html)',
+    file: 'tags.html',
+    content: () => `<html><body><p>Harbour council words here for the ferry.</p>${repeat('<div <b <i ', FILE_CAP - 200)}</body></html>`,
+  },
   {
     name: '20 MB RSS feed, 70,614 items (.xml)',
     file: 'feed.xml',
@@ -157,11 +199,15 @@ async function briefOnce(file: string, work: string): Promise<{ ms: number; rssM
     `import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`,
   )}`;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', preload, join(root, 'bin', 'briefbot.js'), 'brief', 'hostile', '--source', file, '--format', 'json', '--offline'], {
-    cwd: work,
-    env: { PATH: process.env['PATH'] ?? '', BRIEFBOT_DB: db, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', preload, join(root, 'bin', 'briefbot.js'), 'brief', 'hostile', '--source', file, '--format', 'json', '--offline'],
+    {
+      cwd: work,
+      env: { PATH: process.env['PATH'] ?? '', BRIEFBOT_DB: db, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
@@ -183,7 +229,9 @@ const work = mkdtempSync(join(tmpdir(), 'briefbot-hostile-'));
 mkdirSync(work, { recursive: true });
 const out: string[] = [];
 out.push('## Hostile inputs: one file, briefed by the CLI as its own process\n');
-out.push(`Budget: ≤ 5 s and ≤ 500 MB peak RSS per input. Median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the start.\n`);
+out.push(
+  `Budget: ≤ 5 s and ≤ 500 MB peak RSS per input. Median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the start.\n`,
+);
 out.push('| input | size | exit | wall (s) | peak RSS (MB) | within budget |');
 out.push('| --- | ---: | ---: | ---: | ---: | :---: |');
 for (const input of INPUTS) {
@@ -196,8 +244,17 @@ for (const input of INPUTS) {
   const rss = median(runs.map((r) => r.rssMb));
   const codes = [...new Set(runs.map((r) => r.code))].join('/');
   const ok = runs.every((r) => r.code === 0) && ms <= 5000 && rss <= 500;
-  out.push(`| ${input.name} | ${(content.length / MB).toFixed(1)} MB | ${codes} | ${(ms / 1000).toFixed(2)} | ${rss.toFixed(0)} | ${ok ? 'yes' : '**no**'} |`);
-  if (runs.some((r) => r.code !== 0)) out.push(`|  ↳ ${runs.find((r) => r.code !== 0)!.stderr.split('\n')[0]!.slice(0, 150).replace(/\|/g, '¦')} | | | | | |`);
+  out.push(
+    `| ${input.name} | ${(content.length / MB).toFixed(1)} MB | ${codes} | ${(ms / 1000).toFixed(2)} | ${rss.toFixed(0)} | ${ok ? 'yes' : '**no**'} |`,
+  );
+  if (runs.some((r) => r.code !== 0))
+    out.push(
+      `|  ↳ ${runs
+        .find((r) => r.code !== 0)!
+        .stderr.split('\n')[0]!
+        .slice(0, 150)
+        .replace(/\|/g, '¦')} | | | | | |`,
+    );
   rmSync(path, { force: true });
 }
 out.push(`\nLoad average at the end: ${loadavg()[0]!.toFixed(1)}.`);

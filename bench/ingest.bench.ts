@@ -29,7 +29,10 @@ function run(mode: 'floor' | 'brief' | 'steps', dir: string, db?: string): Figur
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Figures;
 }
 
-const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const med = (runs: Figures[], key: string): number => median(runs.map((r) => r[key]!));
 
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });

@@ -17,7 +17,6 @@ import { countTokens, fencedArticleIds, startFakeOpenAi, userPrompt } from '../t
 import { measure, median } from './measure.ts';
 import { prng } from './synthetic.ts';
 
-
 const WORDS = `harbor council tidal turbine estuary engineers residents budget contract tender storm
 coast ferry salmon fishing grid cable substation permit lawsuit mayor ministry regulator investors
 bond loan inspection survey seabed sediment noise wildlife tourism jobs apprentices union schedule
@@ -26,14 +25,54 @@ const OUTLETS = ['Coast Ledger', 'Evening Wire', 'Harbor Times', 'Tide Report', 
 
 /** The story's shared facts, each with a few wordings; articles report some of them. */
 const STORY_FIGURES: { value: string; wordings: string[] }[] = [
-  { value: '€3.1 billion', wordings: ['The plant will cost €3.1 billion, officials said.', 'Officials put the price of the project at €3.1 billion.', 'At €3.1 billion, it is the largest public works project in the region.'] },
-  { value: '20%', wordings: ['It should supply 20% of the region\u2019s electricity.', 'Planners expect the turbines to cover 20% of local power demand.'] },
-  { value: '4 years', wordings: ['Construction is expected to take 4 years, the energy department said.', 'The energy department estimates 4 years of building work.'] },
-  { value: '6 years', wordings: ['Engineers warned construction could take 6 years because of winter storms.', 'Some engineers think 6 years is more realistic given the storms.'] },
+  {
+    value: '€3.1 billion',
+    wordings: [
+      'The plant will cost €3.1 billion, officials said.',
+      'Officials put the price of the project at €3.1 billion.',
+      'At €3.1 billion, it is the largest public works project in the region.',
+    ],
+  },
+  {
+    value: '20%',
+    wordings: [
+      'It should supply 20% of the region\u2019s electricity.',
+      'Planners expect the turbines to cover 20% of local power demand.',
+    ],
+  },
+  {
+    value: '4 years',
+    wordings: [
+      'Construction is expected to take 4 years, the energy department said.',
+      'The energy department estimates 4 years of building work.',
+    ],
+  },
+  {
+    value: '6 years',
+    wordings: [
+      'Engineers warned construction could take 6 years because of winter storms.',
+      'Some engineers think 6 years is more realistic given the storms.',
+    ],
+  },
   { value: '31 to 12', wordings: ['Councillors voted 31 to 12 in favour.', 'The motion passed 31 to 12 after a long debate.'] },
-  { value: '1,200 jobs', wordings: ['The mayor said the plant would create 1,200 jobs.', 'About 1,200 jobs are promised during construction, according to the mayor.'] },
-  { value: '48 turbines', wordings: ['The design calls for 48 turbines on the seabed.', 'Engineers will anchor 48 turbines in the channel.'] },
-  { value: '€40 million', wordings: ['A €40 million fund will compensate fishing groups.', 'Fishing groups will share a €40 million compensation fund, the council said.'] },
+  {
+    value: '1,200 jobs',
+    wordings: [
+      'The mayor said the plant would create 1,200 jobs.',
+      'About 1,200 jobs are promised during construction, according to the mayor.',
+    ],
+  },
+  {
+    value: '48 turbines',
+    wordings: ['The design calls for 48 turbines on the seabed.', 'Engineers will anchor 48 turbines in the channel.'],
+  },
+  {
+    value: '€40 million',
+    wordings: [
+      'A €40 million fund will compensate fishing groups.',
+      'Fishing groups will share a €40 million compensation fund, the council said.',
+    ],
+  },
 ];
 
 function sentence(rand: () => number, words: number): string {
@@ -48,7 +87,11 @@ function syntheticStory(n: number, seed: number): { story: StoryInput; planted: 
   const articles: StoryArticle[] = [];
   for (let i = 0; i < n; i++) {
     const paragraphs: string[] = [
-      ['The harbor city council approved a tidal power plant on Thursday.', 'A tidal power plant won the council\u2019s approval on Thursday.', 'Councillors backed the tidal plant in Thursday\u2019s vote.'][i % 3]!,
+      [
+        'The harbor city council approved a tidal power plant on Thursday.',
+        'A tidal power plant won the council\u2019s approval on Thursday.',
+        'Councillors backed the tidal plant in Thursday\u2019s vote.',
+      ][i % 3]!,
     ];
     const figures = [...STORY_FIGURES].sort(() => rand() - 0.5).slice(0, 2 + Math.floor(rand() * 3));
     for (const f of figures) {
@@ -62,7 +105,8 @@ function syntheticStory(n: number, seed: number): { story: StoryInput; planted: 
       planted.add(value);
     }
     // Background and colour: what makes real articles long, and what evidence selection drops.
-    for (let p = 0; p < 22; p++) paragraphs.push(`${sentence(rand, 12 + Math.floor(rand() * 10))} ${sentence(rand, 10 + Math.floor(rand() * 10))}`);
+    for (let p = 0; p < 22; p++)
+      paragraphs.push(`${sentence(rand, 12 + Math.floor(rand() * 10))} ${sentence(rand, 10 + Math.floor(rand() * 10))}`);
     articles.push({
       id: `a${i + 1}`,
       title: `Tidal plant approved (${OUTLETS[i % OUTLETS.length]} ${i + 1})`,
@@ -106,7 +150,13 @@ for (const n of [10, 50, 200]) {
   const runs: { tokens: number; calls: number; ms: number; rss: number; heap: number; sent: string }[] = [];
   for (let r = 0; r < RUNS; r++) {
     fake.requests.length = 0;
-    const summarizer = new LlmSummarizer({ apiKey: 'bench', baseURL: fake.baseURL, model: 'bench-model', maxRetries: 0, fallback: extractive });
+    const summarizer = new LlmSummarizer({
+      apiKey: 'bench',
+      baseURL: fake.baseURL,
+      model: 'bench-model',
+      maxRetries: 0,
+      fallback: extractive,
+    });
     const m = await measure(() => summarizer.summarize(story));
     if (m.result.note) throw new Error(`unexpected fallback at ${n} articles: ${m.result.note}`);
     runs.push({

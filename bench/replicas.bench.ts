@@ -43,7 +43,11 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   }
 }
 
-async function run(slack: FakeSlack, database: { kind: 'sqlite' } | { kind: 'postgres'; url: string }, replicas: number): Promise<RunResult> {
+async function run(
+  slack: FakeSlack,
+  database: { kind: 'sqlite' } | { kind: 'postgres'; url: string },
+  replicas: number,
+): Promise<RunResult> {
   const dir = tempDir('briefbot-bench-replicas-');
   const dbSetting = database.kind === 'sqlite' ? join(dir, 'b.db') : database.url;
   const fire = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
@@ -52,8 +56,18 @@ async function run(slack: FakeSlack, database: { kind: 'sqlite' } | { kind: 'pos
     `topics:\n  - id: harbor\n    sources: [${JSON.stringify(FIXTURES)}]\n    window: all\n` +
       `    schedule: { cron: '${fire.getUTCSeconds()} ${fire.getUTCMinutes()} ${fire.getUTCHours()} * * *', timezone: UTC }\n    summarizer: { kind: extractive }\n`,
   );
-  const env = { BRIEFBOT_DB: dbSetting, LOG_LEVEL: 'debug', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_APP_TOKEN: 'xapp-bench', SLACK_API_URL: slack.apiUrl };
-  const migrate = spawnSync(process.execPath, briefbotArgs('migrate'), { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8' });
+  const env = {
+    BRIEFBOT_DB: dbSetting,
+    LOG_LEVEL: 'debug',
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_APP_TOKEN: 'xapp-bench',
+    SLACK_API_URL: slack.apiUrl,
+  };
+  const migrate = spawnSync(process.execPath, briefbotArgs('migrate'), {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    encoding: 'utf8',
+  });
   if (migrate.status !== 0) throw new Error(migrate.stderr);
   const store: Store = database.kind === 'sqlite' ? openSqliteStore(dbSetting) : await openPostgresStore(dbSetting);
   const channels = Array.from({ length: CHANNELS }, (_, i) => `slack:CB${i}`);
@@ -71,13 +85,16 @@ async function run(slack: FakeSlack, database: { kind: 'sqlite' } | { kind: 'pos
   const processes = Array.from({ length: replicas }, (_, i) => new ReplicaProcess(`b${i + 1}`, env, dir));
   try {
     await Promise.all(processes.map((p) => p.start()));
-    await until(async () => (await count('attached')) === CHANNELS, 60_000, 'the run\'s brief');
+    await until(async () => (await count('attached')) === CHANNELS, 60_000, "the run's brief");
     const started = performance.now();
     slack.releasePosts();
     await until(async () => (await count('sent')) === CHANNELS, 300_000, 'every delivery sent');
     const ms = performance.now() - started;
     const claims = processes.flatMap((p) =>
-      p.logs.split('\n').filter((l) => l.includes('"msg":"deliveries claimed"')).map((l) => (JSON.parse(l) as { ms: number }).ms),
+      p.logs
+        .split('\n')
+        .filter((l) => l.includes('"msg":"deliveries claimed"'))
+        .map((l) => (JSON.parse(l) as { ms: number }).ms),
     );
     return {
       perSecond: CHANNELS / (ms / 1000),
@@ -95,7 +112,11 @@ async function run(slack: FakeSlack, database: { kind: 'sqlite' } | { kind: 'pos
 }
 
 const unavailable = postgresUnavailable();
-console.log(`## Replicas: ${CHANNELS} deliveries (load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${cpus().length} cores)\n`);
+console.log(
+  `## Replicas: ${CHANNELS} deliveries (load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, ${cpus().length} cores)\n`,
+);
 const slack = await new FakeSlack().start();
 const server = unavailable === undefined ? await startPostgres() : undefined;
 if (!server) console.log(`_${unavailable}_\n`);
@@ -114,15 +135,23 @@ async function rowsFor(postMs: number): Promise<string[]> {
   slack.postDelayMs = postMs;
   const setups: { label: string; kind: 'sqlite' | 'postgres'; replicas: number }[] = [
     { label: 'SQLite, 1 process', kind: 'sqlite', replicas: 1 },
-    ...(server ? [{ label: 'PostgreSQL, 1 replica', kind: 'postgres' as const, replicas: 1 }, { label: 'PostgreSQL, 3 replicas', kind: 'postgres' as const, replicas: 3 }] : []),
+    ...(server
+      ? [
+          { label: 'PostgreSQL, 1 replica', kind: 'postgres' as const, replicas: 1 },
+          { label: 'PostgreSQL, 3 replicas', kind: 'postgres' as const, replicas: 3 },
+        ]
+      : []),
   ];
   const rows: string[] = [];
   for (const setup of setups) {
     const results: RunResult[] = [];
-    for (let i = 0; i < RUNS; i += 1) results.push(await run(slack, await database(setup.kind, `bench_${postMs}_${setup.replicas}_${i}`), setup.replicas));
+    for (let i = 0; i < RUNS; i += 1)
+      results.push(await run(slack, await database(setup.kind, `bench_${postMs}_${setup.replicas}_${i}`), setup.replicas));
     const shares = results.map((r) => r.shares.map((s) => `${Math.round(s * 100)}%`).join(' / ')).join('; ');
     const med = (f: (r: RunResult) => number): number => median(results.map(f));
-    rows.push(`| ${postMs} ms | ${setup.label} | ${med((r) => r.perSecond).toFixed(0)} | ${med((r) => r.claimP50).toFixed(1)} | ${med((r) => r.claimP95).toFixed(1)} | ${shares} |`);
+    rows.push(
+      `| ${postMs} ms | ${setup.label} | ${med((r) => r.perSecond).toFixed(0)} | ${med((r) => r.claimP50).toFixed(1)} | ${med((r) => r.claimP95).toFixed(1)} | ${shares} |`,
+    );
   }
   return rows;
 }
@@ -133,7 +162,11 @@ try {
   console.log('| post takes | setup | deliveries/s (median) | claim ms p50 | claim ms p95 | share per replica (each run) |');
   console.log('| ---: | --- | ---: | ---: | ---: | --- |');
   for (const row of rows) console.log(row);
-  console.log(`\n_load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}_`);
+  console.log(
+    `\n_load after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}_`,
+  );
 } finally {
   await slack.close();
   server?.stop();

@@ -22,7 +22,24 @@ function rng(seed: number): () => number {
   };
 }
 
-const NOUNS = ['port', 'council', 'bridge', 'budget', 'strike', 'union', 'minister', 'harbour', 'ferry', 'tunnel', 'school', 'hospital', 'court', 'market', 'factory', 'river'];
+const NOUNS = [
+  'port',
+  'council',
+  'bridge',
+  'budget',
+  'strike',
+  'union',
+  'minister',
+  'harbour',
+  'ferry',
+  'tunnel',
+  'school',
+  'hospital',
+  'court',
+  'market',
+  'factory',
+  'river',
+];
 const VERBS = ['rose', 'fell', 'widened', 'narrowed', 'stalled', 'grew', 'closed', 'opened'];
 const NAMES = ['Ana Ruiz', 'Tomas Reyes', 'Marta Okonjo', 'Liu Wei', 'Ines Barrow', 'Omar Diallo'];
 
@@ -35,19 +52,33 @@ function makeStory(nArticles: number, seed: number): StoryArticle[] {
       const kind = j % 4;
       if (kind === 0) return `${pick(NAMES)} said the ${pick(NOUNS)} ${pick(VERBS)} by ${n}% after the ${pick(NOUNS)} vote.`;
       if (kind === 1) return `The ${pick(NOUNS)} cost €${(n / 10).toFixed(1)} million, according to the ${pick(NOUNS)} office.`;
-      if (kind === 2) return `Officials expect the ${pick(NOUNS)} works to last ${n % 24 + 1} months while the ${pick(NOUNS)} stays open.`;
+      if (kind === 2)
+        return `Officials expect the ${pick(NOUNS)} works to last ${(n % 24) + 1} months while the ${pick(NOUNS)} stays open.`;
       return `Residents near the ${pick(NOUNS)} said the ${pick(NOUNS)} was ${r() < 0.5 ? 'safe' : 'unsafe'} and the ${pick(NOUNS)} ${pick(VERBS)}.`;
     });
-    return { id: `a${i + 1}`, title: `The ${pick(NOUNS)} ${pick(VERBS)} as ${pick(NOUNS)} talks go on`, text: sentences.join(' '), url: `https://bench.test/${i}` };
+    return {
+      id: `a${i + 1}`,
+      title: `The ${pick(NOUNS)} ${pick(VERBS)} as ${pick(NOUNS)} talks go on`,
+      text: sentences.join(' '),
+      url: `https://bench.test/${i}`,
+    };
   });
 }
 
 function copies(n: number): StoryArticle[] {
   const base = makeStory(1, 7)[0]!;
-  return Array.from({ length: n }, (_, i) => ({ ...base, id: `a${i + 1}`, url: `https://copies.test/${i}`, text: `${base.text} Copy ${i % 3 === 0 ? 'three' : 'one'}.` }));
+  return Array.from({ length: n }, (_, i) => ({
+    ...base,
+    id: `a${i + 1}`,
+    url: `https://copies.test/${i}`,
+    text: `${base.text} Copy ${i % 3 === 0 ? 'three' : 'one'}.`,
+  }));
 }
 
-async function timeIt(articles: StoryArticle[], runs: number): Promise<{ ms: number; floorMs: number; peakRssMb: number; peakHeapMb: number }> {
+async function timeIt(
+  articles: StoryArticle[],
+  runs: number,
+): Promise<{ ms: number; floorMs: number; peakRssMb: number; peakHeapMb: number }> {
   const times: number[] = [];
   const floors: number[] = [];
   let peakRssMb = 0;
@@ -79,7 +110,9 @@ for (const n of [10, 100, 1000, 2000]) {
   previous = { sentences, ms: r.ms };
 }
 const c = await timeIt(copies(1000), 3);
-rows.push(`| 1,000 near-identical copies | ${c.ms.toFixed(1)} | ${c.floorMs.toFixed(1)} | ${(c.ms / Math.max(c.floorMs, 0.01)).toFixed(1)}× | – | ${c.peakRssMb.toFixed(0)} / ${c.peakHeapMb.toFixed(0)} |`);
+rows.push(
+  `| 1,000 near-identical copies | ${c.ms.toFixed(1)} | ${c.floorMs.toFixed(1)} | ${(c.ms / Math.max(c.floorMs, 0.01)).toFixed(1)}× | – | ${c.peakRssMb.toFixed(0)} / ${c.peakHeapMb.toFixed(0)} |`,
+);
 
 console.log(`## Summarize one story (extractive + verify)
 

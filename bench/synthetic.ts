@@ -34,8 +34,54 @@ export function prng(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tor', 'vel', 'san', 'dri', 'po', 'lun', 'zen', 'mar', 'ti', 'bex', 'qua', 'nor', 'fel', 'gan', 'hu', 'jor', 'kel', 'ost', 'pra', 'sul', 'ur', 'vin', 'wes', 'yal'];
-const FIRST = ['Liu', 'Zhang', 'Maria', 'James', 'Aisha', 'Kenji', 'Olga', 'Pedro', 'Fatima', 'Lars', 'Priya', 'Tomas', 'Chen', 'Amara', 'Igor', 'Sofia'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ren',
+  'tor',
+  'vel',
+  'san',
+  'dri',
+  'po',
+  'lun',
+  'zen',
+  'mar',
+  'ti',
+  'bex',
+  'qua',
+  'nor',
+  'fel',
+  'gan',
+  'hu',
+  'jor',
+  'kel',
+  'ost',
+  'pra',
+  'sul',
+  'ur',
+  'vin',
+  'wes',
+  'yal',
+];
+const FIRST = [
+  'Liu',
+  'Zhang',
+  'Maria',
+  'James',
+  'Aisha',
+  'Kenji',
+  'Olga',
+  'Pedro',
+  'Fatima',
+  'Lars',
+  'Priya',
+  'Tomas',
+  'Chen',
+  'Amara',
+  'Igor',
+  'Sofia',
+];
 const ORG_KIND = ['Ministry', 'Institute', 'Group', 'Bank', 'Authority', 'Council', 'Labs', 'Holdings', 'Agency', 'University'];
 const VERBS_SAID = ['said', 'told reporters', 'announced', 'confirmed', 'stated', 'noted', 'warned', 'argued'];
 const GENERAL = `market growth policy plan report officials government company industry sector data
@@ -44,7 +90,14 @@ program system capacity research technology network service support issue securi
 analysts experts leaders statement decision agreement meeting review process results figures change
 pressure risk impact response concern future access funding budget target level quarter month`.split(/\s+/);
 const OUTLETS = Array.from({ length: 40 }, (_, i) => `Outlet ${String.fromCharCode(65 + (i % 26))}${i >= 26 ? i : ''} News`);
-const FURNITURE = ['Subscribe to our newsletter.', 'Share this article.', 'Advertisement', 'Read more: latest headlines', 'Photo: staff photographer', 'Comments are closed.'];
+const FURNITURE = [
+  'Subscribe to our newsletter.',
+  'Share this article.',
+  'Advertisement',
+  'Read more: latest headlines',
+  'Photo: staff photographer',
+  'Comments are closed.',
+];
 
 /**
  * A corpus of about `n` articles: ~82% in planted stories of 3–12 articles from distinct
@@ -66,7 +119,10 @@ export function generateCorpus(n: number, seed: number): SyntheticCorpus {
   const duplicateOf = new Map<string, string>();
   const add = (a: Omit<SyntheticArticle, 'id' | 'url'>, story: string): SyntheticArticle => {
     const id = `s${seed}-${articles.length}`;
-    const slug = a.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 50);
+    const slug = a.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .slice(0, 50);
     const article = { ...a, id, url: `https://${a.publisher.toLowerCase().replace(/\s+/g, '')}.example/${slug}-${id}` };
     articles.push(article);
     goldStory.set(id, story);
@@ -101,7 +157,8 @@ export function generateCorpus(n: number, seed: number): SyntheticCorpus {
         `${cap(t())} ${filler(4)} ${t()} ${filler(3)} ${t()}.`,
         `Critics of ${org} ${pick(VERBS_SAID)} that ${filler(4)} ${t()} ${filler(2)}.`,
       ].filter(() => rand() < 0.85);
-      const background = (): string => `${cap(filler(int(5, 9)))} ${t()} ${filler(int(3, 6))}. ${cap(filler(int(4, 8)))} ${t()} ${filler(3)}.`;
+      const background = (): string =>
+        `${cap(filler(int(5, 9)))} ${t()} ${filler(int(3, 6))}. ${cap(filler(int(4, 8)))} ${t()} ${filler(3)}.`;
       const body = [
         sentences.slice(0, 3).join(' '),
         sentences.slice(3).join(' '),
@@ -123,7 +180,12 @@ export function generateCorpus(n: number, seed: number): SyntheticCorpus {
     const lead = `${cap(filler(6))} ${original.title.split(':')[0]} ${filler(4)}.`;
     const text = [pick(FURNITURE), lead, ...paragraphs.slice(1), pick(FURNITURE)].join('\n\n');
     const copy = add(
-      { title: `${pick(['Wire:', 'Update:', 'Report:'])} ${original.title}`, text, publisher: pick(OUTLETS), publishedAt: iso(Date.parse(original.publishedAt) + int(1, 20) * 3_600_000) },
+      {
+        title: `${pick(['Wire:', 'Update:', 'Report:'])} ${original.title}`,
+        text,
+        publisher: pick(OUTLETS),
+        publishedAt: iso(Date.parse(original.publishedAt) + int(1, 20) * 3_600_000),
+      },
       goldStory.get(original.id)!,
     );
     duplicateOf.set(copy.id, original.id);
@@ -132,7 +194,15 @@ export function generateCorpus(n: number, seed: number): SyntheticCorpus {
     const topic = Array.from({ length: 6 }, () => pick(vocab));
     const t = (): string => pick(topic);
     const text = `${cap(t())} ${filler(6)} ${t()} ${int(2, 99)}%. ${cap(filler(5))} ${t()} ${t()}.\n\n${cap(filler(9))} ${t()}.`;
-    add({ title: `${cap(t())} ${t()} ${filler(2)}`, text, publisher: pick(OUTLETS), publishedAt: iso(start + rand() * spanDays * 86_400_000) }, `noise-${articles.length}`);
+    add(
+      {
+        title: `${cap(t())} ${t()} ${filler(2)}`,
+        text,
+        publisher: pick(OUTLETS),
+        publishedAt: iso(start + rand() * spanDays * 86_400_000),
+      },
+      `noise-${articles.length}`,
+    );
   }
   return { articles, goldStory, duplicateOf };
 }

@@ -18,7 +18,9 @@ import { PAYLOAD, PEOPLE, PORT_WREN } from './helpers/adversarial.ts';
 
 const CHANNEL = 'C0300';
 /** Every article's own text: a marker that legitimately occurs in it is no evidence of a leak. */
-const CORPUS = readdirSync(PORT_WREN).map((f) => readFileSync(join(PORT_WREN, f), 'utf8')).join('\n');
+const CORPUS = readdirSync(PORT_WREN)
+  .map((f) => readFileSync(join(PORT_WREN, f), 'utf8'))
+  .join('\n');
 
 let fake: FakeOpenAi;
 let adversary: Adversary;
@@ -69,7 +71,11 @@ test('a scheduled brief and a thread follow-up from an adversarial model: nothin
   const threadTs = h.slack.messagesIn(CHANNEL)[0]!.ts;
   const told = adversary.fabricated.length;
   const question = 'How many people will the tidal plant employ, and what did Mayor Ana Ruiz say?';
-  const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: CHANNEL, threadTs, ts: '1900000000.000300', text: question, eventId: 'EvAdv1' }));
+  const res = await sendSigned(
+    h.eventsUrl,
+    SIGNING_SECRET,
+    threadMessageEvent({ channel: CHANNEL, threadTs, ts: '1900000000.000300', text: question, eventId: 'EvAdv1' }),
+  );
   assert.equal(res.status, 200);
   await waitFor(() => h.slack.messagesIn(CHANNEL).some((m) => m.thread_ts === threadTs && /left out/.test(m.text)), 10_000, 'answer');
   const answer = h.slack.messagesIn(CHANNEL).find((m) => m.thread_ts === threadTs && /left out/.test(m.text))!;

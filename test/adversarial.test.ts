@@ -16,7 +16,6 @@ import { startFakeOpenAi, type FakeOpenAi } from './fakes/openai.ts';
 import { audit, PAYLOAD, PEOPLE, PORT_WREN } from './helpers/adversarial.ts';
 import { repoRoot, runCli, tempDir } from './helpers/cli.ts';
 
-
 describe('an adversarial model through the CLI (--format json, ask)', () => {
   let fake: FakeOpenAi;
   let adversary: Adversary;
@@ -46,7 +45,9 @@ describe('an adversarial model through the CLI (--format json, ask)', () => {
     assert.ok(!run.stdout.includes('9999'));
 
     const counts = audit(brief, adversary);
-    t.diagnostic(`brief: ${counts.reached.length} of ${counts.fabricated} fabricated items reached it; ${counts.faithful - counts.lost.length} of ${counts.faithful} faithful items kept`);
+    t.diagnostic(
+      `brief: ${counts.reached.length} of ${counts.fabricated} fabricated items reached it; ${counts.faithful - counts.lost.length} of ${counts.faithful} faithful items kept`,
+    );
     assert.ok(counts.fabricated >= 20, `the adversary lied ${counts.fabricated} times`);
     assert.deepEqual(counts.reached, [], 'fabricated items that reached the brief');
     assert.ok(counts.faithful >= 10, `${counts.faithful} faithful items`);
@@ -62,15 +63,26 @@ describe('an adversarial model through the CLI (--format json, ask)', () => {
     const tidal = brief.stories.find((s) => s.headline.includes('Port Wren'))!;
     const injected = brief.articles.find((a) => a.publisher === 'Tideline Notes')!;
     assert.ok(tidal.articleIds.includes(injected.id), 'the injected article is part of the tidal story');
-    assert.ok(brief.notes?.includes(`${injected.id} (Tideline Notes) carried 4 instructions addressed to AI systems; ignored, never used as evidence`), brief.notes?.join(' | '));
+    assert.ok(
+      brief.notes?.includes(
+        `${injected.id} (Tideline Notes) carried 4 instructions addressed to AI systems; ignored, never used as evidence`,
+      ),
+      brief.notes?.join(' | '),
+    );
     for (const story of brief.stories) {
-      assert.ok(brief.notes?.some((n) => new RegExp(`^${story.id}: verification cut \\d+ items and rewrote \\d+ items? from the articles`).test(n)), brief.notes?.join(' | '));
+      assert.ok(
+        brief.notes?.some((n) => new RegExp(`^${story.id}: verification cut \\d+ items and rewrote \\d+ items? from the articles`).test(n)),
+        brief.notes?.join(' | '),
+      );
     }
     assert.match(run.stderr, /verification cut or rewrote unsupported items/);
     assert.match(run.stderr, /article carries instructions addressed to AI systems/);
     // The rewritten label and headline come from the articles.
     assert.ok(tidal.disagreements.some((d) => d.about === 'What the sources disagree on'));
-    assert.ok(brief.articles.some((a) => a.title === tidal.headline), tidal.headline);
+    assert.ok(
+      brief.articles.some((a) => a.title === tidal.headline),
+      tidal.headline,
+    );
   });
 
   test('ask (with --source, and later without it): a verified answer, nothing fabricated', async (t) => {
@@ -79,7 +91,10 @@ describe('an adversarial model through the CLI (--format json, ask)', () => {
       'What did Mayor Ana Ruiz say about the tidal plant, and how many people will it employ?',
     ];
     // The second time the topic is known only from its stored brief (briefed with --source).
-    for (const [question, args] of [[questions[0]!, ['--source', PORT_WREN, '--offline']], [questions[1]!, ['--offline']]] as const) {
+    for (const [question, args] of [
+      [questions[0]!, ['--source', PORT_WREN, '--offline']],
+      [questions[1]!, ['--offline']],
+    ] as const) {
       const before = adversary.fabricated.length;
       const run = await runCli(['ask', 'port-wren', question, ...args], { cwd: repoRoot, env: env() });
       assert.equal(run.code, 0, run.stderr);

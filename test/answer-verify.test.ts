@@ -29,7 +29,9 @@ let fake: FakeOpenAi;
 const llm = () => ({ apiKey: 'sk-test', baseURL: fake.baseURL, model: 'fake-model', timeoutMs: 5_000 });
 /** Passage numbers of the prompt, by a phrase their text contains. */
 function passageWith(phrase: string): number {
-  const m = [...userPrompt(fake.requests.at(-1)).matchAll(/<passage n="(\d+)"[^>]*>\n([^<]*)\n<\/passage>/g)].find((x) => x[2]!.includes(phrase));
+  const m = [...userPrompt(fake.requests.at(-1)).matchAll(/<passage n="(\d+)"[^>]*>\n([^<]*)\n<\/passage>/g)].find((x) =>
+    x[2]!.includes(phrase),
+  );
   assert.ok(m, `a passage with "${phrase}"`);
   return Number(m[1]);
 }
@@ -69,7 +71,10 @@ test('every lie in an answer is cut; the faithful sentences stay, renumbered to 
     answer.text,
     'The terminal will close for three months from January [1]. The terminal will close for 3 months [1]. The new pier will cost $40m [2].\n(6 statements the cited passages do not support were left out.)',
   );
-  assert.deepEqual(answer.sources.map((s) => s.id), ['a1', 'a2']);
+  assert.deepEqual(
+    answer.sources.map((s) => s.id),
+    ['a1', 'a2'],
+  );
 });
 
 test('an answer with nothing verified left falls back to quoted passages, which carry no instruction', async () => {

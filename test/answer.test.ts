@@ -28,7 +28,10 @@ function assertCitations(text: string, sourceCount: number): number[] {
   const cited = [...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
   assert.ok(cited.length > 0, 'cites something');
   for (const n of cited) assert.ok(n >= 1 && n <= sourceCount, `[${n}] refers to a listed source`);
-  assert.deepEqual([...new Set(cited)].sort(), Array.from({ length: sourceCount }, (_, i) => i + 1));
+  assert.deepEqual(
+    [...new Set(cited)].sort(),
+    Array.from({ length: sourceCount }, (_, i) => i + 1),
+  );
   return cited;
 }
 
@@ -143,7 +146,10 @@ describe('answers with an LLM (fake server)', { skip: SKIP }, () => {
   test('a corrupt cache entry is a miss, not a crash', async () => {
     fake.respond = () => ({ answered: true, text: 'About three months [1].' });
     const written: string[] = [];
-    const cache = { get: async () => '{"answered": tru', set: async (_ns: string, _key: string, value: string) => void written.push(value) };
+    const cache = {
+      get: async () => '{"answered": tru',
+      set: async (_ns: string, _key: string, value: string) => void written.push(value),
+    };
     const answer = await answerQuestion(question, SOURCES, { llm: llm(), cache });
     assert.equal(fake.requests.length, 1);
     assert.equal(answer.answered, true);

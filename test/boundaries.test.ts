@@ -18,31 +18,72 @@ async function rulesHit(filePath: string, code: string): Promise<string[]> {
 
 describe('lint keeps the layers', () => {
   test('a lower stage never imports a higher one', async () => {
-    assert.deepEqual(await rulesHit('src/core/probe.ts', "import { buildBrief } from '../brief/index.ts';\nexport const x = buildBrief;\n"), ['import-x/no-restricted-paths']);
-    assert.deepEqual(await rulesHit('src/render/probe.ts', "import { collectTopics } from '../collect/index.ts';\nexport const x = collectTopics;\n"), ['import-x/no-restricted-paths']);
+    assert.deepEqual(
+      await rulesHit('src/core/probe.ts', "import { buildBrief } from '../brief/index.ts';\nexport const x = buildBrief;\n"),
+      ['import-x/no-restricted-paths'],
+    );
+    assert.deepEqual(
+      await rulesHit('src/render/probe.ts', "import { collectTopics } from '../collect/index.ts';\nexport const x = collectTopics;\n"),
+      ['import-x/no-restricted-paths'],
+    );
   });
 
   test('stages of one layer stay apart, but for the parts written down as shared', async () => {
-    assert.deepEqual(await rulesHit('src/collect/probe.ts', "import { buildBrief } from '../brief/index.ts';\nexport const x = buildBrief;\n"), ['import-x/no-restricted-paths']);
-    assert.deepEqual(await rulesHit('src/answer/probe.ts', "import { buildBrief } from '../brief/index.ts';\nexport const x = buildBrief;\n"), ['import-x/no-restricted-paths']);
-    assert.deepEqual(await rulesHit('src/llm/probe.ts', "import type { CacheRepo } from '../store/port.ts';\nexport type X = CacheRepo;\n"), []);
+    assert.deepEqual(
+      await rulesHit('src/collect/probe.ts', "import { buildBrief } from '../brief/index.ts';\nexport const x = buildBrief;\n"),
+      ['import-x/no-restricted-paths'],
+    );
+    assert.deepEqual(
+      await rulesHit('src/answer/probe.ts', "import { buildBrief } from '../brief/index.ts';\nexport const x = buildBrief;\n"),
+      ['import-x/no-restricted-paths'],
+    );
+    assert.deepEqual(
+      await rulesHit('src/llm/probe.ts', "import type { CacheRepo } from '../store/port.ts';\nexport type X = CacheRepo;\n"),
+      [],
+    );
   });
 
   test('a higher stage may import a lower one', async () => {
-    assert.deepEqual(await rulesHit('src/brief/probe.ts', "import { tokenize } from '../text/tokenize.ts';\nexport const x = tokenize;\n"), []);
-    assert.deepEqual(await rulesHit('src/answer/probe.ts', "import { prepareSource } from '../verify/support.ts';\nexport const x = prepareSource;\n"), []);
+    assert.deepEqual(
+      await rulesHit('src/brief/probe.ts', "import { tokenize } from '../text/tokenize.ts';\nexport const x = tokenize;\n"),
+      [],
+    );
+    assert.deepEqual(
+      await rulesHit('src/answer/probe.ts', "import { prepareSource } from '../verify/support.ts';\nexport const x = prepareSource;\n"),
+      [],
+    );
   });
 
   test('only cli/ wires the service and the SQLite store; only chat/ and cli/ know the adapters', async () => {
-    assert.deepEqual(await rulesHit('src/schedule/probe.ts', "import { createBriefService } from '../app/brief-service.ts';\nexport const x = createBriefService;\n"), ['import-x/no-restricted-paths']);
-    assert.deepEqual(await rulesHit('src/app/probe.ts', "import { openSqliteStore } from '../store/sqlite/index.ts';\nexport const x = openSqliteStore;\n"), ['import-x/no-restricted-paths']);
-    assert.deepEqual(await rulesHit('src/chat/probe.ts', "import { SlackAdapter } from './slack/adapter.ts';\nexport const x = SlackAdapter;\n"), ['import-x/no-restricted-paths']);
-    assert.deepEqual(await rulesHit('src/cli/probe.ts', "import { SlackAdapter } from '../chat/slack/adapter.ts';\nexport const x = SlackAdapter;\n"), []);
+    assert.deepEqual(
+      await rulesHit(
+        'src/schedule/probe.ts',
+        "import { createBriefService } from '../app/brief-service.ts';\nexport const x = createBriefService;\n",
+      ),
+      ['import-x/no-restricted-paths'],
+    );
+    assert.deepEqual(
+      await rulesHit(
+        'src/app/probe.ts',
+        "import { openSqliteStore } from '../store/sqlite/index.ts';\nexport const x = openSqliteStore;\n",
+      ),
+      ['import-x/no-restricted-paths'],
+    );
+    assert.deepEqual(
+      await rulesHit('src/chat/probe.ts', "import { SlackAdapter } from './slack/adapter.ts';\nexport const x = SlackAdapter;\n"),
+      ['import-x/no-restricted-paths'],
+    );
+    assert.deepEqual(
+      await rulesHit('src/cli/probe.ts', "import { SlackAdapter } from '../chat/slack/adapter.ts';\nexport const x = SlackAdapter;\n"),
+      [],
+    );
   });
 
   test('no import cycles', async () => {
     // core/window.ts imports core/errors.ts; errors.ts importing window.ts closes a circle.
-    assert.deepEqual(await rulesHit('src/core/errors.ts', "import { isWindow } from './window.ts';\nexport const x = isWindow;\n"), ['import-x/no-cycle']);
+    assert.deepEqual(await rulesHit('src/core/errors.ts', "import { isWindow } from './window.ts';\nexport const x = isWindow;\n"), [
+      'import-x/no-cycle',
+    ]);
   });
 
   test('no source file over 400 lines', async () => {
@@ -70,7 +111,9 @@ describe('lint keeps SDKs, drivers and the environment in their place', () => {
 
   test('only config/load.ts reads process.env', async () => {
     assert.deepEqual(await rulesHit('src/brief/probe.ts', "export const home = process.env['HOME'];\n"), ['no-restricted-properties']);
-    assert.deepEqual(await rulesHit('src/brief/probe.ts', 'const { env } = process;\nexport const home = env;\n'), ['no-restricted-properties']);
+    assert.deepEqual(await rulesHit('src/brief/probe.ts', 'const { env } = process;\nexport const home = env;\n'), [
+      'no-restricted-properties',
+    ]);
     assert.deepEqual(await rulesHit('src/config/load.ts', "export const home = process.env['HOME'];\n"), []);
   });
 });

@@ -38,7 +38,9 @@ before(async () => {
   // Echoes the first sentence of each fenced article as a claim citing it.
   fake = await startFakeOpenAi({
     respond: (request) => {
-      const claims = [...userPrompt(request).matchAll(/<article id="([^"]+)"[^>]*>\n([^\n.]*\.)/g)].slice(0, 3).map((m) => ({ text: m[2]!, articleIds: [m[1]!] }));
+      const claims = [...userPrompt(request).matchAll(/<article id="([^"]+)"[^>]*>\n([^\n.]*\.)/g)]
+        .slice(0, 3)
+        .map((m) => ({ text: m[2]!, articleIds: [m[1]!] }));
       return { headline: 'Council decisions', summary: 'Councils decided.', claims, figures: [], disagreements: [] };
     },
   });
@@ -159,7 +161,10 @@ test('compiled (dist/): the pool starts build-worker.js with no TypeScript loade
       window: { since: new Date(0), until: new Date() }, now: new Date(), failingSources: [], summarizer: { kind: 'extractive' } });
     await pool.close();
     console.log(JSON.stringify({ stories: built.brief.stories.length, execArgv: process.execArgv }));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(inventedArticles(60))], { cwd: repoRoot, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(inventedArticles(60))], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 0, run.stderr);
   const result = JSON.parse(run.stdout.trim()) as { stories: number; execArgv: string[] };
   assert.ok(result.stories > 0);

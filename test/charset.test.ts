@@ -27,7 +27,11 @@ describe('decodeBody', () => {
   });
 
   test('GBK labelled gb2312 in the XML declaration (decoded as GB18030)', () => {
-    const xml = concat(encode('<?xml version="1.0" encoding="gb2312"?><title>', 'ascii'), encode(CHINESE, 'gbk'), encode('</title>', 'ascii'));
+    const xml = concat(
+      encode('<?xml version="1.0" encoding="gb2312"?><title>', 'ascii'),
+      encode(CHINESE, 'gbk'),
+      encode('</title>', 'ascii'),
+    );
     const result = decodeBody(xml, 'application/rss+xml', 'xml');
     assert.equal(result.charset, 'gb18030');
     assert.match(result.text, new RegExp(CHINESE));
@@ -41,7 +45,11 @@ describe('decodeBody', () => {
 
   test('Big5 from a <meta http-equiv> declaration', () => {
     const head = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=big5"></head><body>';
-    const result = decodeBody(concat(encode(head, 'ascii'), encode(TRADITIONAL, 'big5'), encode('</body></html>', 'ascii')), 'text/html', 'html');
+    const result = decodeBody(
+      concat(encode(head, 'ascii'), encode(TRADITIONAL, 'big5'), encode('</body></html>', 'ascii')),
+      'text/html',
+      'html',
+    );
     assert.equal(result.charset, 'big5hkscs');
     assert.ok(result.text.includes(TRADITIONAL));
   });
@@ -56,7 +64,11 @@ describe('decodeBody', () => {
   });
 
   test('UTF-8 BOM is stripped', () => {
-    const result = decodeBody(concat(new Uint8Array([0xef, 0xbb, 0xbf]), encode('<rss/>', 'utf-8')), 'text/xml; charset=windows-1252', 'xml');
+    const result = decodeBody(
+      concat(new Uint8Array([0xef, 0xbb, 0xbf]), encode('<rss/>', 'utf-8')),
+      'text/xml; charset=windows-1252',
+      'xml',
+    );
     assert.equal(result.text, '<rss/>');
     assert.equal(result.charset, 'utf-8');
   });
@@ -69,7 +81,11 @@ describe('decodeBody', () => {
   });
 
   test('HTTP charset wins over the XML declaration (RFC 7303)', () => {
-    const xml = concat(encode('<?xml version="1.0" encoding="utf-8"?><t>', 'ascii'), encode('Ångström café', 'windows-1252'), encode('</t>', 'ascii'));
+    const xml = concat(
+      encode('<?xml version="1.0" encoding="utf-8"?><t>', 'ascii'),
+      encode('Ångström café', 'windows-1252'),
+      encode('</t>', 'ascii'),
+    );
     const result = decodeBody(xml, 'application/xml; charset=windows-1252', 'xml');
     assert.equal(result.text, '<?xml version="1.0" encoding="utf-8"?><t>Ångström café</t>');
   });
@@ -97,7 +113,11 @@ describe('decodeBody', () => {
   });
 
   test('invalid UTF-8 declared as UTF-8 does not throw and keeps the good text', () => {
-    const bytes = concat(encode('Café — fine text with ünïcödé ', 'utf-8'), new Uint8Array([0xff]), encode(' and more “text” here 北京上海', 'utf-8'));
+    const bytes = concat(
+      encode('Café — fine text with ünïcödé ', 'utf-8'),
+      new Uint8Array([0xff]),
+      encode(' and more “text” here 北京上海', 'utf-8'),
+    );
     const result = decodeBody(bytes, 'text/plain; charset=utf-8', 'text');
     assert.equal(result.charset, 'utf-8');
     assert.equal(result.invalidBytes, 1);

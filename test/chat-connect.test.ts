@@ -26,7 +26,10 @@ async function closedPort(): Promise<number> {
 function project(): string {
   const cwd = tempDir('briefbot-connect-');
   mkdirSync(join(cwd, 'news'));
-  writeFileSync(join(cwd, 'news', 'a.txt'), 'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after 14 months of repairs costing 120 million euros, the city said.\n');
+  writeFileSync(
+    join(cwd, 'news', 'a.txt'),
+    'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after 14 months of repairs costing 120 million euros, the city said.\n',
+  );
   writeFileSync(join(cwd, 'briefbot.config.yaml'), 'topics:\n  - id: harbour\n    sources: [news]\n');
   return cwd;
 }
@@ -40,19 +43,38 @@ describe('serve when the platform cannot be reached', () => {
     const runs = await Promise.all([
       runBriefbot(['serve'], {
         cwd,
-        env: { PORT: String(httpPort), SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`, BRIEFBOT_DB: join(cwd, 'a.db') },
+        env: {
+          PORT: String(httpPort),
+          SLACK_BOT_TOKEN: 'xoxb-good-token',
+          SLACK_SIGNING_SECRET: 's',
+          SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
+          BRIEFBOT_DB: join(cwd, 'a.db'),
+        },
         timeoutMs: 90_000,
       }),
       runBriefbot(['serve'], {
         cwd,
-        env: { PORT: String(httpPort2), DISCORD_TOKEN: 'MTIz.abc.def', DISCORD_API_URL: `http://127.0.0.1:${discordPort}/api`, BRIEFBOT_DB: join(cwd, 'b.db') },
+        env: {
+          PORT: String(httpPort2),
+          DISCORD_TOKEN: 'MTIz.abc.def',
+          DISCORD_API_URL: `http://127.0.0.1:${discordPort}/api`,
+          BRIEFBOT_DB: join(cwd, 'b.db'),
+        },
         timeoutMs: 90_000,
       }),
     ]);
-    for (const [run, platform, port] of [[runs[0]!, 'Slack', slackPort], [runs[1]!, 'Discord', discordPort]] as const) {
+    for (const [run, platform, port] of [
+      [runs[0]!, 'Slack', slackPort],
+      [runs[1]!, 'Discord', discordPort],
+    ] as const) {
       assert.equal(run.code, 1, `${platform}: ${run.stderr}`);
       const last = run.stderr.trim().split('\n').at(-1)!;
-      assert.match(last, new RegExp(`^briefbot: cannot reach ${platform} at http://127\\.0\\.0\\.1:${port}/api/? after 4 attempts \\(.*ECONNREFUSED.*\\): check the network`));
+      assert.match(
+        last,
+        new RegExp(
+          `^briefbot: cannot reach ${platform} at http://127\\.0\\.0\\.1:${port}/api/? after 4 attempts \\(.*ECONNREFUSED.*\\): check the network`,
+        ),
+      );
       assert.doesNotMatch(run.stderr, /refused the token|invalid token/);
       assert.match(run.stderr, /retrying/, `${platform}: retried with backoff`);
     }
@@ -63,7 +85,13 @@ describe('serve when the platform cannot be reached', () => {
     const cwd = project();
     const serve = spawnBriefbot(['serve'], {
       cwd,
-      env: { PORT: String(httpPort), SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`, BRIEFBOT_DB: join(cwd, 'a.db') },
+      env: {
+        PORT: String(httpPort),
+        SLACK_BOT_TOKEN: 'xoxb-good-token',
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
+        BRIEFBOT_DB: join(cwd, 'a.db'),
+      },
     });
     let slack: FakeSlack | undefined;
     try {
@@ -85,7 +113,13 @@ describe('serve when the platform cannot be reached', () => {
     try {
       const run = await runBriefbot(['serve'], {
         cwd,
-        env: { PORT: String(await closedPort()), SLACK_BOT_TOKEN: 'xoxb-bad-token', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, BRIEFBOT_DB: join(cwd, 'a.db') },
+        env: {
+          PORT: String(await closedPort()),
+          SLACK_BOT_TOKEN: 'xoxb-bad-token',
+          SLACK_SIGNING_SECRET: 's',
+          SLACK_API_URL: slack.apiUrl,
+          BRIEFBOT_DB: join(cwd, 'a.db'),
+        },
         timeoutMs: 30_000,
       });
       assert.equal(run.code, 2, run.stderr);

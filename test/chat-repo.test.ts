@@ -73,18 +73,37 @@ for (const backend of backends) {
         const k = (c: string): string => outboxKey('harbor', 'r', c);
         assert.deepEqual(await chat.claimDue(at(1), lease('a', 16), 0, PLATFORMS), []);
         const first = await chat.claimDue(at(1), lease('a', 16), 2, PLATFORMS);
-        assert.deepEqual(first.map((e) => e.channel), ['slack:C1', 'slack:C2'], 'oldest first, at most the limit');
+        assert.deepEqual(
+          first.map((e) => e.channel),
+          ['slack:C1', 'slack:C2'],
+          'oldest first, at most the limit',
+        );
         const second = await chat.claimDue(at(1), lease('b', 60), 10, PLATFORMS);
-        assert.deepEqual(second.map((e) => e.channel), ['slack:C3'], 'never a claimed entry, never a platform nobody here serves');
+        assert.deepEqual(
+          second.map((e) => e.channel),
+          ['slack:C3'],
+          'never a claimed entry, never a platform nobody here serves',
+        );
         const [c1, c2] = first;
         assert.ok(c1?.attemptId && c2?.attemptId && c1.attemptId !== c2.attemptId);
 
         // Renewal keeps only what the owner holds.
         assert.deepEqual((await chat.renewClaims([k('slack:C1'), k('slack:C3')], lease('a', 30), at(10))).sort(), [k('slack:C1')]);
         // A live claim of another replica is never in doubt; one's own (after a restart) is.
-        assert.deepEqual((await chat.inDoubt(at(12), 'b')).map((e) => e.channel), ['slack:C3'], 'a holds C1 and C2 live at 12 s');
-        assert.deepEqual((await chat.inDoubt(at(20), 'b')).map((e) => e.channel), ['slack:C2', 'slack:C3']);
-        assert.deepEqual((await chat.inDoubt(at(20), 'z')).map((e) => e.channel), ['slack:C2'], 'C2 was not renewed: its lease ended at 16 s');
+        assert.deepEqual(
+          (await chat.inDoubt(at(12), 'b')).map((e) => e.channel),
+          ['slack:C3'],
+          'a holds C1 and C2 live at 12 s',
+        );
+        assert.deepEqual(
+          (await chat.inDoubt(at(20), 'b')).map((e) => e.channel),
+          ['slack:C2', 'slack:C3'],
+        );
+        assert.deepEqual(
+          (await chat.inDoubt(at(20), 'z')).map((e) => e.channel),
+          ['slack:C2'],
+          'C2 was not renewed: its lease ended at 16 s',
+        );
         assert.equal(await chat.takeOver(k('slack:C1'), 'wrong-attempt', lease('z', 40), at(20)), undefined);
         const taken = await chat.takeOver(k('slack:C2'), c2.attemptId, lease('z', 40), at(20));
         assert.equal(taken?.leaseOwner, 'z');
@@ -102,15 +121,24 @@ for (const backend of backends) {
 
         assert.equal(await chat.markSent(k('slack:C1'), c1.attemptId, { threadId: '171.1', messageIds: ['171.1', '171.2'] }, at(23)), true);
         const sent = await chat.outboxEntry(k('slack:C1'));
-        assert.deepEqual([sent?.status, sent?.threadId, sent?.messageIds, sent?.leaseOwner], ['sent', '171.1', ['171.1', '171.2'], undefined]);
+        assert.deepEqual(
+          [sent?.status, sent?.threadId, sent?.messageIds, sent?.leaseOwner],
+          ['sent', '171.1', ['171.1', '171.2'], undefined],
+        );
 
         // Shutdown: an unstarted claim goes back, not counted.
         const [c3] = second;
         assert.equal(await chat.releaseClaim(k('slack:C3'), c3!.attemptId!, at(24)), true);
         assert.equal((await chat.outboxEntry(k('slack:C3')))?.attempts, 0);
-        assert.deepEqual((await chat.due(at(25))).map((e) => e.channel), ['slack:C2', 'slack:C3', 'teams:T1']);
+        assert.deepEqual(
+          (await chat.due(at(25))).map((e) => e.channel),
+          ['slack:C2', 'slack:C3', 'teams:T1'],
+        );
         const again = await chat.claimDue(at(25), lease('b', 40), 10, ['slack']);
-        assert.deepEqual(again.map((e) => e.channel), ['slack:C2', 'slack:C3']);
+        assert.deepEqual(
+          again.map((e) => e.channel),
+          ['slack:C2', 'slack:C3'],
+        );
         assert.equal(await chat.markFailed(k('slack:C3'), again[1]!.attemptId!, 'channel_not_found', at(26)), true);
         assert.equal((await chat.outboxEntry(k('slack:C3')))?.status, 'failed');
         // Retry later: not due before its time.
@@ -144,11 +172,15 @@ describe('replicas on one PostgreSQL database', { skip: postgresUnavailable() ??
     try {
       const [one] = stores;
       for (let i = 0; i < 60; i += 1) await one!.chat.enqueue({ topicId: 't', runId: 'r', channel: `slack:C${i}`, briefId: 'b' }, at(0));
-      const rounds = await Promise.all(stores.flatMap((s, n) => [0, 1, 2, 3].map(() => s.chat.claimDue(at(1), lease(`r${n}`, 20), 7, PLATFORMS))));
+      const rounds = await Promise.all(
+        stores.flatMap((s, n) => [0, 1, 2, 3].map(() => s.chat.claimDue(at(1), lease(`r${n}`, 20), 7, PLATFORMS))),
+      );
       const keys = rounds.flat().map((e) => e.key);
       assert.equal(new Set(keys).size, keys.length, 'no delivery claimed twice');
       assert.equal(keys.length, 60, 'all claimed');
-      const began = await Promise.all(stores.map((s, n) => s.chat.beginRun({ topicId: 't', scheduledFor: T0, channels: ['slack:X'], lease: lease(`r${n}`, 15) }, at(0))));
+      const began = await Promise.all(
+        stores.map((s, n) => s.chat.beginRun({ topicId: 't', scheduledFor: T0, channels: ['slack:X'], lease: lease(`r${n}`, 15) }, at(0))),
+      );
       assert.equal(began.filter(Boolean).length, 1);
       const acquired = await Promise.all(stores.map((s, n) => s.leases.acquire('discord-gateway', `r${n}`, at(15), at(0))));
       assert.equal(acquired.filter(Boolean).length, 1, 'one gateway holder');

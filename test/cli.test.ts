@@ -61,7 +61,10 @@ test('an ad-hoc topic from a folder: duplicates count once, non-English kept, JS
   assert.equal(run.code, 0, run.stderr);
   const brief = JSON.parse(run.stdout) as Brief;
   assert.equal(brief.articles.length, 2, 'the copy is collapsed into its original');
-  assert.ok(brief.articles.some((a) => a.title.includes('市议会批准预算')), 'Chinese title kept intact');
+  assert.ok(
+    brief.articles.some((a) => a.title.includes('市议会批准预算')),
+    'Chinese title kept intact',
+  );
   assert.ok(!run.stdout.includes('Comments (0)'));
   assert.ok(brief.stories.some((s) => s.figures.some((f) => f.value.includes('3.1 billion'))));
 });

@@ -59,11 +59,15 @@ test('a collect killed mid-way, then rerun, stores what a clean run stores', { t
   assert.equal((await runCli(args, { cwd: dir, env: { BRIEFBOT_DB: clean } })).code, 0);
 
   const crashed = join(dir, 'crashed.db');
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repoRoot, 'test', 'helpers', 'cli-process.ts'), ...args], {
-    cwd: dir,
-    env: { PATH: process.env['PATH'] ?? '', BRIEFBOT_DB: crashed, LOG_LEVEL: 'error' },
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), join(repoRoot, 'test', 'helpers', 'cli-process.ts'), ...args],
+    {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '', BRIEFBOT_DB: crashed, LOG_LEVEL: 'error' },
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let atKill = 0;
   for (let i = 0; i < 600 && atKill === 0 && child.exitCode === null; i += 1) {
@@ -72,7 +76,8 @@ test('a collect killed mid-way, then rerun, stores what a clean run stores', { t
   }
   child.kill('SIGKILL');
   await exited;
-  if (atKill === 0 || atKill >= FILES) t.diagnostic(`the child was killed with ${atKill} of ${FILES} articles stored: no mid-way crash this time`);
+  if (atKill === 0 || atKill >= FILES)
+    t.diagnostic(`the child was killed with ${atKill} of ${FILES} articles stored: no mid-way crash this time`);
 
   assert.equal((await runCli(args, { cwd: dir, env: { BRIEFBOT_DB: crashed } })).code, 0);
   assert.deepEqual(await snapshot(crashed), await snapshot(clean));

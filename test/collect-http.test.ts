@@ -91,7 +91,10 @@ test('collect: teasers get full text, variants collapse, a 404 fails alone, then
   const strike = parsed.articles.find((a) => a.title.startsWith('Port strike'));
   assert.ok(strike && !strike.url.includes('utm_source'), 'stored under its clean URL');
   assert.ok(!brief.stdout.includes('Subscribe to our newsletter') && !brief.stdout.includes('Comments (0)'));
-  assert.ok(parsed.stories.some((s) => s.figures.some((f) => f.value.includes('140'))), 'full text reached the brief');
+  assert.ok(
+    parsed.stories.some((s) => s.figures.some((f) => f.value.includes('140'))),
+    'full text reached the brief',
+  );
   assert.equal(parsed.failingSources?.length, 1);
   assert.match(parsed.failingSources?.[0]?.lastError ?? '', /404/);
 });

@@ -26,11 +26,20 @@ test('concurrent collects of identical files store each text once', { timeout: 2
     for (let i = 0; i < N; i++) writeFileSync(join(cwd, dir, `${dir}-${String(i).padStart(4, '0')}.txt`), shortInventedArticle(i));
   }
   // Each process reads both folders at once, in opposite orders: copies meet from every side.
-  writeFileSync(join(cwd, 'briefbot.config.yaml'), 'topics:\n  - id: east\n    sources: [east, west]\n  - id: west\n    sources: [west, east]\n');
+  writeFileSync(
+    join(cwd, 'briefbot.config.yaml'),
+    'topics:\n  - id: east\n    sources: [east, west]\n  - id: west\n    sources: [west, east]\n',
+  );
   const env = { BRIEFBOT_DB: join(cwd, 'b.db') };
-  const runs = Array.from({ length: PROCESSES }, (_, i) => spawnBriefbot(['collect', i % 2 === 0 ? 'east' : 'west', '--offline'], { cwd, env }));
+  const runs = Array.from({ length: PROCESSES }, (_, i) =>
+    spawnBriefbot(['collect', i % 2 === 0 ? 'east' : 'west', '--offline'], { cwd, env }),
+  );
   const codes = await Promise.all(runs.map((r) => r.exited));
-  assert.deepEqual(codes, runs.map(() => 0), runs.map((r) => r.output().stderr).join('\n'));
+  assert.deepEqual(
+    codes,
+    runs.map(() => 0),
+    runs.map((r) => r.output().stderr).join('\n'),
+  );
   const db = new Database(env.BRIEFBOT_DB, { readonly: true });
   try {
     const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;

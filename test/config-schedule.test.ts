@@ -12,7 +12,10 @@ import { ensureBuilt, runBriefbot } from './helpers/process.ts';
 
 const BAD: readonly { schedule: string; key: RegExp }[] = [
   { schedule: "{ cron: 'not a cron' }", key: /topics\[1\]\.schedule\.cron: "not a cron" is not a valid cron expression/ },
-  { schedule: "{ cron: '0 9 * * *', timezone: Mars/Olympus }", key: /topics\[1\]\.schedule\.timezone: "Mars\/Olympus" is not an IANA time zone/ },
+  {
+    schedule: "{ cron: '0 9 * * *', timezone: Mars/Olympus }",
+    key: /topics\[1\]\.schedule\.timezone: "Mars\/Olympus" is not an IANA time zone/,
+  },
   { schedule: "{ cron: '0 9 31 2 *' }", key: /topics\[1\]\.schedule\.cron: "0 9 31 2 \*" (never runs|is not a valid)/ },
   { schedule: "{ cron: '0 9 30 2 *' }", key: /topics\[1\]\.schedule\.cron: "0 9 30 2 \*" (never runs|is not a valid)/ },
   { schedule: "{ cron: '0 9 31 4,6 *' }", key: /topics\[1\]\.schedule\.cron: "0 9 31 4,6 \*" (never runs|is not a valid)/ },
@@ -22,7 +25,10 @@ const BAD: readonly { schedule: string; key: RegExp }[] = [
 function project(schedule: string): string {
   const dir = tempDir('briefbot-schedule-');
   mkdirSync(join(dir, 'news'));
-  writeFileSync(join(dir, 'news', 'a.txt'), 'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after 14 months of repairs, the city said.\n');
+  writeFileSync(
+    join(dir, 'news', 'a.txt'),
+    'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after 14 months of repairs, the city said.\n',
+  );
   writeFileSync(
     join(dir, 'briefbot.config.yaml'),
     `topics:\n  - id: ok\n    sources: [news]\n  - id: harbour\n    sources: [news]\n    schedule: ${schedule}\n`,
@@ -62,7 +68,13 @@ describe('serve, as its own process', () => {
     const cwd = project("{ cron: 'not a cron' }");
     const run = await runBriefbot(['serve'], {
       cwd,
-      env: { BRIEFBOT_DB: join(cwd, 'b.db'), PORT: '0', SLACK_BOT_TOKEN: 'xoxb-unused', SLACK_SIGNING_SECRET: 'unused', SLACK_API_URL: 'http://127.0.0.1:9/api/' },
+      env: {
+        BRIEFBOT_DB: join(cwd, 'b.db'),
+        PORT: '0',
+        SLACK_BOT_TOKEN: 'xoxb-unused',
+        SLACK_SIGNING_SECRET: 'unused',
+        SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      },
       timeoutMs: 30_000,
     });
     assert.equal(run.code, 2, run.stderr);

@@ -40,15 +40,24 @@ async function brief(topic: string, p: { cwd: string; env: Record<string, string
   return JSON.parse(run.stdout) as BriefJson;
 }
 
-for (const order of [['wire', 'city'], ['city', 'wire']]) {
+for (const order of [
+  ['wire', 'city'],
+  ['city', 'wire'],
+]) {
   test(`a copy in two topics' sources counts in both briefs (collected ${order.join(' then ')})`, async () => {
     const p = project();
     for (const topic of order) assert.equal((await runCli(['collect', topic, '--offline'], p)).code, 0);
     const city = await brief('city', p);
-    assert.deepEqual(city.articles.map((a) => a.title), ['Ferry operator orders two electric boats']);
+    assert.deepEqual(
+      city.articles.map((a) => a.title),
+      ['Ferry operator orders two electric boats'],
+    );
     assert.equal(city.stories.length, 1);
     const wire = await brief('wire', p);
-    assert.deepEqual(wire.articles.map((a) => a.title).sort(), ['Ferry operator orders two electric boats', 'Library extends its opening hours']);
+    assert.deepEqual(wire.articles.map((a) => a.title).sort(), [
+      'Ferry operator orders two electric boats',
+      'Library extends its opening hours',
+    ]);
   });
 }
 

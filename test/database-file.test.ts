@@ -13,14 +13,21 @@ import { runCli, tempDir } from './helpers/cli.ts';
 function project(): string {
   const dir = tempDir('briefbot-db-');
   mkdirSync(join(dir, 'news'));
-  writeFileSync(join(dir, 'news', 'a.txt'), 'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after 14 months of repairs, the city said.\n');
+  writeFileSync(
+    join(dir, 'news', 'a.txt'),
+    'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after 14 months of repairs, the city said.\n',
+  );
   writeFileSync(join(dir, 'briefbot.config.yaml'), 'topics:\n  - id: harbour\n    sources: [news]\n');
   return dir;
 }
 
 for (const [what, bytes, reason] of [
   ['an empty (0-byte) database file', Buffer.alloc(0), /is empty \(0 bytes\)/],
-  ['a corrupt database file', Buffer.from('this is not SQLite at all, just a text file that was copied over it\n'.repeat(200)), /is not a Briefbot database/],
+  [
+    'a corrupt database file',
+    Buffer.from('this is not SQLite at all, just a text file that was copied over it\n'.repeat(200)),
+    /is not a Briefbot database/,
+  ],
 ] as const) {
   test(`${what}: every command exits 2 naming the file, which is left untouched`, async () => {
     const cwd = project();

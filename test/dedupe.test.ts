@@ -39,7 +39,10 @@ test('a syndicated copy with another headline, furniture and first paragraph is 
   const a = signature(BODY);
   const b = signature(copy);
   assert.ok(estimatedJaccard(a, b) > 0.3, `estimated ${estimatedJaccard(a, b)}`);
-  assert.ok(a.bands.some((band) => b.bands.includes(band)), 'copies share an LSH band');
+  assert.ok(
+    a.bands.some((band) => b.bands.includes(band)),
+    'copies share an LSH band',
+  );
 });
 
 test('a teaser contained in the full text counts; a trimmed excerpt too', () => {
@@ -68,7 +71,8 @@ test('signatures are deterministic and shaped as documented', () => {
 });
 
 test('Chinese text: a copy is found, a different report is not', () => {
-  const zh = '合肥市政府周二宣布，将投入四十五亿元建设新的算力中心。该中心建成后将容纳约两万颗加速芯片，并向高校和初创企业开放。官员表示，第一期工程预计明年年底投入使用。分析人士认为，该地区对训练算力的需求在过去一年增长了两倍。';
+  const zh =
+    '合肥市政府周二宣布，将投入四十五亿元建设新的算力中心。该中心建成后将容纳约两万颗加速芯片，并向高校和初创企业开放。官员表示，第一期工程预计明年年底投入使用。分析人士认为，该地区对训练算力的需求在过去一年增长了两倍。';
   const zhCopy = `【本报讯】${zh}（责任编辑：王）`;
   const zhOther = '上海发布人工智能产业新政策，计划三年内培育一百家相关企业，并设立专项基金支持大模型研发和芯片设计。';
   assert.equal(isNearDuplicate(zh, zhCopy), true);
@@ -77,24 +81,31 @@ test('Chinese text: a copy is found, a different report is not', () => {
 
 const EVAL = new URL('../../shared/eval/stories/allsides_neus_articles_flat.jsonl', import.meta.url);
 
-test('real eval set: articles of one story from different outlets are rarely near-duplicates', { skip: !existsSync(EVAL) && 'eval set missing' }, () => {
-  const rows = readFileSync(EVAL, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { gold_cluster_id: string; text: string; url: string });
-  const byCluster = new Map<string, typeof rows>();
-  for (const r of rows) byCluster.set(r.gold_cluster_id, [...(byCluster.get(r.gold_cluster_id) ?? []), r]);
-  let pairs = 0;
-  let flagged = 0;
-  for (const members of byCluster.values()) {
-    for (let i = 0; i < members.length; i += 1) {
-      for (let j = i + 1; j < members.length; j += 1) {
-        if (members[i]!.url === members[j]!.url) continue;
-        pairs += 1;
-        if (isNearDuplicate(members[i]!.text, members[j]!.text)) flagged += 1;
+test(
+  'real eval set: articles of one story from different outlets are rarely near-duplicates',
+  { skip: !existsSync(EVAL) && 'eval set missing' },
+  () => {
+    const rows = readFileSync(EVAL, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { gold_cluster_id: string; text: string; url: string });
+    const byCluster = new Map<string, typeof rows>();
+    for (const r of rows) byCluster.set(r.gold_cluster_id, [...(byCluster.get(r.gold_cluster_id) ?? []), r]);
+    let pairs = 0;
+    let flagged = 0;
+    for (const members of byCluster.values()) {
+      for (let i = 0; i < members.length; i += 1) {
+        for (let j = i + 1; j < members.length; j += 1) {
+          if (members[i]!.url === members[j]!.url) continue;
+          pairs += 1;
+          if (isNearDuplicate(members[i]!.text, members[j]!.text)) flagged += 1;
+        }
       }
     }
-  }
-  console.log(`same-story different-outlet pairs flagged as copies: ${flagged}/${pairs}`);
-  assert.ok(flagged / pairs < 0.01);
-});
+    console.log(`same-story different-outlet pairs flagged as copies: ${flagged}/${pairs}`);
+    assert.ok(flagged / pairs < 0.01);
+  },
+);
 
 test('band keys are stable across versions: bands stored earlier still find copies', () => {
   // Pinned: changing the shingling or hashing would orphan every band already stored.

@@ -37,7 +37,11 @@ const brief: StoredBrief = {
     summarizer: 'extractive',
     usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
     articles: [
-      { id: 'a1', title: '@everyone read this: **Tidewater-2** costs [questioned](https://evil.example/phish) <@&123456>', url: 'https://gossip.example/x' },
+      {
+        id: 'a1',
+        title: '@everyone read this: **Tidewater-2** costs [questioned](https://evil.example/phish) <@&123456>',
+        url: 'https://gossip.example/x',
+      },
       { id: 'a2', title: 'Harbor Ledger on Tidewater-2', url: 'https://harbor.example/y', publisher: 'Harbor Ledger @here' },
     ],
     stories: [
@@ -163,12 +167,17 @@ describe('discord adapter against the fake Discord', () => {
     assert.equal((deferred.body as { type: number }).type, 5, 'deferred (type 5)');
     gate.open();
 
-    const edit = await fake.waitFor((c) => c.method === 'PATCH' && c.path === `/webhooks/${fake.applicationId}/${token}/messages/@original`);
+    const edit = await fake.waitFor(
+      (c) => c.method === 'PATCH' && c.path === `/webhooks/${fake.applicationId}/${token}/messages/@original`,
+    );
     const body = edit.body as { embeds: { title: string; description: string }[]; allowed_mentions: unknown };
     assert.deepEqual(body.allowed_mentions, { parse: [] });
     assert.ok(body.embeds.length >= 2, 'a header and at least one story');
     assert.match(body.embeds[0]?.title ?? '', /China AI/);
-    const stories = body.embeds.slice(1).map((e) => e.description).join('\n');
+    const stories = body.embeds
+      .slice(1)
+      .map((e) => e.description)
+      .join('\n');
     assert.match(stories, /\[\d\] .+ — <https:\/\/[^>]+>/, 'numbered sources with their URLs shown');
     assert.match(stories, /\*\*Key claims\*\*/);
 
@@ -181,7 +190,9 @@ describe('discord adapter against the fake Discord', () => {
     const threadId = threadCall.path.split('/')[4] ?? '';
     const before = fake.calls.length;
     fake.userMessage(threadId, 'How much did training Tidewater-2 cost?');
-    const reply = await fake.waitFor((c) => fake.calls.indexOf(c) >= before && c.method === 'POST' && c.path === `/channels/${threadId}/messages`);
+    const reply = await fake.waitFor(
+      (c) => fake.calls.indexOf(c) >= before && c.method === 'POST' && c.path === `/channels/${threadId}/messages`,
+    );
     const body = reply.body as { embeds: { description: string }[]; allowed_mentions: unknown };
     assert.deepEqual(body.allowed_mentions, { parse: [] });
     const text = body.embeds[0]?.description ?? '';
@@ -214,11 +225,14 @@ describe('discord adapter against the fake Discord', () => {
     const call = await fake.waitFor((c) => c.path === `/interactions/${id}/${token}/callback`);
     const body = call.body as { type: number; data: { choices: { value: string }[] } };
     assert.equal(body.type, 8);
-    assert.deepEqual(body.data.choices.map((c) => c.value), ['china-ai']);
+    assert.deepEqual(
+      body.data.choices.map((c) => c.value),
+      ['china-ai'],
+    );
   });
 
   test('postBrief lands once in each channel given, findable by its delivery key', async () => {
-        const before = fake.calls.length;
+    const before = fake.calls.length;
     const postedA = await bot.postBrief(`discord:${channelA}`, brief, { deliveryKey: `china-ai|run1|discord:${channelA}` });
     const postedB = await bot.postBrief(`discord:${channelB}`, brief, { deliveryKey: `china-ai|run1|discord:${channelB}` });
     const posts = fake.calls.slice(before).filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
@@ -235,7 +249,7 @@ describe('discord adapter against the fake Discord', () => {
   test('missing permissions in one channel fail that channel only, with a coded error', async () => {
     const blocked = channelB;
     fake.failOn('POST', `/channels/${blocked}/messages`, { status: 403, body: { message: 'Missing Permissions', code: 50013 } }, 1);
-        await assert.rejects(bot.postBrief(`discord:${blocked}`, brief), (error: unknown) => {
+    await assert.rejects(bot.postBrief(`discord:${blocked}`, brief), (error: unknown) => {
       assert.ok(error instanceof ChatDeliveryError);
       assert.equal(error.platformCode, '50013');
       assert.equal(error.retryable, false);
@@ -254,7 +268,7 @@ describe('discord adapter against the fake Discord', () => {
       1,
     );
     const before = fake.calls.length;
-        const posted = await bot.postBrief(`discord:${channelB}`, brief);
+    const posted = await bot.postBrief(`discord:${channelB}`, brief);
     const attempts = fake.calls.slice(before).filter((c) => c.method === 'POST' && c.path === `/channels/${channelB}/messages`);
     assert.equal(attempts.length, 2, 'one refused, one delivered');
     assert.ok(posted.messageIds.length >= 1);
@@ -300,15 +314,17 @@ test('an invalid token at start is a ConfigError naming DISCORD_TOKEN', async ()
       topics: () => [],
       rest: { retries: 0, timeout: 5_000 },
     });
-    await assert.rejects(bot.start({ onCommand: async () => ({ kind: 'text', text: '', ephemeral: true }), onThreadMessage: async () => undefined }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.equal(error.key, 'DISCORD_TOKEN');
-      assert.match(error.message, /DISCORD_TOKEN/);
-      assert.doesNotMatch(error.message, /wrong-token/, 'the token itself is never printed');
-      return true;
-    });
+    await assert.rejects(
+      bot.start({ onCommand: async () => ({ kind: 'text', text: '', ephemeral: true }), onThreadMessage: async () => undefined }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.key, 'DISCORD_TOKEN');
+        assert.match(error.message, /DISCORD_TOKEN/);
+        assert.doesNotMatch(error.message, /wrong-token/, 'the token itself is never printed');
+        return true;
+      },
+    );
   } finally {
     await fake.close();
   }
 });
-

@@ -13,7 +13,15 @@ function story(i: number, claims: number, size: number): Story {
     articleIds: [`a${i}`],
     claims: Array.from({ length: claims }, (_, k) => ({ text: `Claim ${k} ${'word '.repeat(size)}`, articleIds: [`a${i}`] })),
     figures: [{ value: '20%', text: `A figure of 20% ${'context '.repeat(size)}`, articleIds: [`a${i}`] }],
-    disagreements: [{ about: 'Cost', positions: [{ text: '$4.2 million', articleIds: [`a${i}`] }, { text: '$30 million', articleIds: [`a${i}`] }] }],
+    disagreements: [
+      {
+        about: 'Cost',
+        positions: [
+          { text: '$4.2 million', articleIds: [`a${i}`] },
+          { text: '$30 million', articleIds: [`a${i}`] },
+        ],
+      },
+    ],
   };
 }
 
@@ -30,7 +38,12 @@ function longBrief(stories: number, claims: number, size: number): Brief {
 }
 
 test('a long brief is split into messages that each respect every Discord limit', () => {
-  for (const [stories, claims, size] of [[30, 5, 10], [12, 40, 60], [3, 200, 30], [1, 1, 5000]] as const) {
+  for (const [stories, claims, size] of [
+    [30, 5, 10],
+    [12, 40, 60],
+    [3, 200, 30],
+    [1, 1, 5000],
+  ] as const) {
     const messages = briefMessages(longBrief(stories, claims, size));
     assert.ok(messages.length >= 1);
     for (const message of messages) {
@@ -46,7 +59,11 @@ test('a long brief is split into messages that each respect every Discord limit'
     }
     // Nothing is dropped: every story's headline appears, in order.
     const titles = messages.flatMap((m) => m.embeds.map((e) => e.title ?? ''));
-    for (let i = 0; i < stories; i++) assert.ok(titles.some((t) => t.startsWith(`${i + 1}. Story ${i} `)), `story ${i} shown`);
+    for (let i = 0; i < stories; i++)
+      assert.ok(
+        titles.some((t) => t.startsWith(`${i + 1}. Story ${i} `)),
+        `story ${i} shown`,
+      );
   }
 });
 
@@ -92,7 +109,13 @@ test('the header names sources that have been failing, so a dead feed is noticed
   const brief: Brief = {
     ...longBrief(1, 1, 1),
     failingSources: [
-      { sourceId: 'x', url: 'https://dead.example/feed.xml', failureStreak: 3, failingSince: '2026-11-20T06:00:00.000Z', lastError: 'HTTP 403 **forbidden**' },
+      {
+        sourceId: 'x',
+        url: 'https://dead.example/feed.xml',
+        failureStreak: 3,
+        failingSince: '2026-11-20T06:00:00.000Z',
+        lastError: 'HTTP 403 **forbidden**',
+      },
     ],
   };
   const header = briefMessages(brief)[0]?.embeds[0]?.description ?? '';

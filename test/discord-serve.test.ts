@@ -21,7 +21,10 @@ test('serve exits 2 naming DISCORD_TOKEN when Discord refuses the token', async 
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /DISCORD_TOKEN/);
     assert.doesNotMatch(run.stderr, /revoked/, 'the token itself is not printed');
-    assert.ok(fake.calls.some((c) => c.path === '/users/@me'), 'the token was checked against the fake, not discord.com');
+    assert.ok(
+      fake.calls.some((c) => c.path === '/users/@me'),
+      'the token was checked against the fake, not discord.com',
+    );
   } finally {
     await fake.close();
   }

@@ -76,13 +76,14 @@ describe('Briefbot on Discord (serving core + real BriefService + fake Discord)'
   let store: Store;
   let serve: ServeHandle;
 
-  async function startBot(
-    now?: () => Date,
-    catchUpWindowMs = 0,
-    afterPost?: Parameters<typeof startServe>[0]['afterPost'],
-  ): Promise<void> {
+  async function startBot(now?: () => Date, catchUpWindowMs = 0, afterPost?: Parameters<typeof startServe>[0]['afterPost']): Promise<void> {
     store = openSqliteStore(dbPath);
-    const env = readEnv({ DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: fake.guildId, DISCORD_API_URL: fake.apiUrl, DISCORD_MESSAGE_CONTENT: 'true' });
+    const env = readEnv({
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_GUILD_ID: fake.guildId,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_MESSAGE_CONTENT: 'true',
+    });
     const real = createBriefService({ topics, env, store, logger: silentLogger, ...(now && { now }) });
     // The real service; a held gate makes building a brief wait (as a slow build would).
     const service: BriefService = {
@@ -133,17 +134,23 @@ describe('Briefbot on Discord (serving core + real BriefService + fake Discord)'
     assert.equal((deferred.body as { type: number }).type, 5);
     open();
 
-    const edit = await fake.waitFor((c) => c.method === 'PATCH' && c.path === `/webhooks/${fake.applicationId}/${token}/messages/@original`, 20_000);
+    const edit = await fake.waitFor(
+      (c) => c.method === 'PATCH' && c.path === `/webhooks/${fake.applicationId}/${token}/messages/@original`,
+      20_000,
+    );
     const body = edit.body as { embeds: { title: string; description: string }[]; allowed_mentions: unknown };
     assert.deepEqual(body.allowed_mentions, { parse: [] });
     assert.match(body.embeds[0]?.title ?? '', /China AI/);
     assert.ok(body.embeds.length >= 2, 'header and at least one story');
-    const stories = body.embeds.slice(1).map((e) => e.description).join('\n');
+    const stories = body.embeds
+      .slice(1)
+      .map((e) => e.description)
+      .join('\n');
     assert.match(stories, /\[\d\] .+ — <https:\/\/[a-z-]+\.example\/[^>]+>/, 'numbered sources, URLs shown');
     await fake.waitFor((c) => c.method === 'POST' && c.path.startsWith(`/channels/${channelA}/messages/`) && c.path.endsWith('/threads'));
   });
 
-  test('a follow-up in the brief\'s thread gets a cited answer from its sources', async () => {
+  test("a follow-up in the brief's thread gets a cited answer from its sources", async () => {
     const threadCall = await fake.waitFor((c) => c.path.startsWith(`/channels/${channelA}/messages/`) && c.path.endsWith('/threads'));
     const threadId = threadCall.path.split('/')[4] ?? '';
     const from = fake.calls.length;
@@ -221,11 +228,17 @@ describe('Briefbot on Discord (serving core + real BriefService + fake Discord)'
     const later = fake.calls.slice(from);
     assert.equal(later.filter((c) => isChannelPost(c, channelA)).length, 1, 'never posted twice in A');
     assert.equal(later.filter((c) => isChannelPost(c, channelB)).length, 1, 'never posted twice in B');
-    assert.ok(later.some((c) => c.method === 'GET' && c.path === `/channels/${channelA}/messages`), 'looked in the channel history');
+    assert.ok(
+      later.some((c) => c.method === 'GET' && c.path === `/channels/${channelA}/messages`),
+      'looked in the channel history',
+    );
     for (const [i, key] of keys.entries()) {
       const entry = await serve.chat.outboxEntry(key);
       assert.equal(entry?.status, 'sent', 'recovered from channel history');
-      assert.ok(await serve.chat.briefForThread(`discord:${[channelA, channelB][i]}`, entry?.threadId ?? ''), 'its thread answers follow-ups');
+      assert.ok(
+        await serve.chat.briefForThread(`discord:${[channelA, channelB][i]}`, entry?.threadId ?? ''),
+        'its thread answers follow-ups',
+      );
     }
   });
 

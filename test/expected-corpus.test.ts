@@ -18,11 +18,18 @@ const NEVER = CORPUS_MUST_NEVER_APPEAR;
 
 /** Normalises typography so "at least 3 months" matches across spaces and dashes. */
 function norm(text: string): string {
-  return text.normalize('NFKC').replace(/[\u00a0\u2009\u202f]/g, ' ').replace(/[‐-―]/g, '-').replace(/\s+/g, ' ').toLowerCase();
+  return text
+    .normalize('NFKC')
+    .replace(/[\u00a0\u2009\u202f]/g, ' ')
+    .replace(/[‐-―]/g, '-')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
 }
 
 test('a brief of the china-ai corpus meets EXPECTED.md', { skip }, async () => {
-  const files = readdirSync(corpus).filter((f) => f.endsWith('.txt')).sort();
+  const files = readdirSync(corpus)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
   const raw = new Map(files.map((f) => [f.slice(0, 3), readFileSync(join(corpus, f), 'utf8')]));
   // The articles only: EXPECTED.md sits in the same folder and would be read as an article.
   const folder = join(tempDir(), 'china-ai');
@@ -81,12 +88,18 @@ test('a brief of the china-ai corpus meets EXPECTED.md', { skip }, async () => {
     disagreements.some((d) => /who reported/i.test(d.about) && pits(d, '001', ['000', '002', '004'])),
     disagreements.some((d) => /widening or narrowing/i.test(d.about) && sides(d).some((a) => a.has('002'))),
   ];
-  assert.ok(listed.filter(Boolean).length >= 3, `EXPECTED.md's disagreements found: ${JSON.stringify(listed)} in ${JSON.stringify(disagreements, null, 1)}`);
+  assert.ok(
+    listed.filter(Boolean).length >= 3,
+    `EXPECTED.md's disagreements found: ${JSON.stringify(listed)} in ${JSON.stringify(disagreements, null, 1)}`,
+  );
   // No false ones: two sentences that both name the lack of paradigm innovation, or both give
   // less than 20% odds, agree.
   for (const d of disagreements) {
     for (const agreeing of [/paradigm/i, /less than 20\s?%/i]) {
-      assert.ok(!d.positions.every((p) => agreeing.test(p.text)), `"${d.about}" sets two agreeing sentences against each other: ${JSON.stringify(d.positions)}`);
+      assert.ok(
+        !d.positions.every((p) => agreeing.test(p.text)),
+        `"${d.about}" sets two agreeing sentences against each other: ${JSON.stringify(d.positions)}`,
+      );
     }
   }
 

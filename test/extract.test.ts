@@ -50,7 +50,11 @@ function assertClean(article: ExtractedArticle, label: string, never: readonly s
     assert.ok(!article.title.includes(s), `${label}: title contains ${JSON.stringify(s)}`);
     assert.ok(!article.text.includes(s), `${label}: text contains ${JSON.stringify(s)}`);
   }
-  const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
   for (const p of paragraphs(article.text)) {
     assert.notEqual(norm(p), norm(article.title), `${label}: headline repeated in the text`);
     assert.ok(!/^\s*\|\s*$/.test(p) && !/\s\|$/.test(p), `${label}: stray "|" in ${JSON.stringify(p)}`);
@@ -129,10 +133,33 @@ describe('the shared china-ai corpus', { skip: skipCorpus }, () => {
 
 describe('the bundled demo corpus', () => {
   const DEMO_FURNITURE = [
-    'Back to', 'Comments (0)', 'Log in or register', 'Photo by', '[Photo', 'Share this', 'Read more', 'Subscribe',
-    'cookies', 'Next article', 'Be the first', 'Source Domain', 'Published:', 'Publish Date', 'Source:', 'Image: Getty',
-    '(Reuters/', 'first appeared on', '图片来源', '暂无评论', 'Related stories', 'All rights reserved', 'Home', '首页',
-    'By Mei Lin Chau', 'By Sara', 'Asia Markets Digest |',
+    'Back to',
+    'Comments (0)',
+    'Log in or register',
+    'Photo by',
+    '[Photo',
+    'Share this',
+    'Read more',
+    'Subscribe',
+    'cookies',
+    'Next article',
+    'Be the first',
+    'Source Domain',
+    'Published:',
+    'Publish Date',
+    'Source:',
+    'Image: Getty',
+    '(Reuters/',
+    'first appeared on',
+    '图片来源',
+    '暂无评论',
+    'Related stories',
+    'All rights reserved',
+    'Home',
+    '首页',
+    'By Mei Lin Chau',
+    'By Sara',
+    'Asia Markets Digest |',
   ];
   const files = readdirSync(demo).sort();
 
@@ -194,7 +221,28 @@ describe('web pages', () => {
     assert.ok(a.text.includes('investors & customers'), 'entities decoded');
     // Sentences that merely mention a photo or a source are content.
     assert.ok(a.text.includes('The photo agencies that once covered product launches'));
-    for (const s of ['cookies', 'Accept', 'Sign up', 'newsletter', 'Subscribe', 'Related stories', 'Inside the race', 'Comments', 'Great article', 'Log in', 'Share this', 'Tweet', 'Unsplash', 'Reuters', 'Home', 'Markets', '©', 'By Priya', 'window.tracking', 'color:red']) {
+    for (const s of [
+      'cookies',
+      'Accept',
+      'Sign up',
+      'newsletter',
+      'Subscribe',
+      'Related stories',
+      'Inside the race',
+      'Comments',
+      'Great article',
+      'Log in',
+      'Share this',
+      'Tweet',
+      'Unsplash',
+      'Reuters',
+      'Home',
+      'Markets',
+      '©',
+      'By Priya',
+      'window.tracking',
+      'color:red',
+    ]) {
       assert.ok(!a.text.includes(s), `furniture ${JSON.stringify(s)} in ${a.text}`);
     }
   });
@@ -223,7 +271,10 @@ describe('web pages', () => {
 
   test('pathologically deep markup is read without Readability and without stalling', () => {
     const html = `${'<div>'.repeat(3000)}<p>Deep text about AI chips and export rules, long enough to matter.</p>${'</div>'.repeat(3000)}`;
-    assert.equal(extractFromHtml(html, 'https://example.test/deep').text, 'Deep text about AI chips and export rules, long enough to matter.');
+    assert.equal(
+      extractFromHtml(html, 'https://example.test/deep').text,
+      'Deep text about AI chips and export rules, long enough to matter.',
+    );
     assert.equal(htmlToText(html), 'Deep text about AI chips and export rules, long enough to matter.');
   });
 
@@ -251,7 +302,10 @@ describe('htmlToText (feed content)', () => {
   });
 
   test('a teaser keeps its text, loses its "Continue reading" link', () => {
-    assert.equal(htmlToText('<p>Kuaishou released Kling 3.0 on Wednesday. <a href="/k">Continue reading →</a></p>'), 'Kuaishou released Kling 3.0 on Wednesday.');
+    assert.equal(
+      htmlToText('<p>Kuaishou released Kling 3.0 on Wednesday. <a href="/k">Continue reading →</a></p>'),
+      'Kuaishou released Kling 3.0 on Wednesday.',
+    );
   });
 
   test('plain text and empty input', () => {
@@ -262,8 +316,12 @@ describe('htmlToText (feed content)', () => {
 
 describe('removeFurniture', () => {
   test('keeps sentences that merely mention photos, sources or comments', () => {
-    const text = 'Sources close to the company said the photo was staged.\n\nThe comments from Liu drew attention across the industry.\n\nSource';
-    assert.equal(removeFurniture(text), 'Sources close to the company said the photo was staged.\n\nThe comments from Liu drew attention across the industry.');
+    const text =
+      'Sources close to the company said the photo was staged.\n\nThe comments from Liu drew attention across the industry.\n\nSource';
+    assert.equal(
+      removeFurniture(text),
+      'Sources close to the company said the photo was staged.\n\nThe comments from Liu drew attention across the industry.',
+    );
   });
 
   test('keeps content that starts like furniture', () => {
@@ -300,7 +358,10 @@ describe('removeFurniture', () => {
 
   test('removes the repeated headline, glued or alone', () => {
     const title = 'Kling 3.0 arrives as Kuaishou bets on video';
-    assert.equal(removeFurniture(`${title}\n\n${title}Kuaishou released a model on Monday.`, title), 'Kuaishou released a model on Monday.');
+    assert.equal(
+      removeFurniture(`${title}\n\n${title}Kuaishou released a model on Monday.`, title),
+      'Kuaishou released a model on Monday.',
+    );
   });
 
   test('menus, bylines, cookie notices, newsletter boxes and comment counts', () => {
@@ -352,7 +413,10 @@ describe('extractFromText (Markdown and metadata)', () => {
 
   test('no headline line: the first sentence stands in and the file name is the last resort', () => {
     const long = `${'The model was trained on a large cluster of older accelerators in Guizhou. '.repeat(4)}`;
-    assert.equal(extractFromText(long, { format: 'text' }).title, 'The model was trained on a large cluster of older accelerators in Guizhou');
+    assert.equal(
+      extractFromText(long, { format: 'text' }).title,
+      'The model was trained on a large cluster of older accelerators in Guizhou',
+    );
     assert.equal(extractFromText('', { format: 'text', fileName: '/x/07-kling-launch.txt' }).title, 'kling launch');
   });
 

@@ -71,9 +71,19 @@ const crossSource = (story: Story): number =>
   }).length;
 
 const NEVER = [
-  'Log in or register to comment', 'No comments yet', 'Be the first to comment', 'Comments (0)', '← Back to stories',
-  'View original source →', 'Photo by Google DeepMind on Pexels', '[Photo: Kuaishou]', 'Publish Date:', 'Source Domain:',
-  'AI-RADAR focuses precisely', '/llm-onpremise', ' | ',
+  'Log in or register to comment',
+  'No comments yet',
+  'Be the first to comment',
+  'Comments (0)',
+  '← Back to stories',
+  'View original source →',
+  'Photo by Google DeepMind on Pexels',
+  '[Photo: Kuaishou]',
+  'Publish Date:',
+  'Source Domain:',
+  'AI-RADAR focuses precisely',
+  '/llm-onpremise',
+  ' | ',
 ];
 
 const chinaSkip = existsSync(chinaDir) ? false : `corpus not found at ${chinaDir}`;
@@ -121,22 +131,34 @@ test('china-ai, the interview story (000/001/002/004) and the summit (003) apart
   const summit = summarize([{ ...all[3]!, id: 'a1' }]);
   assert.deepEqual(citedFor(summit, /less than 20\s?%/), ['a1']);
   assert.ok(!summit.figures.some((f) => /months|gpt/i.test(f.value)));
-  assert.ok(summit.claims.some((c) => /Tang|Lin|Yao/.test(c.text)), 'attributed claims name the speakers');
+  assert.ok(
+    summit.claims.some((c) => /Tang|Lin|Yao/.test(c.text)),
+    'attributed claims name the speakers',
+  );
 });
 
 test('planted: four outlets, a conflicting death toll and opposite assessments', () => {
   const articles = fixtureArticles(`${corpora}harbour-fire/`).slice(0, 4);
   const story = summarize(articles);
   assertCitedRight(story, articles);
-  const toll = story.disagreements.find((d) => d.positions.some((p) => /\b12\b/.test(p.text)) && d.positions.some((p) => /\b15\b/.test(p.text)));
+  const toll = story.disagreements.find(
+    (d) => d.positions.some((p) => /\b12\b/.test(p.text)) && d.positions.some((p) => /\b15\b/.test(p.text)),
+  );
   assert.ok(toll, `death toll 12 vs 15: ${JSON.stringify(story.disagreements)}`);
   const sources = (n: RegExp) => [...new Set(toll.positions.filter((p) => n.test(p.text)).flatMap((p) => p.articleIds))].sort();
   assert.deepEqual(sources(/\b12\b/), ['a1']);
   assert.deepEqual(sources(/\b15\b/), ['a2', 'a3']);
-  assert.ok(story.disagreements.some((d) => /likely|safe/.test(d.about)), 'an assessment disagreement');
+  assert.ok(
+    story.disagreements.some((d) => /likely|safe/.test(d.about)),
+    'an assessment disagreement',
+  );
   // Agreement written differently is not a disagreement: damage (€40 million / 40 million euros),
   // duration (three days / 3 days).
-  assert.ok(!story.disagreements.some((d) => d.positions.some((p) => /€40 million|40 million euros|three days|3 days/.test(p.text) && !/safe|\b1[25]\b/.test(p.text))));
+  assert.ok(
+    !story.disagreements.some((d) =>
+      d.positions.some((p) => /€40 million|40 million euros|three days|3 days/.test(p.text) && !/safe|\b1[25]\b/.test(p.text)),
+    ),
+  );
   // "at least 12 people" keeps its qualifier and cites only the article that says it.
   const twelveFig = story.figures.find((f) => /12 people/.test(f.value));
   assert.ok(twelveFig && /^at least/i.test(twelveFig.value));
@@ -151,7 +173,9 @@ test('planted: four outlets, a conflicting death toll and opposite assessments',
 });
 
 test('planted: the off-topic article is its own story with its own numbers', () => {
-  const [offTopic] = fixtureArticles(`${corpora}harbour-fire/`).slice(4).map((a) => ({ ...a, id: 'a1' }));
+  const [offTopic] = fixtureArticles(`${corpora}harbour-fire/`)
+    .slice(4)
+    .map((a) => ({ ...a, id: 'a1' }));
   const story = summarize([offTopic!]);
   assert.ok(story.figures.some((f) => f.value === '€85 million'));
   assert.ok(!story.figures.some((f) => /40 million|people/.test(f.value)));
@@ -174,7 +198,10 @@ test('planted: Chinese text is kept intact', () => {
   const story = summarize(articles);
   assert.equal(story.headline, '港口仓库火灾造成重大损失');
   assert.ok(story.summary.includes('波塔维尔港'));
-  assert.deepEqual(story.figures.map((f) => f.value), ['3.1亿元']);
+  assert.deepEqual(
+    story.figures.map((f) => f.value),
+    ['3.1亿元'],
+  );
   assert.ok(story.claims.every((c) => /[\u4e00-\u9fff]/.test(c.text) && !c.text.includes('\ufffd')));
 });
 
@@ -203,9 +230,24 @@ test('deterministic: the same story twice gives the same draft', () => {
 
 test('one figure per quantity, in the wording most articles use', () => {
   const articles: StoryArticle[] = [
-    { id: 'a1', title: 'Killings rise in Norland', text: 'Norland recorded 2,115 homicides in 2025, police said, up 18% on the year before.', url: 'https://news.test/a1' },
-    { id: 'a2', title: 'Norland murder count up', text: 'Police counted 2,115 murders in 2025, a rise of 18%, and 40 more cases are open.', url: 'https://news.test/a2' },
-    { id: 'a3', title: 'Homicide figures published', text: 'The 2025 report lists 2,115 murders across Norland, an increase of 18%.', url: 'https://news.test/a3' },
+    {
+      id: 'a1',
+      title: 'Killings rise in Norland',
+      text: 'Norland recorded 2,115 homicides in 2025, police said, up 18% on the year before.',
+      url: 'https://news.test/a1',
+    },
+    {
+      id: 'a2',
+      title: 'Norland murder count up',
+      text: 'Police counted 2,115 murders in 2025, a rise of 18%, and 40 more cases are open.',
+      url: 'https://news.test/a2',
+    },
+    {
+      id: 'a3',
+      title: 'Homicide figures published',
+      text: 'The 2025 report lists 2,115 murders across Norland, an increase of 18%.',
+      url: 'https://news.test/a3',
+    },
   ];
   const story = summarize(articles);
   const counts = story.figures.filter((f) => /2,115/.test(f.value));

@@ -98,7 +98,8 @@ test('feedparser conformance suite', { skip: !existsSync(MANIFEST) && 'the suite
       rates.noCrash.record(isParse, `${c.file}: ${String(error)}`);
     }
     // No real feed is near the bounds put on a document before parsing (xml-bounds.ts): each is parsed as it came.
-    if (feed?.cuts !== undefined || feed?.itemCount !== undefined) bounded.push(`${c.file}: ${feed.cuts?.join('; ') ?? ''} ${feed.itemCount ?? ''}`);
+    if (feed?.cuts !== undefined || feed?.itemCount !== undefined)
+      bounded.push(`${c.file}: ${feed.cuts?.join('; ') ?? ''} ${feed.itemCount ?? ''}`);
     const why = parseError ? `PARSE ${parseError.message}` : '';
     if (c.expected_feed_title !== null) {
       rates.feedTitle.record(
@@ -115,7 +116,10 @@ test('feedparser conformance suite', { skip: !existsSync(MANIFEST) && 'the suite
     }
     if (c.expected_first_entry_link !== null) {
       const got = feed?.items[0]?.link;
-      rates.entryLink.record(got === c.expected_first_entry_link, `${c.file}: ${JSON.stringify(got)} ≠ ${c.expected_first_entry_link} ${why}`);
+      rates.entryLink.record(
+        got === c.expected_first_entry_link,
+        `${c.file}: ${JSON.stringify(got)} ≠ ${c.expected_first_entry_link} ${why}`,
+      );
     }
     if (!c.expect_wellformed) {
       rates.illformedReported.record(parseError !== undefined || (feed?.problems.length ?? 0) > 0, `${c.file}: not reported`);

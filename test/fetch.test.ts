@@ -165,7 +165,10 @@ describe('conditional GET and bodies', () => {
   test('a real User-Agent, Accept and Accept-Encoding are sent', async () => {
     assert.match(DEFAULT_USER_AGENT, /^Briefbot\/\d+\.\d+ \(\+https:\/\/\S+\)$/);
     const { http } = client();
-    const sent = JSON.parse((await http.get(`${server.url}/echo`, { accept: 'application/rss+xml' })).body.toString()) as Record<string, string>;
+    const sent = JSON.parse((await http.get(`${server.url}/echo`, { accept: 'application/rss+xml' })).body.toString()) as Record<
+      string,
+      string
+    >;
     assert.equal(sent['user-agent'], DEFAULT_USER_AGENT);
     assert.equal(sent['accept'], 'application/rss+xml');
     assert.match(sent['accept-encoding'] ?? '', /gzip/);

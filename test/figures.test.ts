@@ -8,8 +8,17 @@ const values = (s: string) => findFigures(s).map((f) => [f.value, f.kind]);
 
 test('sentences survive abbreviations, decimals, versions, quotes and CJK stops', () => {
   assert.deepEqual(
-    splitSentences('The U.S. Commerce Department said growth was 3.1%. Dr. Lee disagreed. "It is wrong," she said. GPT-5.6 ships. 中国发展迅速。差距扩大！'),
-    ['The U.S. Commerce Department said growth was 3.1%.', 'Dr. Lee disagreed.', '"It is wrong," she said.', 'GPT-5.6 ships.', '中国发展迅速。', '差距扩大！'],
+    splitSentences(
+      'The U.S. Commerce Department said growth was 3.1%. Dr. Lee disagreed. "It is wrong," she said. GPT-5.6 ships. 中国发展迅速。差距扩大！',
+    ),
+    [
+      'The U.S. Commerce Department said growth was 3.1%.',
+      'Dr. Lee disagreed.',
+      '"It is wrong," she said.',
+      'GPT-5.6 ships.',
+      '中国发展迅速。',
+      '差距扩大！',
+    ],
   );
   assert.deepEqual(splitSentences('Title line\n\nBody starts here. It ends.'), ['Title line', 'Body starts here.', 'It ends.']);
 });
@@ -31,10 +40,13 @@ test('percentages, money and qualifiers as written', () => {
 
 test('durations, counts, ratios, versions, dates', () => {
   const gap = findFigures('He put the gap at at least 3 months and said it could widen to 6 months.');
-  assert.deepEqual(gap.map((f) => [f.value, f.kind, f.quantity]), [
-    ['at least 3 months', 'duration', 'gap'],
-    ['6 months', 'duration', 'gap'],
-  ]);
+  assert.deepEqual(
+    gap.map((f) => [f.value, f.kind, f.quantity]),
+    [
+      ['at least 3 months', 'duration', 'gap'],
+      ['6 months', 'duration', 'gap'],
+    ],
+  );
   assert.deepEqual(values('The study read 1,479 articles; 194,000 jobs went.'), [
     ['1,479 articles', 'count'],
     ['194,000 jobs', 'count'],

@@ -16,7 +16,21 @@ before(ensureBuilt);
 
 /** About `bytes` of lower-case words and spaces: no full stop, no line break, a " but " now and then. */
 function unpunctuated(bytes: number): string {
-  const words = ['the', 'harbour', 'council', 'said', 'ferry', 'bridge', 'repairs', 'would', 'take', 'longer', 'but', 'engineers', 'disagreed'];
+  const words = [
+    'the',
+    'harbour',
+    'council',
+    'said',
+    'ferry',
+    'bridge',
+    'repairs',
+    'would',
+    'take',
+    'longer',
+    'but',
+    'engineers',
+    'disagreed',
+  ];
   const parts: string[] = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
@@ -39,7 +53,11 @@ test('a 9.6 MB article without sentence punctuation is briefed, and briefed agai
   writeFileSync(join(cwd, 'briefbot.config.yaml'), 'topics:\n  - id: harbour\n    sources: [news]\n    window: all\n');
   const env = { BRIEFBOT_DB: join(cwd, 'b.db') };
   for (const round of ['first brief (collects)', 'second brief (from the store)']) {
-    const run = await runBriefbot(['brief', 'harbour', ...(round.startsWith('second') ? ['--offline'] : [])], { cwd, env, timeoutMs: 120_000 });
+    const run = await runBriefbot(['brief', 'harbour', ...(round.startsWith('second') ? ['--offline'] : [])], {
+      cwd,
+      env,
+      timeoutMs: 120_000,
+    });
     assert.equal(run.code, 0, `${round}: exit ${run.code}: ${run.stderr.slice(0, 500)}`);
     assert.match(run.stdout, /Ferry timetable changes in December/, round);
     assert.match(run.stdout, /Wall of text about the harbour/, round);

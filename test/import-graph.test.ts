@@ -75,7 +75,10 @@ function circles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
 test('src/ has no import circle, type-only and dynamic imports included', () => {
   const files = sourceFiles(SRC);
   const graph = importGraph(files);
-  assert.ok([...graph.values()].some((targets) => targets.length > 0), 'the graph was read (relative imports found)');
+  assert.ok(
+    [...graph.values()].some((targets) => targets.length > 0),
+    'the graph was read (relative imports found)',
+  );
   const named = circles(graph).map((component) => component.map((file) => relative(SRC, file)));
   assert.deepEqual(named, []);
 });

@@ -31,7 +31,12 @@ const items = (drafts: ArticleDraft[], topicIds = ['port']): IngestItem[] => dra
 
 test('a batch dedupes within itself: same URL, exact copy, near copy', async () => {
   const store = openSqliteStore(':memory:');
-  const copy = ['Subscribe to our newsletter.', 'PORT (Wire) — A dredging plan was approved by the harbour authority, officials said.', ...BODY.split('\n\n').slice(1), 'Comments (3)'].join('\n\n');
+  const copy = [
+    'Subscribe to our newsletter.',
+    'PORT (Wire) — A dredging plan was approved by the harbour authority, officials said.',
+    ...BODY.split('\n\n').slice(1),
+    'Comments (3)',
+  ].join('\n\n');
   const results = await ingestBatch(
     items([
       draft('https://a.example/dredging', BODY),
@@ -43,11 +48,17 @@ test('a batch dedupes within itself: same URL, exact copy, near copy', async () 
     store,
     NOW,
   );
-  assert.deepEqual(results.map((r) => r.outcome), ['new', 'known', 'duplicate', 'duplicate', 'new']);
+  assert.deepEqual(
+    results.map((r) => r.outcome),
+    ['new', 'known', 'duplicate', 'duplicate', 'new'],
+  );
   assert.equal(results[1]!.articleId, results[0]!.articleId);
   const copies = await store.articles.duplicatesOf(results[0]!.articleId);
   assert.deepEqual(copies.map((a) => a.url).sort(), ['https://b.example/port-plan', 'https://c.example/wire/port']);
-  assert.deepEqual((await store.articles.list({ topicId: 'port' })).map((a) => a.url).sort(), ['https://a.example/dredging', 'https://d.example/ferry']);
+  assert.deepEqual((await store.articles.list({ topicId: 'port' })).map((a) => a.url).sort(), [
+    'https://a.example/dredging',
+    'https://d.example/ferry',
+  ]);
   await store.close();
 });
 
@@ -63,14 +74,23 @@ test('a later batch finds copies of stored articles and links known URLs to new 
     store,
     NOW,
   );
-  assert.deepEqual(results.map((r) => r.outcome), ['known', 'duplicate']);
-  assert.deepEqual((await store.articles.list({ topicId: 'shipping' })).map((a) => a.url), ['https://a.example/dredging']);
+  assert.deepEqual(
+    results.map((r) => r.outcome),
+    ['known', 'duplicate'],
+  );
+  assert.deepEqual(
+    (await store.articles.list({ topicId: 'shipping' })).map((a) => a.url),
+    ['https://a.example/dredging'],
+  );
   await store.close();
 });
 
 test('two reports of one event stay two articles', async () => {
   const store = openSqliteStore(':memory:');
   const results = await ingestBatch(items([draft('https://a.example/1', BODY), draft('https://b.example/2', OTHER)]), store, NOW);
-  assert.deepEqual(results.map((r) => r.outcome), ['new', 'new']);
+  assert.deepEqual(
+    results.map((r) => r.outcome),
+    ['new', 'new'],
+  );
   await store.close();
 });

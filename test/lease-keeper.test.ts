@@ -23,7 +23,11 @@ test('one holder at a time: handover on stop, and a holder that cannot renew ste
   const events: string[] = [];
   const keeper = (owner: string, index: number): LeaseKeeper =>
     new LeaseKeeper({
-      leases: stores[index]!.leases, name: 'discord-gateway', owner, leaseMs: 600, logger: silentLogger,
+      leases: stores[index]!.leases,
+      name: 'discord-gateway',
+      owner,
+      leaseMs: 600,
+      logger: silentLogger,
       onAcquired: async () => {
         connected += 1;
         maxConnected = Math.max(maxConnected, connected);

@@ -48,10 +48,16 @@ test('briefbot brief: stories written by the LLM, verified, usage recorded', asy
   assert.equal(brief.summarizer, 'llm:fake-model');
   assert.ok(brief.stories.length >= 1);
   // The echo model's one multi-sentence (Chinese) claim is cut by verification, and the notes say so; nothing fell back.
-  assert.ok((brief.notes ?? []).every((n) => /^s\d+: verification cut/.test(n)), brief.notes?.join(' | '));
+  assert.ok(
+    (brief.notes ?? []).every((n) => /^s\d+: verification cut/.test(n)),
+    brief.notes?.join(' | '),
+  );
   assert.equal(brief.usage.llmCalls, fake.requests.length);
   assert.ok(brief.usage.promptTokens > 0);
-  assert.ok(brief.stories.some((s) => s.claims.length > 0), 'echoed claims survive verification');
+  assert.ok(
+    brief.stories.some((s) => s.claims.length > 0),
+    'echoed claims survive verification',
+  );
   assert.ok(brief.stories.every((s) => s.headline === 'What the articles report'));
   assert.ok(!run.stderr.includes('sk-test-not-a-secret'));
 });
@@ -65,7 +71,10 @@ test('briefbot brief with a broken server: extractive stories, notes, a warning,
     assert.ok(brief.stories.length >= 1);
     assert.equal(brief.notes?.length, brief.stories.length);
     for (const note of brief.notes ?? []) assert.match(note, /^s\d+: fell back to extractive: the LLM server failed \(HTTP 500\)$/);
-    assert.ok(brief.stories.some((s) => s.claims.length > 0 || s.figures.length > 0), 'extractive content');
+    assert.ok(
+      brief.stories.some((s) => s.claims.length > 0 || s.figures.length > 0),
+      'extractive content',
+    );
     assert.match(run.stderr, /LLM summary failed; the story falls back/);
     assert.ok(!run.stderr.includes('sk-test-not-a-secret'), 'the key never reaches the log');
   } finally {

@@ -33,7 +33,10 @@ function idsOf(request: ChatRequestBody): string[] {
   return /Article ids you may cite: ([^.]+)\./.exec(userPrompt(request))?.[1]?.split(', ') ?? [];
 }
 const isMerge = (request: ChatRequestBody): boolean => userPrompt(request).includes('<partial n="');
-const isChunk = (n: number) => (request: ChatRequestBody): boolean => !isMerge(request) && idsOf(request)[0] === `a${(n - 1) * 4 + 1}`;
+const isChunk =
+  (n: number) =>
+  (request: ChatRequestBody): boolean =>
+    !isMerge(request) && idsOf(request)[0] === `a${(n - 1) * 4 + 1}`;
 
 /** A model that claims each chunk's first correspondent sentence, and merges by joining. */
 function model(request: ChatRequestBody): unknown {
@@ -41,7 +44,17 @@ function model(request: ChatRequestBody): unknown {
   return {
     headline: 'Harbor city approves tidal power plant',
     summary: BASE[0],
-    claims: [{ text: BASE[0], articleIds: ids }, ...(isMerge(request) ? [] : [{ text: `Correspondent ${ids[0]!.slice(1)} counted ${199 + Number(ids[0]!.slice(1))} people at the harbour hall meeting.`, articleIds: [ids[0]!] }])],
+    claims: [
+      { text: BASE[0], articleIds: ids },
+      ...(isMerge(request)
+        ? []
+        : [
+            {
+              text: `Correspondent ${ids[0]!.slice(1)} counted ${199 + Number(ids[0]!.slice(1))} people at the harbour hall meeting.`,
+              articleIds: [ids[0]!],
+            },
+          ]),
+    ],
     figures: [],
     disagreements: [],
   };
@@ -112,8 +125,15 @@ describe('map-reduce: partial failure stays partial', () => {
     assert.match(result.note ?? '', /^the merge of 3 partial summaries failed \(.+\); joined without the model$/);
     const texts = result.story.claims.map((c) => c.text);
     assert.equal(texts.filter((t) => t === BASE[0]).length, 1, 'the same claim once');
-    assert.deepEqual(result.story.claims.find((c) => c.text === BASE[0])!.articleIds, ARTICLES.map((a) => a.id));
-    for (const n of [1, 5, 9]) assert.ok(texts.some((t) => t.startsWith(`Correspondent ${n} counted`)), `chunk of a${n}`);
+    assert.deepEqual(
+      result.story.claims.find((c) => c.text === BASE[0])!.articleIds,
+      ARTICLES.map((a) => a.id),
+    );
+    for (const n of [1, 5, 9])
+      assert.ok(
+        texts.some((t) => t.startsWith(`Correspondent ${n} counted`)),
+        `chunk of a${n}`,
+      );
   });
 
   test('when every chunk fails, the story falls back whole', async () => {
@@ -126,21 +146,33 @@ describe('map-reduce: partial failure stays partial', () => {
 
 describe('summarizer.stream', () => {
   test('is validated by the config schema', () => {
-    const parse = (value: string) => parseConfigText(`topics:\n  - id: t\n    sources: [x]\n    summarizer: { stream: ${value} }\n`, 'briefbot.config.yaml');
+    const parse = (value: string) =>
+      parseConfigText(`topics:\n  - id: t\n    sources: [x]\n    summarizer: { stream: ${value} }\n`, 'briefbot.config.yaml');
     assert.equal(parse('true').topics[0]!.summarizer.stream, true);
-    assert.throws(() => parse('"yes"'), (e: unknown) => e instanceof ConfigError && /topics\[0\]\.summarizer\.stream/.test(e.message));
+    assert.throws(
+      () => parse('"yes"'),
+      (e: unknown) => e instanceof ConfigError && /topics\[0\]\.summarizer\.stream/.test(e.message),
+    );
   });
 
   test('a topic with stream: true streams its briefs and its answers', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'articles'));
     ARTICLES.slice(0, 2).forEach((a, i) => writeFileSync(join(dir, 'articles', `${i + 1}.txt`), `${a.title}\n\n${a.text}\n`));
-    writeFileSync(join(dir, 'briefbot.config.yaml'), 'topics:\n  - id: tidal\n    sources: [articles]\n    window: all\n    summarizer: { kind: llm, stream: true }\n');
+    writeFileSync(
+      join(dir, 'briefbot.config.yaml'),
+      'topics:\n  - id: tidal\n    sources: [articles]\n    window: all\n    summarizer: { kind: llm, stream: true }\n',
+    );
     fake.respond = (request) =>
       userPrompt(request).includes('<passage n="1"')
         ? { answered: true, text: 'The council approved a tidal power plant on Thursday [1].' }
         : model(request);
-    const env = { BRIEFBOT_DB: join(dir, 'db.sqlite'), OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model' };
+    const env = {
+      BRIEFBOT_DB: join(dir, 'db.sqlite'),
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_MODEL: 'fake-model',
+    };
     const brief = await runCli(['brief', 'tidal', '--offline', '--format', 'json'], { cwd: dir, env });
     assert.equal(brief.code, 0, brief.stderr);
     assert.equal((JSON.parse(brief.stdout) as Brief).summarizer, 'llm:fake-model');

@@ -116,7 +116,10 @@ describe('LLM path', () => {
     const { story, dropped } = verifyStory(result.story, STORY.articles);
     assert.deepEqual(dropped, []);
     assert.equal(story.headline, 'Harbor city approves tidal power plant');
-    assert.deepEqual(story.figures.map((f) => f.value), ['€3.1 billion', '20%']);
+    assert.deepEqual(
+      story.figures.map((f) => f.value),
+      ['€3.1 billion', '20%'],
+    );
     assert.equal(story.disagreements.length, 1);
     assert.equal(summarizer().name, 'llm:fake-model');
   });
@@ -150,7 +153,11 @@ describe('LLM path', () => {
       text: [
         A1.text,
         `Reporter ${i + 1} counted ${100 + i} protesters outside the hall on Thursday evening.`,
-        ...Array.from({ length: 12 }, (_, j) => `Background paragraph ${j} of report ${i + 1} describes the estuary, the tides and the town ${['north', 'south', 'east'][j % 3]} of the river in some detail for readers.`),
+        ...Array.from(
+          { length: 12 },
+          (_, j) =>
+            `Background paragraph ${j} of report ${i + 1} describes the estuary, the tides and the town ${['north', 'south', 'east'][j % 3]} of the river in some detail for readers.`,
+        ),
       ].join('\n\n'),
     }));
     await summarizer().summarize({ id: 's1', articles: many });
@@ -158,7 +165,11 @@ describe('LLM path', () => {
     const naiveChars = many.reduce((n, a) => n + a.text.length, 0);
     assert.ok(user.length < naiveChars * 0.3, `prompt ${user.length} chars vs naive ${naiveChars}`);
     assert.ok(user.length / 4 < 4_500, `about ${Math.round(user.length / 4)} tokens`);
-    assert.deepEqual(fencedArticleIds(user), many.map((a) => a.id), 'every article citable');
+    assert.deepEqual(
+      fencedArticleIds(user),
+      many.map((a) => a.id),
+      'every article citable',
+    );
     for (let i = 0; i < many.length; i++) assert.ok(user.includes(`counted ${100 + i} protesters`), `figure ${100 + i} kept`);
     for (const value of ['€3.1 billion', '20%', '4 years']) assert.ok(user.includes(value), value);
   });
@@ -213,8 +224,17 @@ describe('LLM path', () => {
     });
     const result = await summarizer().summarize(STORY);
     const { story, dropped } = verifyStory(result.story, STORY.articles);
-    assert.deepEqual(story.figures.map((f) => f.value), ['31 to 12']);
-    assert.deepEqual(dropped.filter((d) => d.kind === 'figure').map((d) => d.text).sort(), ['20%', '€9.9 billion']);
+    assert.deepEqual(
+      story.figures.map((f) => f.value),
+      ['31 to 12'],
+    );
+    assert.deepEqual(
+      dropped
+        .filter((d) => d.kind === 'figure')
+        .map((d) => d.text)
+        .sort(),
+      ['20%', '€9.9 billion'],
+    );
   });
 });
 
@@ -294,7 +314,10 @@ describe('structured output on servers without json_schema', () => {
     const second = await s.summarize({ ...STORY, id: 's2' });
     assert.equal(first.note, undefined);
     assert.equal(second.note, undefined);
-    assert.deepEqual(fake.requests.map((r) => r.response_format?.type), ['json_schema', 'json_object', 'json_object']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.response_format?.type),
+      ['json_schema', 'json_object', 'json_object'],
+    );
   });
 
   test('no response_format at all → tolerant parsing of fenced JSON in prose', async () => {
@@ -302,7 +325,10 @@ describe('structured output on servers without json_schema', () => {
     fake.respond = () => `Here is the story:\n\`\`\`json\n${JSON.stringify(honestModel())}\n\`\`\`\nHope this helps {not json}.`;
     const result = await summarizer().summarize(STORY);
     assert.equal(result.note, undefined);
-    assert.deepEqual(fake.requests.map((r) => r.response_format?.type), ['json_schema', 'json_object', undefined]);
+    assert.deepEqual(
+      fake.requests.map((r) => r.response_format?.type),
+      ['json_schema', 'json_object', undefined],
+    );
     assert.equal(result.story.figures.length, 2);
   });
 });
@@ -374,7 +400,10 @@ describe('prompt registry', () => {
   test('the shipped prompts load, and a prompt with an undeclared variable fails at start-up', () => {
     assert.doesNotThrow(() => summarizer());
     const bad = '---\ntask: story-summary\nversion: 9\nvariables: [evidence]\n---\n# system\nx\n# user\n{{evidence}} {{secret}}\n';
-    assert.throws(() => parsePrompt('story-summary.v9.md', bad), (e) => e instanceof ConfigError && /\{\{secret\}\}/.test(e.message));
+    assert.throws(
+      () => parsePrompt('story-summary.v9.md', bad),
+      (e) => e instanceof ConfigError && /\{\{secret\}\}/.test(e.message),
+    );
     const unused = '---\ntask: t\nversion: 1\nvariables: [a, b]\n---\n# system\nx\n# user\n{{a}}\n';
     assert.throws(() => parsePrompt('t.v1.md', unused), /declares "b"/);
   });

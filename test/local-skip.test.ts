@@ -35,10 +35,22 @@ function folder(n: number): string {
 
 function topic(dir: string, id = 'harbour'): Topic {
   const url = pathToFileURL(dir).href;
-  return { id, title: id, sources: [{ id: url, url, kind: 'auto' }], include: [], exclude: [], window: 'all', channels: [], summarizer: { kind: 'extractive', maxStories: 8 } };
+  return {
+    id,
+    title: id,
+    sources: [{ id: url, url, kind: 'auto' }],
+    include: [],
+    exclude: [],
+    window: 'all',
+    channels: [],
+    summarizer: { kind: 'extractive', maxStories: 8 },
+  };
 }
 
-async function collect(store: ReturnType<typeof openSqliteStore>, topics: Topic[]): Promise<{ report: CollectReport; last: CollectProgress | undefined }> {
+async function collect(
+  store: ReturnType<typeof openSqliteStore>,
+  topics: Topic[],
+): Promise<{ report: CollectReport; last: CollectProgress | undefined }> {
   let last: CollectProgress | undefined;
   const report = await collectTopics(topics, { store, logger: silentLogger, onProgress: (p) => (last = p) });
   return { report, last };

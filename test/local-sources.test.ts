@@ -46,7 +46,11 @@ describe('--source paths that cannot be read are bad usage (exit 2, one line)', 
     const fifo = join(cwd, 'pipe.txt');
     execFileSync('mkfifo', [fifo]);
     for (const path of ['/dev/zero', fifo]) {
-      const run = await runBriefbot(['brief', 'foo', '--source', path], { cwd, env: { BRIEFBOT_DB: join(cwd, 'b.db') }, timeoutMs: 20_000 });
+      const run = await runBriefbot(['brief', 'foo', '--source', path], {
+        cwd,
+        env: { BRIEFBOT_DB: join(cwd, 'b.db') },
+        timeoutMs: 20_000,
+      });
       assert.equal(run.code, 2, `${path}: ${run.code} ${run.stderr}`);
       assert.match(run.stderr, /not a regular file or folder/);
     }
@@ -76,13 +80,19 @@ describe('files in a folder', () => {
     assert.match(collect.stdout, /f-huge\.txt: larger than the 20 MB cap/);
     const brief = await runCli(['brief', 'local', '--source', dir, '--format', 'json'], { cwd, env });
     const json = JSON.parse(brief.stdout) as BriefJson;
-    assert.deepEqual(json.articles.map((a) => a.title), ['Harbour cranes arrive in Tilbury']);
+    assert.deepEqual(
+      json.articles.map((a) => a.title),
+      ['Harbour cranes arrive in Tilbury'],
+    );
   });
 
   test('a single non-article file as the only source: the brief says the source fails, nothing becomes an article', async () => {
     const dir = folder({ passwd: PASSWD });
     const cwd = tempDir();
-    const run = await runCli(['brief', 'foo', '--source', join(dir, 'passwd'), '--format', 'json'], { cwd, env: { BRIEFBOT_DB: join(cwd, 'b.db') } });
+    const run = await runCli(['brief', 'foo', '--source', join(dir, 'passwd'), '--format', 'json'], {
+      cwd,
+      env: { BRIEFBOT_DB: join(cwd, 'b.db') },
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /source failing: .*passwd: .*not an article/);
     assert.deepEqual((JSON.parse(run.stdout) as BriefJson).articles, []);
@@ -103,7 +113,10 @@ describe('an ad-hoc topic is the sources given this time', () => {
     const run = await runCli(['brief', 'scratch', '--source', second, '--format', 'json'], { cwd, env });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, '', 'no failing source from an earlier run');
-    assert.deepEqual((JSON.parse(run.stdout) as BriefJson).articles.map((a) => a.title), ['Old bridge closes for repairs']);
+    assert.deepEqual(
+      (JSON.parse(run.stdout) as BriefJson).articles.map((a) => a.title),
+      ['Old bridge closes for repairs'],
+    );
   });
 });
 
@@ -111,10 +124,14 @@ describe('a feed of thousands of items', () => {
   test('is read up to the per-feed cap (the newest items), with a warning saying the cap; the brief stays bounded', async () => {
     const items = Array.from({ length: 3000 }, (_, i) => {
       const day = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toUTCString();
-      return `<item><title>Notice ${i} about parking bay ${i}</title><link>https://notices.example.com/n/${i}</link><pubDate>${day}</pubDate>` +
-        `<description>Parking bay ${i} on Example Street is closed on ${day} for resurfacing, the council said in notice number ${i}.</description></item>`;
+      return (
+        `<item><title>Notice ${i} about parking bay ${i}</title><link>https://notices.example.com/n/${i}</link><pubDate>${day}</pubDate>` +
+        `<description>Parking bay ${i} on Example Street is closed on ${day} for resurfacing, the council said in notice number ${i}.</description></item>`
+      );
     });
-    const dir = folder({ 'notices.xml': `<?xml version="1.0"?><rss version="2.0"><channel><title>Notices</title>${items.join('')}</channel></rss>` });
+    const dir = folder({
+      'notices.xml': `<?xml version="1.0"?><rss version="2.0"><channel><title>Notices</title>${items.join('')}</channel></rss>`,
+    });
     const cwd = tempDir();
     const env = { BRIEFBOT_DB: join(cwd, 'b.db') };
     // --offline: the items are short (teasers), and their pages must not be fetched here.

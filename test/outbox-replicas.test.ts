@@ -83,8 +83,18 @@ for (const variant of variants) {
       const topics = testTopics({ harborChannels: CHANNELS.map((c) => `slack:${c}`) });
       const serve = { deliveryConcurrency: 4, leaseMs: 5_000, tickMs: 60_000 };
       const posted = { a: 0, b: 0 };
-      const a = await startHarness({ slack, topics, openStore: open, serve: { ...serve, replicaId: 'replica-a', afterPost: () => void (posted.a += 1) } });
-      const b = await startHarness({ slack, topics, openStore: open, serve: { ...serve, replicaId: 'replica-b', afterPost: () => void (posted.b += 1) } });
+      const a = await startHarness({
+        slack,
+        topics,
+        openStore: open,
+        serve: { ...serve, replicaId: 'replica-a', afterPost: () => void (posted.a += 1) },
+      });
+      const b = await startHarness({
+        slack,
+        topics,
+        openStore: open,
+        serve: { ...serve, replicaId: 'replica-b', afterPost: () => void (posted.b += 1) },
+      });
       slack.postDelayMs = 60;
       const before = slack.messages.length;
       try {
@@ -97,10 +107,20 @@ for (const variant of variants) {
         await Promise.all(flushes);
         // On PostgreSQL a NOTIFY also started flushes of their own: wait for every delivery to settle.
         const keys = CHANNELS.map((c) => outboxKey('harbor', fired.toISOString(), `slack:${c}`));
-        await until(async () => (await Promise.all(keys.map((k) => a.serve.chat.outboxEntry(k)))).every((e) => e?.status === 'sent'), 20_000, 'every delivery sent');
-        const entries = await Promise.all(CHANNELS.map((c) => a.serve.chat.outboxEntry(outboxKey('harbor', fired.toISOString(), `slack:${c}`))));
-        for (const c of CHANNELS) assert.equal(tops(c), 1, `${c} got exactly one brief: ${JSON.stringify(entries.find((e) => e?.channel === `slack:${c}`))}`);
-        assert.ok(entries.every((e) => e?.status === 'sent' && e.attempts === 1), 'each posted on its first attempt');
+        await until(
+          async () => (await Promise.all(keys.map((k) => a.serve.chat.outboxEntry(k)))).every((e) => e?.status === 'sent'),
+          20_000,
+          'every delivery sent',
+        );
+        const entries = await Promise.all(
+          CHANNELS.map((c) => a.serve.chat.outboxEntry(outboxKey('harbor', fired.toISOString(), `slack:${c}`))),
+        );
+        for (const c of CHANNELS)
+          assert.equal(tops(c), 1, `${c} got exactly one brief: ${JSON.stringify(entries.find((e) => e?.channel === `slack:${c}`))}`);
+        assert.ok(
+          entries.every((e) => e?.status === 'sent' && e.attempts === 1),
+          'each posted on its first attempt',
+        );
         assert.equal(posted.a + posted.b, CHANNELS.length);
         assert.ok(posted.b > 0, `replica b took a share (a ${posted.a}, b ${posted.b})`);
       } finally {
@@ -119,9 +139,13 @@ for (const variant of variants) {
       let crashedNow = (): void => undefined;
       const crashDone = new Promise<void>((resolve) => (crashedNow = resolve));
       const a = await startHarness({
-        slack, topics, openStore: open,
+        slack,
+        topics,
+        openStore: open,
         serve: {
-          replicaId: 'replica-a', leaseMs: 1500, tickMs: 60_000,
+          replicaId: 'replica-a',
+          leaseMs: 1500,
+          tickMs: 60_000,
           afterPost: (entry) => {
             if (entry.key !== crashed) return;
             // A crashed process does nothing more. Left running, a would find its own unrecorded
@@ -147,7 +171,7 @@ for (const variant of variants) {
         // b flushed at start; while a's lease lasts, b leaves a's claim alone.
         let entry = await b.serve.chat.outboxEntry(crashed);
         if (Date.now() < leaseEnd - 100) assert.deepEqual([entry?.status, entry?.leaseOwner], ['sending', 'replica-a']);
-        await waitFor(() => Date.now() > leaseEnd, 5_000, 'the dead replica\'s lease to end');
+        await waitFor(() => Date.now() > leaseEnd, 5_000, "the dead replica's lease to end");
         // This flush, or a kick of b's own that is already running (a tick, a notification), settles it.
         await b.serve.outbox.flush();
         await until(async () => (await b.serve.chat.outboxEntry(crashed))?.status !== 'sending', 10_000, 'the claim to be settled');

@@ -38,16 +38,37 @@ test('JSON Feed: a _source-style extension or an author that is a site names the
       version: 'https://jsonfeed.org/version/1.1',
       title: 'Lab Watch',
       items: [
-        { id: '1', url: 'https://c.example/1', title: 'Assay maker raises $30 million', authors: [{ name: 'Ines Baro' }], _origin: { title: 'Biotech Ledger', html_url: 'https://ledger.example/' } },
+        {
+          id: '1',
+          url: 'https://c.example/1',
+          title: 'Assay maker raises $30 million',
+          authors: [{ name: 'Ines Baro' }],
+          _origin: { title: 'Biotech Ledger', html_url: 'https://ledger.example/' },
+        },
         { id: '2', url: 'https://c.example/2', title: 'Assay maker hires finance chief', _source: { name: 'Genome Street' } },
-        { id: '3', url: 'https://c.example/3', title: 'Assay maker opens plant', authors: [{ name: 'Pipette Post', url: 'https://pipette.example/' }] },
-        { id: '4', url: 'https://c.example/4', title: 'Assay maker lists shares', authors: [{ name: 'Olu Grant', url: 'https://pipette.example/staff/olu-grant' }] },
+        {
+          id: '3',
+          url: 'https://c.example/3',
+          title: 'Assay maker opens plant',
+          authors: [{ name: 'Pipette Post', url: 'https://pipette.example/' }],
+        },
+        {
+          id: '4',
+          url: 'https://c.example/4',
+          title: 'Assay maker lists shares',
+          authors: [{ name: 'Olu Grant', url: 'https://pipette.example/staff/olu-grant' }],
+        },
       ],
     }),
   );
   assert.deepEqual(
     feed.items.map((i) => [i.source, i.author]),
-    [['Biotech Ledger', 'Ines Baro'], ['Genome Street', undefined], ['Pipette Post', 'Pipette Post'], [undefined, 'Olu Grant']],
+    [
+      ['Biotech Ledger', 'Ines Baro'],
+      ['Genome Street', undefined],
+      ['Pipette Post', 'Pipette Post'],
+      [undefined, 'Olu Grant'],
+    ],
   );
 });
 
@@ -115,17 +136,29 @@ const PROSE: Record<string, string> = {
 before(async () => {
   server = await startHttpServer({
     '/feed.xml': (_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Gathernews</title><link>https://gathernews.example/</link>
+      res.writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Gathernews</title><link>https://gathernews.example/</link>
 <item><title>Ferry crews strike</title><link>${server.url}/a/1?utm_source=gathernews</link><description>${teaser(1)}</description><source url="https://sound.example/">Sound Herald</source></item>
 <item><title>Ferry strike halts island sailings</title><link>${server.url}/a/2</link><description>${teaser(2)}</description></item>
 <item><title>Islands cut off as ferry crews walk out</title><link>${server.url}/a/3</link><description>${teaser(3)}</description></item>
 </channel></rss>`),
-    '/a/1': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page('<meta property="og:site_name" content="Not The Herald">', PROSE['herald']!)),
+    '/a/1': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(page('<meta property="og:site_name" content="Not The Herald">', PROSE['herald']!)),
     '/a/2': (_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/html' }).end(
-        page(`<script type="application/ld+json">{"@type":"NewsArticle","headline":"Ferry strike","publisher":{"@type":"Organization","name":"Outer Isles Echo"}}</script><meta property="og:site_name" content="Echo Online">`, PROSE['echo']!),
-      ),
-    '/a/3': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page('<meta property="og:site_name" content="Harbour Lights Radio">', PROSE['radio']!)),
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          page(
+            `<script type="application/ld+json">{"@type":"NewsArticle","headline":"Ferry strike","publisher":{"@type":"Organization","name":"Outer Isles Echo"}}</script><meta property="og:site_name" content="Echo Online">`,
+            PROSE['echo']!,
+          ),
+        ),
+    '/a/3': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(page('<meta property="og:site_name" content="Harbour Lights Radio">', PROSE['radio']!)),
   });
 });
 after(async () => {

@@ -37,7 +37,12 @@ async function run(argv: string[], tty: boolean, cwd: string): Promise<{ code: n
   };
   const out = capture(false);
   const err = capture(tty);
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream, cwd, env: { LOG_LEVEL: 'error', BRIEFBOT_DB: join(cwd, 'b.db') } });
+  const code = await main(argv, {
+    stdout: out.stream,
+    stderr: err.stream,
+    cwd,
+    env: { LOG_LEVEL: 'error', BRIEFBOT_DB: join(cwd, 'b.db') },
+  });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
@@ -78,19 +83,23 @@ before(() => {
   }
 });
 
-test('a real pseudo-terminal (util-linux script) gets the line; a pipe does not', { skip: hasScript ? false : 'util-linux `script` not installed' }, () => {
-  const dir = folder(40);
-  const cwd = join(dir, '..');
-  const env = { ...process.env, LOG_LEVEL: 'error', BRIEFBOT_DB: join(cwd, 'pty.db') };
-  const command = `${process.execPath} ${join(repoRoot, 'bin', 'briefbot.js')} brief votes --source ${dir} --offline`;
-  const pty = spawnSync('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd, env, encoding: 'utf8' });
-  assert.equal(pty.status, 0, pty.stdout + pty.stderr);
-  assert.match(pty.stdout, /stories built/);
-  const piped = spawnSync(process.execPath, [join(repoRoot, 'bin', 'briefbot.js'), 'brief', 'votes', '--source', dir, '--offline'], {
-    cwd,
-    env: { ...env, BRIEFBOT_DB: join(cwd, 'piped.db') },
-    encoding: 'utf8',
-  });
-  assert.equal(piped.status, 0, piped.stderr);
-  assert.doesNotMatch(piped.stderr, /stories built|files read/);
-});
+test(
+  'a real pseudo-terminal (util-linux script) gets the line; a pipe does not',
+  { skip: hasScript ? false : 'util-linux `script` not installed' },
+  () => {
+    const dir = folder(40);
+    const cwd = join(dir, '..');
+    const env = { ...process.env, LOG_LEVEL: 'error', BRIEFBOT_DB: join(cwd, 'pty.db') };
+    const command = `${process.execPath} ${join(repoRoot, 'bin', 'briefbot.js')} brief votes --source ${dir} --offline`;
+    const pty = spawnSync('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd, env, encoding: 'utf8' });
+    assert.equal(pty.status, 0, pty.stdout + pty.stderr);
+    assert.match(pty.stdout, /stories built/);
+    const piped = spawnSync(process.execPath, [join(repoRoot, 'bin', 'briefbot.js'), 'brief', 'votes', '--source', dir, '--offline'], {
+      cwd,
+      env: { ...env, BRIEFBOT_DB: join(cwd, 'piped.db') },
+      encoding: 'utf8',
+    });
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.doesNotMatch(piped.stderr, /stories built|files read/);
+  },
+);

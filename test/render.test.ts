@@ -9,7 +9,13 @@ const brief: Brief = {
   window: { since: '2026-11-22T09:00:00.000Z', until: '2026-11-23T09:00:00.000Z' },
   summarizer: 'extractive',
   articles: [
-    { id: 'a1', title: 'Ex-Tencent lead: the gap is at least 3 months', url: 'https://news.example/a1', publisher: 'Example News', publishedAt: '2026-11-22T10:00:00.000Z' },
+    {
+      id: 'a1',
+      title: 'Ex-Tencent lead: the gap is at least 3 months',
+      url: 'https://news.example/a1',
+      publisher: 'Example News',
+      publishedAt: '2026-11-22T10:00:00.000Z',
+    },
     { id: 'a2', title: '[click](javascript:alert(1)) <!channel> @everyone **bold**', url: 'javascript:alert(1)' },
     { id: 'a3', title: 'Uncited', url: 'file:///tmp/a3.txt' },
   ],
@@ -33,7 +39,9 @@ const brief: Brief = {
     },
   ],
   usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
-  failingSources: [{ sourceId: 'x', url: 'https://feeds.example/rss', failureStreak: 3, failingSince: '2026-11-20T00:00:00.000Z', lastError: 'HTTP 403' }],
+  failingSources: [
+    { sourceId: 'x', url: 'https://feeds.example/rss', failureStreak: 3, failingSince: '2026-11-20T00:00:00.000Z', lastError: 'HTTP 403' },
+  ],
 };
 
 test('text: fits 80 columns, numbers sources in citation order, notes failing sources', () => {

@@ -19,13 +19,29 @@ describe('nextRun / previousRun', () => {
     const shanghai = { cron: '0 9 * * *', timezone: 'Asia/Shanghai' };
     assert.equal(nextRun(shanghai, new Date('2026-11-23T00:59:00Z'))?.toISOString(), '2026-11-23T01:00:00.000Z');
     assert.equal(nextRun(shanghai, new Date('2026-11-23T01:00:00Z'))?.toISOString(), '2026-11-24T01:00:00.000Z', 'strictly after');
-    assert.equal(nextRun({ cron: '30 9 * * *', timezone: 'Asia/Kolkata' }, new Date('2026-11-23T00:00:00Z'))?.toISOString(), '2026-11-23T04:00:00.000Z');
+    assert.equal(
+      nextRun({ cron: '30 9 * * *', timezone: 'Asia/Kolkata' }, new Date('2026-11-23T00:00:00Z'))?.toISOString(),
+      '2026-11-23T04:00:00.000Z',
+    );
     // Weekdays only: from a Friday afternoon to Monday, New York time (EST, UTC-5).
-    assert.equal(nextRun({ cron: '0 9 * * 1-5', timezone: 'America/New_York' }, new Date('2026-11-27T15:00:00Z'))?.toISOString(), '2026-11-30T14:00:00.000Z');
+    assert.equal(
+      nextRun({ cron: '0 9 * * 1-5', timezone: 'America/New_York' }, new Date('2026-11-27T15:00:00Z'))?.toISOString(),
+      '2026-11-30T14:00:00.000Z',
+    );
     // Across the DST change in Paris (last Sunday of March 2027): 09:00 is then UTC+2.
-    assert.equal(nextRun({ cron: '0 9 * * *', timezone: 'Europe/Paris' }, new Date('2027-03-28T06:00:00Z'))?.toISOString(), '2027-03-28T07:00:00.000Z');
-    assert.equal(previousRun(shanghai, new Date('2026-11-23T03:00:00Z'), new Date('2026-11-22T21:00:00Z'))?.toISOString(), '2026-11-23T01:00:00.000Z');
-    assert.equal(previousRun(shanghai, new Date('2026-11-23T00:30:00Z'), new Date('2026-11-22T21:00:00Z')), undefined, 'outside the window');
+    assert.equal(
+      nextRun({ cron: '0 9 * * *', timezone: 'Europe/Paris' }, new Date('2027-03-28T06:00:00Z'))?.toISOString(),
+      '2027-03-28T07:00:00.000Z',
+    );
+    assert.equal(
+      previousRun(shanghai, new Date('2026-11-23T03:00:00Z'), new Date('2026-11-22T21:00:00Z'))?.toISOString(),
+      '2026-11-23T01:00:00.000Z',
+    );
+    assert.equal(
+      previousRun(shanghai, new Date('2026-11-23T00:30:00Z'), new Date('2026-11-22T21:00:00Z')),
+      undefined,
+      'outside the window',
+    );
   });
 
   it('refuses invalid cron expressions and time zones with a ConfigError', () => {
@@ -51,7 +67,11 @@ describe('scheduler', () => {
       await second.close();
       assert.equal(top(), 1, 'not caught up twice');
       // Beyond the window, nothing is caught up.
-      const late = await startHarness({ dbPath: join(dir, 'late.db'), slack, serve: { now: () => new Date('2026-11-23T20:00:00Z'), catchUpWindowMs: 6 * 3600_000 } });
+      const late = await startHarness({
+        dbPath: join(dir, 'late.db'),
+        slack,
+        serve: { now: () => new Date('2026-11-23T20:00:00Z'), catchUpWindowMs: 6 * 3600_000 },
+      });
       await late.close();
       assert.equal(top(), 1);
     } finally {

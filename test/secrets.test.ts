@@ -67,7 +67,15 @@ describe('a feed URL with credentials', () => {
       articles: [],
       stories: [],
       usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
-      failingSources: [{ sourceId: feedUrl, url: feedUrl, failureStreak: 2, failingSince: '2026-11-22T09:00:00.000Z', lastError: `GET ${feedUrl}: HTTP 404` }],
+      failingSources: [
+        {
+          sourceId: feedUrl,
+          url: feedUrl,
+          failureStreak: 2,
+          failingSince: '2026-11-22T09:00:00.000Z',
+          lastError: `GET ${feedUrl}: HTTP 404`,
+        },
+      ],
     };
     assertClean(JSON.stringify(slackMessages(brief)), 'the Slack footer');
     assertClean(JSON.stringify(discordMessages(brief)), 'the Discord header');
@@ -81,7 +89,15 @@ describe('an LLM server whose error text quotes the API key', () => {
     llm = createServer((req, res) => {
       req.resume();
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${LLM_KEY}. Find your key in your account.`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: `Incorrect API key provided: ${LLM_KEY}. Find your key in your account.`,
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+          },
+        }),
+      );
     });
     await new Promise<void>((resolve) => llm.listen(0, '127.0.0.1', resolve));
     baseURL = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;

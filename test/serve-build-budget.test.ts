@@ -17,7 +17,10 @@ import { tempDir } from './helpers/cli.ts';
 import { SIGNING_SECRET, startHarness } from './helpers/slack-serve.ts';
 
 function writeArticle(dir: string, name: string, title: string, sentence: string): void {
-  writeFileSync(join(dir, name), `${title}\n\n${sentence} The port office confirmed the figures on Tuesday, and said more details would follow next week.\n`);
+  writeFileSync(
+    join(dir, name),
+    `${title}\n\n${sentence} The port office confirmed the figures on Tuesday, and said more details would follow next week.\n`,
+  );
 }
 
 test('a build past its budget: the last brief, marked stale; with none, a one-line reason', { timeout: 60_000 }, async () => {
@@ -41,7 +44,10 @@ test('a build past its budget: the last brief, marked stale; with none, a one-li
 
     await send('none-yet');
     await waitFor(() => h.slack.responses.length >= 1, 20_000, 'a reply');
-    assert.match(String(h.slack.responses[0]?.['text']), /Could not build the quay brief: building the quay brief \(1 articles\) took longer than its 0 s budget and was stopped/);
+    assert.match(
+      String(h.slack.responses[0]?.['text']),
+      /Could not build the quay brief: building the quay brief \(1 articles\) took longer than its 0 s budget and was stopped/,
+    );
 
     // A brief built (in this thread) earlier; then a new article makes the next build necessary.
     const inThread = createBriefService({ topics, env: readEnv({}), store: h.store, logger: silentLogger });

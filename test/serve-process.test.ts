@@ -58,7 +58,10 @@ test('built serve process: healthz, /brief posted, SIGTERM exits 0', { timeout: 
     const base = `http://127.0.0.1:${port}`;
     let ready = false;
     for (let i = 0; i < 200 && !ready; i += 1) {
-      ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+      ready = await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (!ready) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(ready, `readyz never answered 200:\n${logs}`);

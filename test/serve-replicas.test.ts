@@ -24,7 +24,10 @@ function capturedLogger(): { logger: ReturnType<typeof createLogger>; count: (ms
   const stream = new PassThrough();
   let text = '';
   stream.on('data', (c: Buffer) => (text += c.toString()));
-  return { logger: createLogger({ level: 'debug', destination: stream }), count: (msg) => text.split('\n').filter((l) => l.includes(`"msg":"${msg}"`)).length };
+  return {
+    logger: createLogger({ level: 'debug', destination: stream }),
+    count: (msg) => text.split('\n').filter((l) => l.includes(`"msg":"${msg}"`)).length,
+  };
 }
 
 describe('serve replicas on one PostgreSQL database', { skip: postgresUnavailable() ?? false }, () => {
@@ -46,19 +49,32 @@ describe('serve replicas on one PostgreSQL database', { skip: postgresUnavailabl
     );
     try {
       const before = slack.messagesIn('C0300').length;
-      const res = await sendSigned(a!.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'harbor', channel: 'C0300', responseUrl: slack.responseUrl() }), { contentType: FORM });
+      const res = await sendSigned(
+        a!.eventsUrl,
+        SIGNING_SECRET,
+        slashCommandBody({ text: 'harbor', channel: 'C0300', responseUrl: slack.responseUrl() }),
+        { contentType: FORM },
+      );
       assert.equal(res.status, 200);
       await waitFor(() => slack.messagesIn('C0300').length > before, 20_000, 'the brief posted by replica a');
       const threadTs = slack.messagesIn('C0300')[before]!.ts;
       await until(async () => (await a!.serve.chat.briefForThread('slack:C0300', threadTs)) !== undefined, 'replica a records the thread');
       // Replica a stored the thread in the database, so replica b answers there.
-      const event = threadMessageEvent({ channel: 'C0300', threadTs, ts: '1900000001.000100', text: 'How long were the repairs?', eventId: 'EvR1' });
+      const event = threadMessageEvent({
+        channel: 'C0300',
+        threadTs,
+        ts: '1900000001.000100',
+        text: 'How long were the repairs?',
+        eventId: 'EvR1',
+      });
       const replies = (): number => slack.messagesIn('C0300').filter((m) => m.thread_ts === threadTs).length;
       const repliesBefore = replies();
       await until(async () => (await sendSigned(b!.eventsUrl, SIGNING_SECRET, event)).status === 200, 'b acks the event');
       await waitFor(() => replies() === repliesBefore + 1, 20_000, 'replica b answers in the thread');
       // Slack retries the event to whichever replica the balancer picks: seen once, answered once.
-      await sendSigned(a!.eventsUrl, SIGNING_SECRET, event, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+      await sendSigned(a!.eventsUrl, SIGNING_SECRET, event, {
+        headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+      });
       await waitFor(() => logs[0]!.count('duplicate event dropped') === 1, 20_000, 'replica a drops the retry');
       assert.equal(replies(), repliesBefore + 1);
     } finally {
@@ -92,14 +108,24 @@ describe('serve replicas on one PostgreSQL database', { skip: postgresUnavailabl
 
   test('stopping lets the post in flight finish and hands an unstarted claim back for other replicas', async () => {
     const url = await freshDatabase('stop');
-    const h = await startHarness({ slack, topics: testTopics({ harborChannels: [] }), openStore: () => openPostgresStore(url), serve: { replicaId: 'stopping', tickMs: 60_000 } });
+    const h = await startHarness({
+      slack,
+      topics: testTopics({ harborChannels: [] }),
+      openStore: () => openPostgresStore(url),
+      serve: { replicaId: 'stopping', tickMs: 60_000 },
+    });
     const brief = await h.service.brief('harbor');
     // Two deliveries to one channel: the second waits in that channel's queue behind the first.
-    await h.serve.outbox.enqueue(['run-1', 'run-2'].map((runId) => ({ topicId: 'harbor', runId, channel: 'slack:C0400', briefId: brief.id })));
+    await h.serve.outbox.enqueue(
+      ['run-1', 'run-2'].map((runId) => ({ topicId: 'harbor', runId, channel: 'slack:C0400', briefId: brief.id })),
+    );
     slack.holdPosts();
     try {
       const flushing = h.serve.outbox.flush();
-      await until(async () => (await h.serve.chat.outboxEntry(outboxKey('harbor', 'run-2', 'slack:C0400')))?.status === 'sending', 'both claimed');
+      await until(
+        async () => (await h.serve.chat.outboxEntry(outboxKey('harbor', 'run-2', 'slack:C0400')))?.status === 'sending',
+        'both claimed',
+      );
       await waitFor(() => slack.callsOf('chat.postMessage').some((c) => c.args['channel'] === 'C0400'), 10_000, 'the first post in flight');
       const stopping = h.close();
       slack.releasePosts();
@@ -116,7 +142,11 @@ describe('serve replicas on one PostgreSQL database', { skip: postgresUnavailabl
       const sent = entries.filter((e) => e?.status === 'sent');
       const waiting = entries.filter((e) => e?.status !== 'sent');
       assert.equal(sent.length, 1, 'the post in flight finished and was recorded');
-      assert.deepEqual(waiting.map((e) => [e?.status, e?.attempts, e?.leaseOwner]), [['pending', 0, undefined]], 'handed back, not counted');
+      assert.deepEqual(
+        waiting.map((e) => [e?.status, e?.attempts, e?.leaseOwner]),
+        [['pending', 0, undefined]],
+        'handed back, not counted',
+      );
       assert.equal(slack.messagesIn('C0400').filter((m) => m.thread_ts === undefined).length, 1);
     } finally {
       await store.close();

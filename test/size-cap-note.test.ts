@@ -16,7 +16,8 @@ const BIG = `<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>
 let server: FakeHttpServer;
 before(async () => {
   server = await startHttpServer({
-    '/declared.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-length': String(Buffer.byteLength(BIG)) }).end(BIG),
+    '/declared.xml': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-length': String(Buffer.byteLength(BIG)) }).end(BIG),
     '/chunked.xml': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/rss+xml' });
       res.write(BIG.slice(0, 1000));
@@ -29,7 +30,10 @@ after(() => server.close());
 for (const path of ['/declared.xml', '/chunked.xml']) {
   test(`a feed over fetch.maxBytes (${path.slice(1, -4)}): "larger than the 1 MB cap", not "HTTP 200"`, async () => {
     const cwd = tempDir('briefbot-cap-');
-    writeFileSync(join(cwd, 'briefbot.config.yaml'), `fetch: { maxBytes: 1000000 }\ntopics:\n  - id: big\n    sources: ['${server.url}${path}']\n`);
+    writeFileSync(
+      join(cwd, 'briefbot.config.yaml'),
+      `fetch: { maxBytes: 1000000 }\ntopics:\n  - id: big\n    sources: ['${server.url}${path}']\n`,
+    );
     const env = { BRIEFBOT_DB: join(cwd, 'b.db'), BRIEFBOT_ALLOW_HOSTS: '127.0.0.1' };
     const collect = await runCli(['collect', 'big'], { cwd, env });
     assert.equal(collect.code, 1);

@@ -13,7 +13,15 @@ function story(i: number, claimLength: number): Story {
     articleIds: ['a1', 'a2'],
     claims: Array.from({ length: 6 }, (_, j) => ({ text: `Claim ${j} ${'x'.repeat(claimLength)}`, articleIds: ['a1'] })),
     figures: [{ value: '20%', text: 'Prices rose 20% in a year.', articleIds: ['a2'] }],
-    disagreements: [{ about: 'Cost', positions: [{ text: 'It was cheap.', articleIds: ['a1'] }, { text: 'It was dear.', articleIds: ['a2'] }] }],
+    disagreements: [
+      {
+        about: 'Cost',
+        positions: [
+          { text: 'It was cheap.', articleIds: ['a1'] },
+          { text: 'It was dear.', articleIds: ['a2'] },
+        ],
+      },
+    ],
   };
 }
 
@@ -29,7 +37,15 @@ function brief(stories: Story[]): Brief {
     ],
     stories,
     usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
-    failingSources: [{ sourceId: 's', url: 'https://feeds.example.com/rss', failureStreak: 3, failingSince: '2026-11-23T06:00:00.000Z', lastError: 'HTTP 403' }],
+    failingSources: [
+      {
+        sourceId: 's',
+        url: 'https://feeds.example.com/rss',
+        failureStreak: 3,
+        failingSince: '2026-11-23T06:00:00.000Z',
+        lastError: 'HTTP 403',
+      },
+    ],
   };
 }
 
@@ -84,7 +100,11 @@ describe('slack blocks', () => {
   });
 
   it('renders an answer with escaped text and numbered source links', () => {
-    const m = answerMessage({ text: 'The union said 800 jobs <!here> [1].', sources: [{ id: 'a1', title: 'T & <x>', url: 'https://e.com/' }], answered: true });
+    const m = answerMessage({
+      text: 'The union said 800 jobs <!here> [1].',
+      sources: [{ id: 'a1', title: 'T & <x>', url: 'https://e.com/' }],
+      answered: true,
+    });
     const json = JSON.stringify(m);
     assert.doesNotMatch(json, /<!here>/);
     assert.match(json, /<https:\/\/e.com\/\|\[1\] T &amp;amp; &lt;x&gt;>|<https:\/\/e.com\/\|\[1\] T &amp; &lt;x&gt;>/);

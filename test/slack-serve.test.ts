@@ -65,7 +65,12 @@ describe('slack serve (HTTP mode)', () => {
     // The build waits for the gate, so an ack that waited for the build would never come.
     // How fast acks are under load is measured by bench/slack-ack.bench.ts.
     const before = h.slack.callsOf('chat.postMessage').length;
-    const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'city-ai', channel: 'C0100', responseUrl: h.slack.responseUrl() }), { contentType: FORM });
+    const res = await sendSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      slashCommandBody({ text: 'city-ai', channel: 'C0100', responseUrl: h.slack.responseUrl() }),
+      { contentType: FORM },
+    );
     assert.equal(res.status, 200);
     assert.equal(h.slack.callsOf('chat.postMessage').length, before, 'nothing posted before the build finished');
     build.open();
@@ -89,7 +94,12 @@ describe('slack serve (HTTP mode)', () => {
   it('lists topics for /brief and /brief help, and answers an unknown topic ephemerally', async () => {
     for (const text of ['', 'help', 'no-such-topic']) {
       const n = h.slack.responses.length;
-      const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text, responseUrl: h.slack.responseUrl(text || 'empty') }), { contentType: FORM });
+      const res = await sendSigned(
+        h.eventsUrl,
+        SIGNING_SECRET,
+        slashCommandBody({ text, responseUrl: h.slack.responseUrl(text || 'empty') }),
+        { contentType: FORM },
+      );
       assert.equal(res.status, 200);
       await waitFor(() => h.slack.responses.length > n, 5000, `reply to "/brief ${text}"`);
       const reply = h.slack.responses.at(-1)!;
@@ -101,7 +111,12 @@ describe('slack serve (HTTP mode)', () => {
   });
 
   it('escapes article text: a title "<!channel> read this" pings nobody', async () => {
-    const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'harbor 7d', channel: 'C0200', responseUrl: h.slack.responseUrl() }), { contentType: FORM });
+    const res = await sendSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      slashCommandBody({ text: 'harbor 7d', channel: 'C0200', responseUrl: h.slack.responseUrl() }),
+      { contentType: FORM },
+    );
     assert.equal(res.status, 200);
     await waitFor(() => JSON.stringify(h.slack.messagesIn('C0200')).includes('*Sources*'), 15_000, 'harbor brief');
     const posted = JSON.stringify(h.slack.messagesIn('C0200').map((m) => [m.text, m.blocks]));
@@ -114,11 +129,22 @@ describe('slack serve (HTTP mode)', () => {
   it('answers a question in a brief’s thread with citations, once per message even when Slack retries', async () => {
     await waitFor(() => h.slack.messagesIn('C0200').length > 0, 15_000, 'harbor brief');
     const threadTs = h.slack.messagesIn('C0200')[0]!.ts;
-    const body = threadMessageEvent({ channel: 'C0200', threadTs, ts: '1900000000.000200', text: 'How many jobs will automation cut at the terminal?', eventId: 'Ev001' });
+    const body = threadMessageEvent({
+      channel: 'C0200',
+      threadTs,
+      ts: '1900000000.000200',
+      text: 'How many jobs will automation cut at the terminal?',
+      eventId: 'Ev001',
+    });
     const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, body);
     assert.equal(res.status, 200);
-    await waitFor(() => h.slack.messagesIn('C0200').some((m) => m.thread_ts === threadTs && m.ts !== threadTs && /\[\d\]/.test(m.text)), 10_000, 'answer');
-    const answers = (): number => h.slack.messagesIn('C0200').filter((m) => m.thread_ts === threadTs && /\[\d\]/.test(m.text) && !/continued/.test(m.text)).length;
+    await waitFor(
+      () => h.slack.messagesIn('C0200').some((m) => m.thread_ts === threadTs && m.ts !== threadTs && /\[\d\]/.test(m.text)),
+      10_000,
+      'answer',
+    );
+    const answers = (): number =>
+      h.slack.messagesIn('C0200').filter((m) => m.thread_ts === threadTs && /\[\d\]/.test(m.text) && !/continued/.test(m.text)).length;
     const answer = h.slack.messagesIn('C0200').find((m) => m.thread_ts === threadTs && /\[\d\]/.test(m.text))!;
     assert.match(answer.text, /800/);
     assert.match(JSON.stringify(answer.blocks), /<https:\/\/[^|]+\|\[1\]/);
@@ -126,7 +152,18 @@ describe('slack serve (HTTP mode)', () => {
     // Slack redelivers the same event, and an @mention of the same message arrives as app_mention too.
     const dropped = log.count('duplicate event dropped');
     await sendSigned(h.eventsUrl, SIGNING_SECRET, body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
-    await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: 'C0200', threadTs, ts: '1900000000.000200', text: '<@UBOT> How many jobs will automation cut?', eventId: 'Ev002', type: 'app_mention' }));
+    await sendSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      threadMessageEvent({
+        channel: 'C0200',
+        threadTs,
+        ts: '1900000000.000200',
+        text: '<@UBOT> How many jobs will automation cut?',
+        eventId: 'Ev002',
+        type: 'app_mention',
+      }),
+    );
     await log.waitFor('duplicate event dropped', dropped + 2);
     assert.equal(answers(), count);
   });
@@ -134,12 +171,24 @@ describe('slack serve (HTTP mode)', () => {
   it('ignores thread messages outside briefs and the bot’s own messages', async () => {
     const n = h.slack.callsOf('chat.postMessage').length;
     const ignored = log.count('not a brief thread; message ignored');
-    await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: 'C0999', threadTs: '1.1', ts: '1.2', text: 'unrelated thread', eventId: 'Ev010' }));
+    await sendSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      threadMessageEvent({ channel: 'C0999', threadTs: '1.1', ts: '1.2', text: 'unrelated thread', eventId: 'Ev010' }),
+    );
     const threadTs = h.slack.messagesIn('C0200')[0]!.ts;
-    await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: 'C0200', threadTs, ts: '1.3', text: 'my own reply', user: 'UBOT', eventId: 'Ev011' }));
+    await sendSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      threadMessageEvent({ channel: 'C0200', threadTs, ts: '1.3', text: 'my own reply', user: 'UBOT', eventId: 'Ev011' }),
+    );
     // Bolt drops the bot's own message before any handler; a later message that reaches the
     // router marks that the one sent before it has been dealt with.
-    await sendSigned(h.eventsUrl, SIGNING_SECRET, threadMessageEvent({ channel: 'C0999', threadTs: '1.1', ts: '1.4', text: 'still unrelated', eventId: 'Ev012' }));
+    await sendSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      threadMessageEvent({ channel: 'C0999', threadTs: '1.1', ts: '1.4', text: 'still unrelated', eventId: 'Ev012' }),
+    );
     await log.waitFor('not a brief thread; message ignored', ignored + 2);
     assert.equal(h.slack.callsOf('chat.postMessage').length, n);
   });
@@ -149,7 +198,12 @@ describe('scheduled briefs through the outbox', () => {
   it('lands once per following channel; /brief follow is stored; a second trigger posts nothing', async () => {
     const h = await startHarness({ topics: testTopics({ harborChannels: ['slack:C0001'] }) });
     try {
-      const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'follow harbor', channel: 'C0002', responseUrl: h.slack.responseUrl() }), { contentType: FORM });
+      const res = await sendSigned(
+        h.eventsUrl,
+        SIGNING_SECRET,
+        slashCommandBody({ text: 'follow harbor', channel: 'C0002', responseUrl: h.slack.responseUrl() }),
+        { contentType: FORM },
+      );
       assert.equal(res.status, 200);
       await waitFor(() => h.slack.responses.length > 0, 5000, 'follow reply');
       assert.match(String(h.slack.responses[0]!['text']), /now gets the scheduled harbor brief/);
@@ -204,7 +258,9 @@ describe('scheduled briefs through the outbox', () => {
       const thread = posted.filter((m) => m.thread_ts === top[0]!.ts);
       assert.ok(thread.length >= 1, 'the rest continues in the thread');
       // Nothing lost: every block of the normal rendering was posted, in order.
-      const stored = await h.service.storedBrief((await h.serve.chat.outboxEntry(outboxKey('harbor', fired.toISOString(), 'slack:C0001')))!.briefId!);
+      const stored = await h.service.storedBrief(
+        (await h.serve.chat.outboxEntry(outboxKey('harbor', fired.toISOString(), 'slack:C0001')))!.briefId!,
+      );
       const expected = briefMessages(stored!.brief).flatMap((m) => m.blocks);
       assert.deepEqual([top[0]!, ...thread].flatMap(blocks), JSON.parse(JSON.stringify(expected)));
     } finally {

@@ -34,12 +34,21 @@ after(() => slack.close());
 test('serve in Socket Mode exits promptly on SIGTERM, even when Slack does not answer the close', { timeout: 90_000 }, async () => {
   const cwd = tempDir('briefbot-socket-stop-');
   mkdirSync(join(cwd, 'news'));
-  writeFileSync(join(cwd, 'news', 'a.txt'), 'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after 14 months of repairs costing 120 million euros, the city said.\n');
+  writeFileSync(
+    join(cwd, 'news', 'a.txt'),
+    'Harbour bridge reopens\n\nThe harbour bridge reopened on Monday after 14 months of repairs costing 120 million euros, the city said.\n',
+  );
   writeFileSync(join(cwd, 'briefbot.config.yaml'), 'topics:\n  - id: harbour\n    sources: [news]\n');
   const port = await freePort();
   const serve = spawnBriefbot(['serve'], {
     cwd,
-    env: { PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-socket-test', SLACK_APP_TOKEN: 'xapp-socket-test', SLACK_API_URL: slack.apiUrl, BRIEFBOT_DB: join(cwd, 'b.db') },
+    env: {
+      PORT: String(port),
+      SLACK_BOT_TOKEN: 'xoxb-socket-test',
+      SLACK_APP_TOKEN: 'xapp-socket-test',
+      SLACK_API_URL: slack.apiUrl,
+      BRIEFBOT_DB: join(cwd, 'b.db'),
+    },
   });
   await waitFor(() => /serve: listening/.test(serve.output().stderr), 30_000, `serve ready: ${serve.output().stderr}`);
   assert.equal(slack.sockets.length, 1, 'connected over Socket Mode');

@@ -15,14 +15,38 @@ describe('slack socket mode', () => {
     const slack = await new FakeSlack().start();
     const store = openSqliteStore(':memory:');
     const service = createBriefService({ topics: testTopics(), env: readEnv({}), store, logger: silentLogger });
-    const adapter = new SlackAdapter({ botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: slack.apiUrl, logger: silentLogger, retries: 0 });
-    const serve = await startServe({ service, store, adapters: [adapter], logger: silentLogger, port: 0, host: '127.0.0.1', catchUpWindowMs: 0 });
+    const adapter = new SlackAdapter({
+      botToken: 'xoxb-test',
+      appToken: 'xapp-test',
+      apiUrl: slack.apiUrl,
+      logger: silentLogger,
+      retries: 0,
+    });
+    const serve = await startServe({
+      service,
+      store,
+      adapters: [adapter],
+      logger: silentLogger,
+      port: 0,
+      host: '127.0.0.1',
+      catchUpWindowMs: 0,
+    });
     try {
       assert.equal(slack.callsOf('apps.connections.open').length, 1);
       assert.match(slack.callsOf('apps.connections.open')[0]!.authorization ?? '', /xapp-test/);
       const id = slack.sendEnvelope('slash_commands', {
-        command: '/brief', text: 'harbor', channel_id: 'C0500', user_id: 'U1', team_id: 'T0001', api_app_id: 'A0001',
-        response_url: slack.responseUrl('socket'), trigger_id: '1.2', token: 't', channel_name: 'n', user_name: 'u', team_domain: 'f',
+        command: '/brief',
+        text: 'harbor',
+        channel_id: 'C0500',
+        user_id: 'U1',
+        team_id: 'T0001',
+        api_app_id: 'A0001',
+        response_url: slack.responseUrl('socket'),
+        trigger_id: '1.2',
+        token: 't',
+        channel_name: 'n',
+        user_name: 'u',
+        team_domain: 'f',
       });
       await waitFor(() => slack.socketAcks.has(id), 5000, 'envelope ack');
       await waitFor(() => slack.messagesIn('C0500').length > 0, 15_000, 'brief post');

@@ -28,7 +28,10 @@ test('a brief of 3 stories from 120 articles lists only the articles its stories
   const cwd = tempDir('briefbot-sources-');
   mkdirSync(join(cwd, 'news'));
   for (let i = 0; i < N; i++) writeFileSync(join(cwd, 'news', `a${i}.txt`), inventedArticle(i));
-  writeFileSync(join(cwd, 'briefbot.config.yaml'), 'topics:\n  - id: city\n    sources: [news]\n    window: all\n    summarizer: { maxStories: 3 }\n');
+  writeFileSync(
+    join(cwd, 'briefbot.config.yaml'),
+    'topics:\n  - id: city\n    sources: [news]\n    window: all\n    summarizer: { maxStories: 3 }\n',
+  );
   const env = { BRIEFBOT_DB: join(cwd, 'b.db') };
 
   const json = JSON.parse((await runCli(['brief', 'city', '--format', 'json'], { cwd, env })).stdout) as Brief;

@@ -20,7 +20,6 @@ function article(id: string, fields: Partial<Article> = {}): Article {
   };
 }
 
-
 /** One insert through the batch write (what ingest does with a batch of one). */
 async function insert(store: Store, entry: NewArticle): Promise<InsertResult> {
   return (await store.articles.saveBatch({ inserts: [entry], links: [] }))[0]!;
@@ -49,27 +48,55 @@ for (const backend of backends) {
           topicIds: ['t'],
         });
         await insert(store, { article: article('c', { duplicateOf: 'a' }), bands: [], topicIds: ['t'] });
-        assert.deepEqual((await store.articles.list({ topicId: 't' })).map((a) => a.id), ['b', 'a']);
-        assert.deepEqual((await store.articles.list({ topicId: 'u' })).map((a) => a.id), ['a']);
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 't' })).map((a) => a.id),
+          ['b', 'a'],
+        );
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'u' })).map((a) => a.id),
+          ['a'],
+        );
         assert.deepEqual(
           (await store.articles.list({ topicId: 't', since: '2026-11-10T00:00:00.000Z' })).map((a) => a.id),
           ['a'],
         );
-        assert.deepEqual((await store.articles.list({ topicId: 't', includeDuplicates: true })).map((a) => a.id), ['b', 'a', 'c']);
-        assert.deepEqual((await store.articles.list({ topicId: 't', until: '2026-11-10T00:00:00.000Z' })).map((a) => a.id), ['b']);
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 't', includeDuplicates: true })).map((a) => a.id),
+          ['b', 'a', 'c'],
+        );
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 't', until: '2026-11-10T00:00:00.000Z' })).map((a) => a.id),
+          ['b'],
+        );
         assert.deepEqual((await candidates(store, ['b2'])).sort(), ['a', 'b']);
         assert.deepEqual(await candidates(store, []), []);
-        assert.deepEqual((await store.articles.duplicatesOf('a')).map((a) => a.id), ['c']);
+        assert.deepEqual(
+          (await store.articles.duplicatesOf('a')).map((a) => a.id),
+          ['c'],
+        );
         assert.equal((await store.articles.originalsByContentHash(['hash-b', 'nope'])).get('hash-b')?.id, 'b');
         const byUrl = await store.articles.byCanonicalUrls(['https://example.com/c', 'https://example.com/zz']);
         assert.deepEqual([...byUrl.keys()], ['https://example.com/c']);
         assert.equal(byUrl.get('https://example.com/c')?.duplicateOf, 'a');
-        assert.deepEqual((await store.articles.byIds(['c', 'missing', 'a'])).map((a) => a.id), ['c', 'a']);
+        assert.deepEqual(
+          (await store.articles.byIds(['c', 'missing', 'a'])).map((a) => a.id),
+          ['c', 'a'],
+        );
         await addTopics(store, 'b', ['u', 'u']);
-        assert.deepEqual((await store.articles.list({ topicId: 'u' })).map((a) => a.id), ['b', 'a']);
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'u' })).map((a) => a.id),
+          ['b', 'a'],
+        );
         assert.equal(await store.articles.count(), 3);
         // Every field survives the round trip exactly.
-        const full = article('d', { publisher: 'Harbor Daily', author: 'A. Writer', publishedAt: '2026-11-19T08:30:00.000Z', lang: 'en', guid: 'g-1', instructions: 2 });
+        const full = article('d', {
+          publisher: 'Harbor Daily',
+          author: 'A. Writer',
+          publishedAt: '2026-11-19T08:30:00.000Z',
+          lang: 'en',
+          guid: 'g-1',
+          instructions: 2,
+        });
         await insert(store, { article: full, bands: [], topicIds: [] });
         assert.deepEqual(await store.articles.byId('d'), full);
       } finally {
@@ -87,7 +114,11 @@ for (const backend of backends) {
           const results = await Promise.all(topics.map((t) => insert(store, { article: article(id), bands: ['x'], topicIds: [t] })));
           assert.equal(results.filter((r) => r.inserted).length, 1);
           assert.equal(await store.articles.count(), round + 1);
-          for (const t of topics) assert.ok((await store.articles.list({ topicId: t })).some((a) => a.id === id), `${id} linked to ${t}`);
+          for (const t of topics)
+            assert.ok(
+              (await store.articles.list({ topicId: t })).some((a) => a.id === id),
+              `${id} linked to ${t}`,
+            );
         }
       } finally {
         await store.close();
@@ -99,15 +130,40 @@ for (const backend of backends) {
       try {
         await insert(store, { article: article('a'), bands: [], topicIds: ['wire'] });
         await insert(store, { article: article('c', { duplicateOf: 'a', sourceId: 'src2' }), bands: [], topicIds: ['city'] });
-        await insert(store, { article: article('d', { duplicateOf: 'a', sourceId: 'src2', firstSeenAt: '2026-11-20T11:00:00.000Z' }), bands: [], topicIds: ['city', 'wire'] });
-        assert.deepEqual((await store.articles.list({ topicId: 'wire' })).map((a) => a.id), ['a']);
-        assert.deepEqual((await store.articles.list({ topicId: 'city' })).map((a) => a.id), ['c']);
-        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: ['src2'] })).map((a) => a.id), ['c']);
-        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: ['src1', 'src2'] })).map((a) => a.id), ['a']);
-        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: [] })).map((a) => a.id), []);
-        assert.deepEqual((await store.articles.list({ topicId: 'city', includeDuplicates: true })).map((a) => a.id), ['c', 'd']);
+        await insert(store, {
+          article: article('d', { duplicateOf: 'a', sourceId: 'src2', firstSeenAt: '2026-11-20T11:00:00.000Z' }),
+          bands: [],
+          topicIds: ['city', 'wire'],
+        });
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'wire' })).map((a) => a.id),
+          ['a'],
+        );
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'city' })).map((a) => a.id),
+          ['c'],
+        );
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'any', sourceIds: ['src2'] })).map((a) => a.id),
+          ['c'],
+        );
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'any', sourceIds: ['src1', 'src2'] })).map((a) => a.id),
+          ['a'],
+        );
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'any', sourceIds: [] })).map((a) => a.id),
+          [],
+        );
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'city', includeDuplicates: true })).map((a) => a.id),
+          ['c', 'd'],
+        );
         await addTopics(store, 'a', [], 'src3');
-        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: ['src3'] })).map((a) => a.id), ['a']);
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'any', sourceIds: ['src3'] })).map((a) => a.id),
+          ['a'],
+        );
       } finally {
         await store.close();
       }
@@ -116,14 +172,16 @@ for (const backend of backends) {
     test('insert matches the content hash atomically: of concurrent texts, one original', async () => {
       const store = await backend.open();
       try {
-        const same = (id: string) => insert(store, { article: article(id, { contentHash: 'same' }), bands: ['b'], topicIds: ['t'], matchContentHash: true });
+        const same = (id: string) =>
+          insert(store, { article: article(id, { contentHash: 'same' }), bands: ['b'], topicIds: ['t'], matchContentHash: true });
         const results = await Promise.all(['x1', 'x2', 'x3', 'x4'].map(same));
         assert.equal(results.filter((r) => r.duplicateOf === undefined).length, 1, 'one original');
         const original = results.find((r) => r.duplicateOf !== undefined)!.duplicateOf;
         for (const r of results) if (r.duplicateOf !== undefined) assert.equal(r.duplicateOf, original);
         assert.deepEqual(await candidates(store, ['b']), [original], 'copies get no bands');
         // Articles without words share a hash but are never matched by it.
-        const empty = (id: string) => insert(store, { article: article(id, { contentHash: EMPTY_CONTENT_HASH }), bands: [], topicIds: ['t'], matchContentHash: false });
+        const empty = (id: string) =>
+          insert(store, { article: article(id, { contentHash: EMPTY_CONTENT_HASH }), bands: [], topicIds: ['t'], matchContentHash: false });
         assert.deepEqual([await empty('e1'), await empty('e2')], [{ inserted: true }, { inserted: true }]);
       } finally {
         await store.close();
@@ -163,8 +221,14 @@ for (const backend of backends) {
         });
         assert.deepEqual(results, [{ inserted: true }, { inserted: true, duplicateOf: 'o1' }, { inserted: true }]);
         assert.deepEqual(await candidates(store, ['b1:00000001']), ['o1'], 'the copy got no bands');
-        assert.deepEqual((await store.articles.list({ topicId: 'u' })).map((a) => a.id), ['o1']);
-        assert.deepEqual((await store.articles.list({ topicId: 'any', sourceIds: ['src9'] })).map((a) => a.id), ['o1']);
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'u' })).map((a) => a.id),
+          ['o1'],
+        );
+        assert.deepEqual(
+          (await store.articles.list({ topicId: 'any', sourceIds: ['src9'] })).map((a) => a.id),
+          ['o1'],
+        );
       } finally {
         await store.close();
       }
@@ -193,7 +257,10 @@ for (const backend of backends) {
         let state = await store.sources.get('s');
         assert.equal(state?.failureStreak, 2);
         assert.equal(state?.failingSince, '2026-11-20T00:00:00.000Z');
-        assert.deepEqual((await store.sources.health(['nope', 's'])).map((h) => [h.sourceId, h.failureStreak, h.lastError]), [['s', 2, 'HTTP 403']]);
+        assert.deepEqual(
+          (await store.sources.health(['nope', 's'])).map((h) => [h.sourceId, h.failureStreak, h.lastError]),
+          [['s', 2, 'HTTP 403']],
+        );
         await store.sources.recordSuccess('s', 'https://x/feed', '2026-11-22T00:00:00.000Z', { etag: '"e1"' });
         state = await store.sources.get('s');
         assert.equal(state?.failureStreak, 0);
@@ -209,8 +276,20 @@ for (const backend of backends) {
       const store = await backend.open();
       try {
         const brief = (id: string, createdAt: string) => ({
-          id, topicId: 't', contentKey: `k-${id}`, createdAt, articleMap: { a1: 'art_1' },
-          brief: { topic: 't', generatedAt: createdAt, window: { since: createdAt, until: createdAt }, summarizer: 'extractive', articles: [], stories: [], usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 } },
+          id,
+          topicId: 't',
+          contentKey: `k-${id}`,
+          createdAt,
+          articleMap: { a1: 'art_1' },
+          brief: {
+            topic: 't',
+            generatedAt: createdAt,
+            window: { since: createdAt, until: createdAt },
+            summarizer: 'extractive',
+            articles: [],
+            stories: [],
+            usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
+          },
         });
         await store.briefs.save(brief('b1', '2026-11-20T09:00:00.000Z') as never);
         await store.briefs.save(brief('b2', '2026-11-21T09:00:00.000Z') as never);
@@ -245,10 +324,17 @@ test('SQLite migration 5 repairs two originals of one text left by concurrent co
   const { openSqliteStore } = await import('../src/store/sqlite/index.ts');
   const { tempDir } = await import('./helpers/cli.ts');
   const path = `${tempDir()}/old.db`;
-  const old = openDatabase(path, migrations.filter((m) => m.version < 5));
+  const old = openDatabase(
+    path,
+    migrations.filter((m) => m.version < 5),
+  );
   const row = (id: string, seen: string, duplicateOf: string | null) =>
-    old.prepare(`INSERT INTO articles (id, canonical_url, url, title, text, first_seen_at, effective_at, source_id, content_hash, duplicate_of)
-      VALUES (?, ?, ?, 't', 'x', ?, ?, 'src', 'h', ?)`).run(id, `u:${id}`, `u:${id}`, seen, seen, duplicateOf);
+    old
+      .prepare(
+        `INSERT INTO articles (id, canonical_url, url, title, text, first_seen_at, effective_at, source_id, content_hash, duplicate_of)
+      VALUES (?, ?, ?, 't', 'x', ?, ?, 'src', 'h', ?)`,
+      )
+      .run(id, `u:${id}`, `u:${id}`, seen, seen, duplicateOf);
   row('first', '2026-01-01', null);
   row('second', '2026-01-02', null);
   row('copy-of-second', '2026-01-03', 'second');
@@ -256,7 +342,14 @@ test('SQLite migration 5 repairs two originals of one text left by concurrent co
   old.close();
   const store = openSqliteStore(path);
   const byId = new Map((await store.articles.byIds(['first', 'second', 'copy-of-second'])).map((a) => [a.id, a.duplicateOf]));
-  assert.deepEqual([...byId], [['first', undefined], ['second', 'first'], ['copy-of-second', 'first']]);
+  assert.deepEqual(
+    [...byId],
+    [
+      ['first', undefined],
+      ['second', 'first'],
+      ['copy-of-second', 'first'],
+    ],
+  );
   assert.deepEqual(await candidates(store, ['b']), []);
   await store.close();
 });
@@ -267,10 +360,18 @@ test('SQLite migration 007 keeps the near-duplicate bands an older database stor
   const { openSqliteStore } = await import('../src/store/sqlite/index.ts');
   const { tempDir } = await import('./helpers/cli.ts');
   const path = `${tempDir()}/bands.db`;
-  const old = openDatabase(path, migrations.filter((m) => m.version < 7));
-  old.prepare(`INSERT INTO articles (id, canonical_url, url, title, text, first_seen_at, effective_at, source_id, content_hash)
-    VALUES ('art_0123456789abcdef0123', 'https://x.example/1', 'https://x.example/1', 'T', 'text', '2026-11-20T00:00:00.000Z', '2026-11-20T00:00:00.000Z', 's', 'h')`).run();
-  for (const band of ['b3:00ff00aa', 'b31:ffffffff', 'b0:00000000']) old.prepare('INSERT INTO article_bands (band, article_id) VALUES (?, ?)').run(band, 'art_0123456789abcdef0123');
+  const old = openDatabase(
+    path,
+    migrations.filter((m) => m.version < 7),
+  );
+  old
+    .prepare(
+      `INSERT INTO articles (id, canonical_url, url, title, text, first_seen_at, effective_at, source_id, content_hash)
+    VALUES ('art_0123456789abcdef0123', 'https://x.example/1', 'https://x.example/1', 'T', 'text', '2026-11-20T00:00:00.000Z', '2026-11-20T00:00:00.000Z', 's', 'h')`,
+    )
+    .run();
+  for (const band of ['b3:00ff00aa', 'b31:ffffffff', 'b0:00000000'])
+    old.prepare('INSERT INTO article_bands (band, article_id) VALUES (?, ?)').run(band, 'art_0123456789abcdef0123');
   old.close();
   const store = openSqliteStore(path);
   try {

@@ -31,15 +31,24 @@ describe('Slack: article text cannot format the message', () => {
       'The _quiet_ ~fall~ of `rates` in *Harbour*\n\nOfficials said the _new_ policy would ~end~ the `legacy` scheme on Monday, the harbour council said in a statement. ' +
         'A banner reading ```rm -rf /``` hung over the pier while 300 dock workers marched past the council offices.\n',
     );
-    const topic = toTopic(topicSchema.parse({ id: 'marks', sources: [{ path: join(dir, 'news') }], window: 'all', summarizer: { kind: 'extractive' } }), 0, dir);
+    const topic = toTopic(
+      topicSchema.parse({ id: 'marks', sources: [{ path: join(dir, 'news') }], window: 'all', summarizer: { kind: 'extractive' } }),
+      0,
+      dir,
+    );
     h = await startHarness({ topics: [topic] });
   });
   after(() => h.close());
 
   test('_italic_, ~strike~, `code`, ``` fences and *bold* from an article reach Slack inert', async () => {
-    const res = await sendSigned(h.eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'marks', channel: 'C0900', responseUrl: h.slack.responseUrl() }), {
-      contentType: 'application/x-www-form-urlencoded',
-    });
+    const res = await sendSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      slashCommandBody({ text: 'marks', channel: 'C0900', responseUrl: h.slack.responseUrl() }),
+      {
+        contentType: 'application/x-www-form-urlencoded',
+      },
+    );
     assert.equal(res.status, 200);
     await waitFor(() => h.slack.messagesIn('C0900').length > 0, 15_000, 'brief posted');
     const posted = JSON.parse(JSON.stringify(h.slack.messagesIn('C0900').map((m) => [m.text, m.blocks]))) as unknown;
@@ -65,7 +74,10 @@ describe('a remote feed linking to file:, javascript: and data:', () => {
       item('Library gets new roof', 'LIBRARY_URL'),
     ].join('')}</channel></rss>`;
     // Every link stays on this server: a teaser's page fetch must not leave 127.0.0.1.
-    server = await startHttpServer({ '/links.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed.replace('LIBRARY_URL', `${server.url}/library-roof`)) });
+    server = await startHttpServer({
+      '/links.xml': (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed.replace('LIBRARY_URL', `${server.url}/library-roof`)),
+    });
   });
   after(() => server.close());
 

@@ -20,7 +20,16 @@ const articles: StoryArticle[] = [
 ];
 
 function draft(partial: Partial<StoryDraft>): StoryDraft {
-  return { id: 's1', headline: 'Harbour bridge repair', summary: 'The harbour bridge will be repaired.', articleIds: ['a1', 'a2'], claims: [], figures: [], disagreements: [], ...partial };
+  return {
+    id: 's1',
+    headline: 'Harbour bridge repair',
+    summary: 'The harbour bridge will be repaired.',
+    articleIds: ['a1', 'a2'],
+    claims: [],
+    figures: [],
+    disagreements: [],
+    ...partial,
+  };
 }
 
 test('a fabricated figure is dropped; a real one is kept', () => {
@@ -33,7 +42,10 @@ test('a fabricated figure is dropped; a real one is kept', () => {
     }),
     articles,
   );
-  assert.deepEqual(story.figures.map((f) => f.value), ['18 months']);
+  assert.deepEqual(
+    story.figures.map((f) => f.value),
+    ['18 months'],
+  );
   assert.deepEqual(story.figures[0]!.articleIds, ['a1', 'a2']);
   assert.equal(dropped.length, 1);
   assert.equal(dropped[0]!.kind, 'figure');
@@ -50,7 +62,10 @@ test('typography and thousands separators do not defeat matching', () => {
     }),
     articles,
   );
-  assert.deepEqual(story.figures.map((f) => f.value), ['€3,100 million', '20%']);
+  assert.deepEqual(
+    story.figures.map((f) => f.value),
+    ['€3,100 million', '20%'],
+  );
 });
 
 test('a figure cited to two articles but present in one is narrowed', () => {
@@ -85,7 +100,10 @@ test('a claim with a number no cited article has is dropped; invented quotes too
     }),
     articles,
   );
-  assert.deepEqual(story.claims.map((c) => c.text), ['Mayor Ana Ruiz said "the bridge is safe for now".']);
+  assert.deepEqual(
+    story.claims.map((c) => c.text),
+    ['Mayor Ana Ruiz said "the bridge is safe for now".'],
+  );
   assert.equal(dropped.length, 3);
   assert.ok(dropped.some((d) => /number/.test(d.reason)));
   assert.ok(dropped.some((d) => /quotation not in a cited source/.test(d.reason)));
@@ -116,7 +134,10 @@ test('summary sentences with invented numbers go; the headline is rewritten from
     draft({ headline: 'Bridge repair to cost €9 billion', summary: 'The bridge repair was approved. It will cost €9 billion.' }),
     articles,
   );
-  assert.ok(articles.some((a) => a.title === story.headline), story.headline);
+  assert.ok(
+    articles.some((a) => a.title === story.headline),
+    story.headline,
+  );
   assert.equal(story.summary, 'The bridge repair was approved.');
 });
 
@@ -148,12 +169,27 @@ test('numbers are compared by value: formatting is tolerated, a changed value ne
   const figure = (value: string, text = 'x') => ({ value, text, articleIds: ['a1'] });
   const { story, dropped } = verifyStory(
     draft({
-      figures: [figure('3 months'), figure('1130 workers'), figure('$1.2bn'), figure('$1,200 million'), figure('1,100 workers'), figure('$1.3bn'), figure('four months'), figure('€1.2 billion')],
+      figures: [
+        figure('3 months'),
+        figure('1130 workers'),
+        figure('$1.2bn'),
+        figure('$1,200 million'),
+        figure('1,100 workers'),
+        figure('$1.3bn'),
+        figure('four months'),
+        figure('€1.2 billion'),
+      ],
     }),
     harbour,
   );
-  assert.deepEqual(story.figures.map((f) => f.value), ['3 months', '1130 workers', '$1.2bn', '$1,200 million']);
-  assert.deepEqual(dropped.map((d) => d.text), ['1,100 workers', '$1.3bn', 'four months', '€1.2 billion']);
+  assert.deepEqual(
+    story.figures.map((f) => f.value),
+    ['3 months', '1130 workers', '$1.2bn', '$1,200 million'],
+  );
+  assert.deepEqual(
+    dropped.map((d) => d.text),
+    ['1,100 workers', '$1.3bn', 'four months', '€1.2 billion'],
+  );
   const claims = verifyStory(
     draft({
       claims: [
@@ -164,7 +200,10 @@ test('numbers are compared by value: formatting is tolerated, a changed value ne
     }),
     harbour,
   ).story.claims.map((c) => c.text);
-  assert.deepEqual(claims, ['The ferry terminal will close for 3 months from January.', 'The repairs will cost $1.2bn and employ 1130 workers.']);
+  assert.deepEqual(claims, [
+    'The ferry terminal will close for 3 months from January.',
+    'The repairs will cost $1.2bn and employ 1130 workers.',
+  ]);
 });
 
 test('named attribution: the person must be in the cited article; a surname alone may stand for them', () => {
@@ -180,19 +219,26 @@ test('named attribution: the person must be in the cited article; a surname alon
     }),
     harbour,
   );
-  assert.deepEqual(story.claims.map((c) => c.text), [
-    'The ferry terminal will close for three months from January, said Liu Wei.',
-    'Liu said the old pier cannot take another winter.',
-    'Grace Okoro said the new pier would open in 2028.',
-  ]);
-  assert.deepEqual(dropped.map((d) => d.reason), ['name not in a cited source ("ana ruiz")', 'name not in a cited source ("chen wei")']);
+  assert.deepEqual(
+    story.claims.map((c) => c.text),
+    [
+      'The ferry terminal will close for three months from January, said Liu Wei.',
+      'Liu said the old pier cannot take another winter.',
+      'Grace Okoro said the new pier would open in 2028.',
+    ],
+  );
+  assert.deepEqual(
+    dropped.map((d) => d.reason),
+    ['name not in a cited source ("ana ruiz")', 'name not in a cited source ("chen wei")'],
+  );
 });
 
 test('headline, summary, label and figure sentence: quotes, numbers and names checked, rewritten from the articles', () => {
   const { story, dropped } = verifyStory(
     draft({
       headline: 'Liu Wei: "the pier is finished for good"',
-      summary: 'The ferry terminal will close for three months. Liu Wei said "the old pier cannot take another winter". Liu Wei said "we will rebuild it in a week". Priya Nair warned of delays.',
+      summary:
+        'The ferry terminal will close for three months. Liu Wei said "the old pier cannot take another winter". Liu Wei said "we will rebuild it in a week". Priya Nair warned of delays.',
       figures: [{ value: '1,130 workers', text: 'The repairs will employ 1,130 workers, up from 800 last year.', articleIds: ['a1'] }],
       disagreements: [
         {
@@ -206,14 +252,20 @@ test('headline, summary, label and figure sentence: quotes, numbers and names ch
     }),
     harbour,
   );
-  assert.ok(harbour.some((a) => a.title === story.headline), story.headline);
+  assert.ok(
+    harbour.some((a) => a.title === story.headline),
+    story.headline,
+  );
   assert.equal(story.summary, 'The ferry terminal will close for three months. Liu Wei said "the old pier cannot take another winter".');
   assert.equal(story.figures[0]!.text, 'The repairs will cost $1.2 billion and employ 1,130 workers.');
   assert.equal(story.disagreements[0]!.about, NEUTRAL_LABEL);
-  assert.deepEqual(
-    dropped.map((d) => `${d.kind}/${d.action}`).sort(),
-    ['about/rewritten', 'figure-text/rewritten', 'headline/rewritten', 'summary/cut', 'summary/cut'],
-  );
+  assert.deepEqual(dropped.map((d) => `${d.kind}/${d.action}`).sort(), [
+    'about/rewritten',
+    'figure-text/rewritten',
+    'headline/rewritten',
+    'summary/cut',
+    'summary/cut',
+  ]);
   assert.match(verificationNote(dropped)!, /^verification cut 2 items and rewrote 3 items from the articles/);
 });
 

@@ -16,7 +16,12 @@ import { briefWindow } from './helpers/window.ts';
 test('same-story reports merge across outlets and days; another event of the company, another story of the city and the off-topic item stay apart; the copy counts once', async () => {
   const { brief, stories } = await briefWindow(LAKEPORT);
   const byFirst = [...stories].sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
-  assert.deepEqual(byFirst, [['ferry'], ['fire-cause', 'fire-local', 'fire-reopen', 'fire-trade', 'fire-wire'], ['football'], ['results', 'results-2']]);
+  assert.deepEqual(byFirst, [
+    ['ferry'],
+    ['fire-cause', 'fire-local', 'fire-reopen', 'fire-trade', 'fire-wire'],
+    ['football'],
+    ['results', 'results-2'],
+  ]);
   assert.equal(stories.length, 4);
   assert.ok(!brief.articles.some((a) => a.url.endsWith('/fire-copy')), 'the syndicated copy is collapsed into its original');
   // Each article is credited to the outlet that wrote it.
@@ -28,7 +33,13 @@ test('a brief that shows fewer stories than it found says how many articles it l
   const { brief, keyOf } = await briefWindow(LAKEPORT, { maxStories: 2 });
   assert.equal(brief.stories.length, 2);
   const left = brief.leftOut ?? [];
-  assert.deepEqual(left.map((s) => s.articleIds.map(keyOf)).flat().sort(), ['ferry', 'football']);
+  assert.deepEqual(
+    left
+      .map((s) => s.articleIds.map(keyOf))
+      .flat()
+      .sort(),
+    ['ferry', 'football'],
+  );
   assert.ok(left.every((s) => s.headline.length > 0));
   const line = '2 more articles in 2 smaller stories.';
   assert.ok(renderText(brief).includes(line));
@@ -45,20 +56,37 @@ test('the fire story shows its disagreements and none of its near-misses', async
   const cites = (d: (typeof fire.disagreements)[number]) => d.positions.map((p) => p.articleIds.map(keyOf).sort().join('+'));
   const text = JSON.stringify(fire.disagreements);
   // Evacuees: "some 3,000 residents" vs police's "about 1,200".
-  assert.ok(fire.disagreements.some((d) => /3,000/.test(JSON.stringify(d)) && /1,200/.test(JSON.stringify(d))), text);
+  assert.ok(
+    fire.disagreements.some((d) => /3,000/.test(JSON.stringify(d)) && /1,200/.test(JSON.stringify(d))),
+    text,
+  );
   // Timing: "by March" vs "not before 2028".
-  assert.ok(fire.disagreements.some((d) => /by March/.test(JSON.stringify(d)) && /before 2028/.test(JSON.stringify(d))), text);
+  assert.ok(
+    fire.disagreements.some((d) => /by March/.test(JSON.stringify(d)) && /before 2028/.test(JSON.stringify(d))),
+    text,
+  );
   // The cause: a faulty valve (company) vs no sign of one (inspectors).
-  assert.ok(fire.disagreements.some((d) => cites(d).some((c) => c === 'fire-cause') && /faulty valve/i.test(JSON.stringify(d))), text);
+  assert.ok(
+    fire.disagreements.some((d) => cites(d).some((c) => c === 'fire-cause') && /faulty valve/i.test(JSON.stringify(d))),
+    text,
+  );
   // Design capacity against last year's output is no disagreement.
   assert.ok(!/120,000/.test(text), text);
   const results = storyOf('results')!;
-  assert.ok(results.disagreements.some((d) => /14%/.test(JSON.stringify(d)) && /12%/.test(JSON.stringify(d))), JSON.stringify(results.disagreements));
+  assert.ok(
+    results.disagreements.some((d) => /14%/.test(JSON.stringify(d)) && /12%/.test(JSON.stringify(d))),
+    JSON.stringify(results.disagreements),
+  );
 });
 
 test('a brief read in two minutes: no sentence is repeated across summary, claims, figures and positions', async () => {
   const { brief } = await briefWindow(LAKEPORT);
-  const norm = (t: string): string => t.toLowerCase().replace(/[…]|\.\.\.$/g, '').replace(/\s+/g, ' ').trim();
+  const norm = (t: string): string =>
+    t
+      .toLowerCase()
+      .replace(/[…]|\.\.\.$/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
   for (const story of brief.stories) {
     const parts: Array<[string, string[]]> = [
       ['summary', story.summary.split(/(?<=[.!?])\s+/)],
@@ -82,7 +110,16 @@ test('a brief does not depend on store ids: the same articles under other ids re
   const { buildBrief } = await import('../src/brief/index.ts');
   const { ExtractiveSummarizer } = await import('../src/brief/summarize/extractive.ts');
   const { silentLogger } = await import('../src/core/log.ts');
-  const topic = { id: 'lake', title: 'lake', sources: [], include: [], exclude: [], window: 'all', channels: [], summarizer: { kind: 'extractive' as const, maxStories: 8 } };
+  const topic = {
+    id: 'lake',
+    title: 'lake',
+    sources: [],
+    include: [],
+    exclude: [],
+    window: 'all',
+    channels: [],
+    summarizer: { kind: 'extractive' as const, maxStories: 8 },
+  };
   const build = async (idOf: (i: number) => string) => {
     const articles = LAKEPORT.map((a, i) => ({
       ...a,
@@ -93,7 +130,14 @@ test('a brief does not depend on store ids: the same articles under other ids re
       firstSeenAt: '2026-03-05T00:00:00Z',
       sourceId: 'folder',
     }));
-    const built = await buildBrief({ topic, articles, window: { since: new Date(0), until: new Date('2026-03-05T00:00:00Z') }, summarizer: new ExtractiveSummarizer(), logger: silentLogger, now: new Date('2026-03-05T00:00:00Z') });
+    const built = await buildBrief({
+      topic,
+      articles,
+      window: { since: new Date(0), until: new Date('2026-03-05T00:00:00Z') },
+      summarizer: new ExtractiveSummarizer(),
+      logger: silentLogger,
+      now: new Date('2026-03-05T00:00:00Z'),
+    });
     return JSON.stringify({ ...built.brief, generatedAt: '' });
   };
   // Store ids are hashes of URLs: a port or a tracking parameter changes all of them.
@@ -103,10 +147,30 @@ test('a brief does not depend on store ids: the same articles under other ids re
 test('a Chinese report of the event joins the English ones through the names and figures both write', async () => {
   const { clusterArticles } = await import('../src/brief/cluster/index.ts');
   const stories = clusterArticles([
-    { id: 'en1', title: 'Former Orbis AI chief says Chinese labs trail by 3 months', text: 'Ma Lin, who led the Orbis model team, said Chinese labs trail US rivals by at least 3 months and could fall 6 months behind if Vantor releases Vantor-7.2 this year. Chinese teams mostly follow DeepSeek, he said.', publishedAt: '2026-05-22T08:00:00Z' },
-    { id: 'en2', title: 'Ex-Orbis model head: gap could widen to 6 months', text: 'The gap between Chinese and American labs is 3 months today and may widen to 6 months, Ma Lin told an interviewer, pointing to a possible Vantor-7.2 launch. He said Chinese firms copy DeepSeek and US labs.', publishedAt: '2026-05-22T10:00:00Z' },
-    { id: 'zh', title: '前Orbis模型负责人：中美差距至少3个月', text: '马林表示，中美之间的技术差距至少为3个月，如果Vantor发布Vantor-7.2，差距可能扩大到6个月。他说中国企业大多跟随DeepSeek的路线。', publishedAt: '2026-05-22T12:00:00Z' },
-    { id: 'other', title: 'Rail operator orders 40 new trains', text: 'The national rail operator ordered 40 electric trains for its northern lines, with deliveries starting in 2028, the company said on Friday.', publishedAt: '2026-05-22T09:00:00Z' },
+    {
+      id: 'en1',
+      title: 'Former Orbis AI chief says Chinese labs trail by 3 months',
+      text: 'Ma Lin, who led the Orbis model team, said Chinese labs trail US rivals by at least 3 months and could fall 6 months behind if Vantor releases Vantor-7.2 this year. Chinese teams mostly follow DeepSeek, he said.',
+      publishedAt: '2026-05-22T08:00:00Z',
+    },
+    {
+      id: 'en2',
+      title: 'Ex-Orbis model head: gap could widen to 6 months',
+      text: 'The gap between Chinese and American labs is 3 months today and may widen to 6 months, Ma Lin told an interviewer, pointing to a possible Vantor-7.2 launch. He said Chinese firms copy DeepSeek and US labs.',
+      publishedAt: '2026-05-22T10:00:00Z',
+    },
+    {
+      id: 'zh',
+      title: '前Orbis模型负责人：中美差距至少3个月',
+      text: '马林表示，中美之间的技术差距至少为3个月，如果Vantor发布Vantor-7.2，差距可能扩大到6个月。他说中国企业大多跟随DeepSeek的路线。',
+      publishedAt: '2026-05-22T12:00:00Z',
+    },
+    {
+      id: 'other',
+      title: 'Rail operator orders 40 new trains',
+      text: 'The national rail operator ordered 40 electric trains for its northern lines, with deliveries starting in 2028, the company said on Friday.',
+      publishedAt: '2026-05-22T09:00:00Z',
+    },
   ]);
   const withZh = stories.find((s) => s.articleIds.includes('zh'))!;
   assert.deepEqual([...withZh.articleIds].sort(), ['en1', 'en2', 'zh']);

@@ -15,7 +15,8 @@ import { boundXml, MAX_INSTRUCTION_CHARS, MAX_ITEM_ELEMENTS, MAX_XML_TEXT_CHARS 
 import { runCli, tempDir } from './helpers/cli.ts';
 
 const CAP = MAX_XML_TEXT_CHARS;
-const TAGS_CUT = 'markup past 200 elements, attributes, comments and CDATA sections in one item (10,000 outside items) dropped, its text kept';
+const TAGS_CUT =
+  'markup past 200 elements, attributes, comments and CDATA sections in one item (10,000 outside items) dropped, its text kept';
 const bound = (xml: string, maxItems = MAX_FEED_ITEMS): ReturnType<typeof boundXml> => boundXml(xml, { maxItems });
 const minute = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toUTCString();
 
@@ -23,7 +24,11 @@ function rss(items: string[], title = 'Harbour notices'): string {
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><link>https://notices.example.com/</link>${items.join('')}</channel></rss>`;
 }
 
-function rssItem(i: number, description = `Bay ${i} is closed for resurfacing, the council said.`, date: string | null = minute(i)): string {
+function rssItem(
+  i: number,
+  description = `Bay ${i} is closed for resurfacing, the council said.`,
+  date: string | null = minute(i),
+): string {
   const pubDate = date === null ? '' : `<pubDate>${date}</pubDate>`;
   return `<item><title>Notice ${i}</title><link>https://notices.example.com/n/${i}</link>${pubDate}<description>${description}</description></item>`;
 }
@@ -65,7 +70,10 @@ describe('a document within bounds', () => {
 
   test('a text run of exactly the cap, and an item of exactly the element cap, are not cut', () => {
     const categories = Array.from({ length: MAX_ITEM_ELEMENTS - 4 }, (_, i) => `<category>c${i}</category>`).join('');
-    const xml = rss([rssItem(1, 'w'.repeat(CAP)), `<item><title>Full</title><link>https://n.example.com/f</link><pubDate>${minute(2)}</pubDate>${categories}<description>d</description></item>`]);
+    const xml = rss([
+      rssItem(1, 'w'.repeat(CAP)),
+      `<item><title>Full</title><link>https://n.example.com/f</link><pubDate>${minute(2)}</pubDate>${categories}<description>d</description></item>`,
+    ]);
     const bounded = bound(xml);
     assert.equal(bounded.xml, xml);
     assert.equal(parseFeed(xml).cuts, undefined);
@@ -89,7 +97,10 @@ describe('a document within bounds', () => {
       assert.deepEqual(bounded.cuts, []);
     }
     const salvaged = parseFeed(documents[0]!);
-    assert.deepEqual(salvaged.items.map((i) => i.title), ['Notice 1', 'Notice 2']);
+    assert.deepEqual(
+      salvaged.items.map((i) => i.title),
+      ['Notice 1', 'Notice 2'],
+    );
     assert.ok(salvaged.problems.length > 0, 'the truncation is still reported');
   });
 });
@@ -105,7 +116,10 @@ describe('an oversized text run, CDATA section or attribute value', () => {
     assert.deepEqual(bounded.cuts, ['text over 1,000,000 characters in one element cut']);
 
     const feed = parseFeed(xml, { now: new Date('2026-02-01T00:00:00Z') });
-    assert.deepEqual(feed.items.map((i) => i.title), ['Notice 1', 'Notice 2']);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      ['Notice 1', 'Notice 2'],
+    );
     assert.equal(feed.items[0]!.summary?.length, CAP - 2);
     assert.equal(feed.items[1]!.summary, 'Bay 2 is closed for resurfacing, the council said.');
     assert.deepEqual(feed.cuts, bounded.cuts);
@@ -133,7 +147,10 @@ describe('an oversized text run, CDATA section or attribute value', () => {
     assert.deepEqual(bounded.cuts, ['text over 1,000,000 characters in one element cut']);
     const feed = parseFeed(xml);
     assert.equal(feed.format, 'atom');
-    assert.deepEqual(feed.items.map((i) => i.title), ['Crossing 1', 'Crossing 2']);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      ['Crossing 1', 'Crossing 2'],
+    );
     assert.equal(feed.items[1]!.content, '<p>Crossing 2 ran on time.</p>');
     assert.deepEqual(feed.problems, []);
   });
@@ -162,13 +179,19 @@ describe('an oversized text run, CDATA section or attribute value', () => {
     assert.deepEqual(bounded.cuts, ['attribute value over 1,000,000 characters cut']);
     const feed = parseFeed(xml);
     assert.equal(feed.format, 'rdf');
-    assert.deepEqual(feed.items.map((i) => i.title), ['Week 1', 'Week 2']);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      ['Week 1', 'Week 2'],
+    );
     assert.deepEqual(feed.problems, []);
   });
 
   test('an item of too many elements keeps the first ones and the text of the rest; the next item is whole', () => {
     const categories = Array.from({ length: 3 * MAX_ITEM_ELEMENTS }, (_, i) => `<category>c${i}</category>`).join('');
-    const xml = rss([`<item><title>Crowded</title><link>https://n.example.com/c</link><pubDate>${minute(1)}</pubDate>${categories}</item>`, rssItem(2)]);
+    const xml = rss([
+      `<item><title>Crowded</title><link>https://n.example.com/c</link><pubDate>${minute(1)}</pubDate>${categories}</item>`,
+      rssItem(2),
+    ]);
     const bounded = bound(xml);
     assert.deepEqual(bounded.cuts, [TAGS_CUT]);
     assert.ok(bounded.xml.includes(` c${3 * MAX_ITEM_ELEMENTS - 1} `), 'the text of a dropped element is kept');
@@ -188,19 +211,28 @@ describe('an oversized text run, CDATA section or attribute value', () => {
     assert.ok(bounded.xml.includes('</pubDate> kept words </item>'), 'the crowded tag dropped, its text kept');
     assert.deepEqual(bounded.cuts, [TAGS_CUT]);
     const feed = parseFeed(xml);
-    assert.deepEqual(feed.items.map((i) => i.title), ['Crowded tag', 'Notice 2']);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      ['Crowded tag', 'Notice 2'],
+    );
     assert.deepEqual(feed.problems, []);
   });
 
   test('processing instructions: a long one is dropped, and many small ones count against the item', () => {
     const long = `<?note ${'w '.repeat(MAX_INSTRUCTION_CHARS)}?>`;
     const small = '<?n a b?>'.repeat(MAX_ITEM_ELEMENTS);
-    const xml = rss([rssItem(1, `Before${long}after`), `<item><title>Busy</title><link>https://n.example.com/p</link>${small}<pubDate>${minute(2)}</pubDate></item>`]);
+    const xml = rss([
+      rssItem(1, `Before${long}after`),
+      `<item><title>Busy</title><link>https://n.example.com/p</link>${small}<pubDate>${minute(2)}</pubDate></item>`,
+    ]);
     const bounded = bound(xml);
     assert.ok(bounded.xml.includes('<description>Before after</description>'));
     assert.deepEqual(bounded.cuts, ['processing instructions over 1,000 characters dropped', TAGS_CUT]);
     const feed = parseFeed(xml);
-    assert.deepEqual(feed.items.map((i) => i.title), ['Notice 1', 'Busy']);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      ['Notice 1', 'Busy'],
+    );
     assert.equal(feed.items[0]!.summary, 'Before after');
   });
 });
@@ -234,7 +266,10 @@ describe('a long feed: only the newest items are parsed', () => {
     assert.equal(feed.itemCount, n);
     assert.equal(feed.items.length, MAX_FEED_ITEMS);
     const expected = Array.from({ length: n }, (_, i) => i).filter((i) => order(i) >= n - MAX_FEED_ITEMS);
-    assert.deepEqual(feed.items.map((item) => item.title), expected.map((i) => `Notice ${i}`));
+    assert.deepEqual(
+      feed.items.map((item) => item.title),
+      expected.map((i) => `Notice ${i}`),
+    );
     assert.equal(feed.title, 'Harbour notices', 'what is outside the items is kept');
     assert.deepEqual(feed.problems, []);
     assert.equal(feed.cuts, undefined);
@@ -244,21 +279,37 @@ describe('a long feed: only the newest items are parsed', () => {
     const entries = Array.from({ length: 10 }, (_, i) => atomEntry(9 - i));
     const atomFeed = parseFeed(atom(entries), { maxItems: 3 });
     assert.equal(atomFeed.itemCount, 10);
-    assert.deepEqual(atomFeed.items.map((i) => i.title), ['Crossing 9', 'Crossing 8', 'Crossing 7']);
+    assert.deepEqual(
+      atomFeed.items.map((i) => i.title),
+      ['Crossing 9', 'Crossing 8', 'Crossing 7'],
+    );
 
     const rdfFeed = parseFeed(rdf([rdfItem(5), rdfItem(1), rdfItem(7), rdfItem(3)]), { maxItems: 2 });
     assert.equal(rdfFeed.itemCount, 4);
-    assert.deepEqual(rdfFeed.items.map((i) => i.title), ['Week 5', 'Week 7']);
+    assert.deepEqual(
+      rdfFeed.items.map((i) => i.title),
+      ['Week 5', 'Week 7'],
+    );
 
     const undated = parseFeed(rss([rssItem(1, 'a', null), rssItem(2), rssItem(3, 'c', null), rssItem(4, 'd', null)]), { maxItems: 2 });
-    assert.deepEqual(undated.items.map((i) => i.title), ['Notice 1', 'Notice 2'], 'the dated one, then the first undated');
+    assert.deepEqual(
+      undated.items.map((i) => i.title),
+      ['Notice 1', 'Notice 2'],
+      'the dated one, then the first undated',
+    );
   });
 
   test('a dc:date item in an RSS 2.0 feed counts, and a date inside a nested element does not', () => {
     const nested = `<item><title>Nested</title><link>https://n.example.com/x</link><source><pubDate>${minute(999)}</pubDate></source></item>`;
     const dc = `<item><title>DC</title><link>https://n.example.com/dc</link><dc:date>2026-01-01T00:05:00Z</dc:date></item>`;
-    const feed = parseFeed(rss([nested, rssItem(1), dc]).replace('<rss version="2.0">', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'), { maxItems: 2 });
-    assert.deepEqual(feed.items.map((i) => i.title), ['Notice 1', 'DC']);
+    const feed = parseFeed(
+      rss([nested, rssItem(1), dc]).replace('<rss version="2.0">', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'),
+      { maxItems: 2 },
+    );
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      ['Notice 1', 'DC'],
+    );
   });
 
   test('a truncated long feed is salvaged: the newest items parsed, the truncation reported', () => {
@@ -272,11 +323,20 @@ describe('a long feed: only the newest items are parsed', () => {
   });
 
   test('a JSON Feed is cut to its newest items too', () => {
-    const items = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, url: `https://j.example.com/${i}`, title: `Item ${i}`, content_text: 'Words.', date_published: new Date(Date.UTC(2026, 0, 1 + ((i * 5) % 12))).toISOString() }));
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      id: `n${i}`,
+      url: `https://j.example.com/${i}`,
+      title: `Item ${i}`,
+      content_text: 'Words.',
+      date_published: new Date(Date.UTC(2026, 0, 1 + ((i * 5) % 12))).toISOString(),
+    }));
     const feed = parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'J', items }), { maxItems: 3 });
     assert.equal(feed.itemCount, 12);
     // Days 1 + (i*5 mod 12): the newest three are i = 7 (day 12), 2 (day 11) and 9 (day 10), kept in feed order.
-    assert.deepEqual(feed.items.map((i) => i.title), ['Item 2', 'Item 7', 'Item 9']);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      ['Item 2', 'Item 7', 'Item 9'],
+    );
   });
 });
 
@@ -286,7 +346,10 @@ describe('collect says what of a feed it did not read', () => {
     const dir = tempDir('briefbot-bounds-');
     writeFileSync(join(dir, 'notices.xml'), rss(items));
     // --offline: the items are teasers whose pages must not be fetched here.
-    const collect = await runCli(['collect', 'notices', '--source', dir, '--offline'], { cwd: dir, env: { BRIEFBOT_DB: join(dir, 'b.db') } });
+    const collect = await runCli(['collect', 'notices', '--source', dir, '--offline'], {
+      cwd: dir,
+      env: { BRIEFBOT_DB: join(dir, 'b.db') },
+    });
     assert.equal(collect.code, 0, collect.stderr);
     assert.match(collect.stdout, /feed has 700 items; read the newest 500 \(at most 500 items per feed per collect\)/);
     assert.match(collect.stdout, /feed too large to read whole: text over 1,000,000 characters in one element cut/);

@@ -36,8 +36,28 @@ const idle = where === 'idle';
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/serve-news/', import.meta.url));
 const cwd = process.cwd();
 const topics = [
-  toTopic(topicSchema.parse({ id: 'harbor', title: 'Harbor news', sources: [{ path: FIXTURES }], window: 'all', summarizer: { kind: 'extractive' } }), 0, cwd),
-  toTopic(topicSchema.parse({ id: 'big', title: 'Ten thousand articles', sources: [{ path: dir }], window: 'all', summarizer: { kind: 'extractive' } }), 1, cwd),
+  toTopic(
+    topicSchema.parse({
+      id: 'harbor',
+      title: 'Harbor news',
+      sources: [{ path: FIXTURES }],
+      window: 'all',
+      summarizer: { kind: 'extractive' },
+    }),
+    0,
+    cwd,
+  ),
+  toTopic(
+    topicSchema.parse({
+      id: 'big',
+      title: 'Ten thousand articles',
+      sources: [{ path: dir }],
+      window: 'all',
+      summarizer: { kind: 'extractive' },
+    }),
+    1,
+    cwd,
+  ),
 ];
 
 /** @param {object} message */
@@ -85,13 +105,34 @@ let adapter;
 let routes = [];
 if (platform === 'slack') {
   const { SlackAdapter } = await load('chat/slack/adapter');
-  adapter = new SlackAdapter({ botToken: 'xoxb-bench-token', signingSecret: connect.signingSecret, apiUrl: connect.apiUrl, logger: silentLogger, retries: 0 });
+  adapter = new SlackAdapter({
+    botToken: 'xoxb-bench-token',
+    signingSecret: connect.signingSecret,
+    apiUrl: connect.apiUrl,
+    logger: silentLogger,
+    retries: 0,
+  });
   routes = [{ path: adapter.endpoint, listener: adapter.requestListener }];
 } else {
   const { createDiscordAdapter } = await load('chat/discord/adapter');
-  adapter = createDiscordAdapter({ token: connect.token, guildId: connect.guildId, apiUrl: connect.apiUrl, logger: silentLogger, topics: () => [] });
+  adapter = createDiscordAdapter({
+    token: connect.token,
+    guildId: connect.guildId,
+    apiUrl: connect.apiUrl,
+    logger: silentLogger,
+    topics: () => [],
+  });
 }
-const serve = await startServe({ service, store, adapters: [adapter], logger: silentLogger, port: 0, host: '127.0.0.1', httpRoutes: routes, catchUpWindowMs: 0 });
+const serve = await startServe({
+  service,
+  store,
+  adapters: [adapter],
+  logger: silentLogger,
+  port: 0,
+  host: '127.0.0.1',
+  httpRoutes: routes,
+  catchUpWindowMs: 0,
+});
 send({ type: 'serving', ...(platform === 'slack' && { eventsUrl: `http://127.0.0.1:${serve.port}${adapter.endpoint}` }) });
 
 await next('big-requested');
@@ -144,7 +185,8 @@ async function startProfile() {
   const session = new Session();
   session.connect();
   /** @param {string} method @param {object} [params] @returns {Promise<any>} */
-  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  const post = (method, params) =>
+    new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');

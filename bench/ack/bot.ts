@@ -93,7 +93,9 @@ export async function oneRun(
       loopMax: stats['loopMax'] as number,
       buildShare: stats['buildShare'] as number,
       botMaxRssMb: stats['maxRssMb'] as number,
-      load: loadavg().map((l) => l.toFixed(1)).join(' '),
+      load: loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' '),
     };
   } finally {
     bot.send({ type: 'stop' });

@@ -112,7 +112,15 @@ lost += tokens.filter((t) => !replied.has(t)).length;
 clearInterval(watch);
 send({
   type: 'report',
-  report: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), lost, wallMs, bigBuildsPosted: bigPosted(), repliesDrainMs },
+  report: {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
+    lost,
+    wallMs,
+    bigBuildsPosted: bigPosted(),
+    repliesDrainMs,
+  },
 });
 await fake.close();
 process.disconnect();

@@ -8,7 +8,16 @@
 import { Pool } from 'undici';
 import { FakeSlack, slackSignature, slashCommandBody, waitFor } from '../../test/fakes/slack.ts';
 import { percentile } from '../measure.ts';
-import { BIG_CHANNEL, BIG_TOPIC, bigWindow, CONCURRENCY, REQUESTS, SIGNING_SECRET, type FromGenerator, type ToGenerator } from './protocol.ts';
+import {
+  BIG_CHANNEL,
+  BIG_TOPIC,
+  bigWindow,
+  CONCURRENCY,
+  REQUESTS,
+  SIGNING_SECRET,
+  type FromGenerator,
+  type ToGenerator,
+} from './protocol.ts';
 
 const TEXTS = ['harbor', 'help', 'harbor 7d', 'no-such-topic', 'follow harbor'];
 
@@ -49,7 +58,8 @@ async function post(body: string): Promise<{ status: number; ms: number }> {
 const command = (text: string, i: number | string, channel = `C${1000 + (Number(i) % 20 || 0)}`): string =>
   slashCommandBody({ text, channel, user: `U${i}`, responseUrl: slack.responseUrl(String(i)) });
 /** Replies so far: response_url posts and top-level channel posts outside the big channel. */
-const replies = (): number => slack.responses.length + slack.messages.filter((m) => m.thread_ts === undefined && m.channel !== BIG_CHANNEL).length;
+const replies = (): number =>
+  slack.responses.length + slack.messages.filter((m) => m.thread_ts === undefined && m.channel !== BIG_CHANNEL).length;
 const bigPosts = (): number => slack.messages.filter((m) => m.thread_ts === undefined && m.channel === BIG_CHANNEL).length;
 
 // Warm-up, outside the measurement: each command once, then one full wave so the pool holds its connections.

@@ -10,7 +10,11 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const paragraphs = (text: string): string => text.split('\n\n').map((p) => `<p>${escapeXml(p)}</p>`).join('');
+const paragraphs = (text: string): string =>
+  text
+    .split('\n\n')
+    .map((p) => `<p>${escapeXml(p)}</p>`)
+    .join('');
 
 /** One RSS document; `link(a)` is each item's link; teasers carry 200 characters and "…". */
 export function rss(title: string, articles: readonly SyntheticArticle[], link: (a: SyntheticArticle) => string, teasers: boolean): string {
@@ -33,6 +37,9 @@ export function writeFullTextFeeds(dir: string, articles: readonly SyntheticArti
   mkdirSync(dir, { recursive: true });
   for (let f = 0; f < feeds; f += 1) {
     const slice = articles.slice(f * perFeed, (f + 1) * perFeed);
-    writeFileSync(join(dir, `feed-${String(f).padStart(2, '0')}.xml`), rss(`Feed ${f}`, slice, (a) => a.url, false));
+    writeFileSync(
+      join(dir, `feed-${String(f).padStart(2, '0')}.xml`),
+      rss(`Feed ${f}`, slice, (a) => a.url, false),
+    );
   }
 }

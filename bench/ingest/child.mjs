@@ -83,7 +83,9 @@ async function steps() {
   const listing = await time('list files', () => listLocalSource(pathToFileURL(dir).href));
   const drafts = await time('read + parse', () =>
     listing.files.flatMap((/** @type {any} */ f) =>
-      parseLocalFile(f.path, readLocalFile(f)).flatMap((/** @type {any} */ d) => (d.kind === 'article' ? [{ ...d.article, sourceId: 'bench' }] : [])),
+      parseLocalFile(f.path, readLocalFile(f)).flatMap((/** @type {any} */ d) =>
+        d.kind === 'article' ? [{ ...d.article, sourceId: 'bench' }] : [],
+      ),
     ),
   );
   await time('dedupe + store', async () => {
@@ -92,7 +94,15 @@ async function steps() {
   });
   const articles = await time('list from store', () => store.articles.list({ topicId: 'big' }));
   await time('cluster', () =>
-    clusterArticles(articles.map((/** @type {any} */ a) => ({ id: a.id, title: a.title, text: a.text, ...(a.publishedAt !== undefined && { publishedAt: a.publishedAt }), ...(a.publisher !== undefined && { publisher: a.publisher }) }))),
+    clusterArticles(
+      articles.map((/** @type {any} */ a) => ({
+        id: a.id,
+        title: a.title,
+        text: a.text,
+        ...(a.publishedAt !== undefined && { publishedAt: a.publishedAt }),
+        ...(a.publisher !== undefined && { publisher: a.publisher }),
+      })),
+    ),
   );
   const built = await time('brief (cluster + summarize + verify)', () =>
     buildBrief({
@@ -149,7 +159,8 @@ async function startProfile(file) {
   const session = new Session();
   session.connect();
   /** @param {string} method @param {object} [params] @returns {Promise<any>} */
-  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  const post = (method, params) =>
+    new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
   await post('Profiler.enable');
   await post('Profiler.start');
   return {

@@ -105,14 +105,25 @@ function quoted(passages: readonly Passage[], sources: readonly AnswerSource[], 
  * The model's answer, verified (verify.ts) and with its passage citations rewritten as source
  * citations numbered like `sources`. Undefined when nothing it cites survives.
  */
-function citeSources(output: AnswerOutput, passages: readonly Passage[], sources: readonly AnswerSource[], logger: Logger): Answer | undefined {
+function citeSources(
+  output: AnswerOutput,
+  passages: readonly Passage[],
+  sources: readonly AnswerSource[],
+  logger: Logger,
+): Answer | undefined {
   const book = citationBook(sources);
   const verified = verifyAnswer(unescapeFromFence(output.text), passages, (id) => book.cite(id));
   if (verified.cut > 0 || verified.badCitations > 0) {
-    logger.info({ cut: verified.cut, badCitations: verified.badCitations, reasons: verified.reasons }, 'answer verification cut unsupported statements');
+    logger.info(
+      { cut: verified.cut, badCitations: verified.badCitations, reasons: verified.reasons },
+      'answer verification cut unsupported statements',
+    );
   }
   if (verified.text === '') return undefined;
-  const left = verified.cut > 0 ? `\n(${verified.cut} statement${verified.cut === 1 ? '' : 's'} the cited passages do not support ${verified.cut === 1 ? 'was' : 'were'} left out.)` : '';
+  const left =
+    verified.cut > 0
+      ? `\n(${verified.cut} statement${verified.cut === 1 ? '' : 's'} the cited passages do not support ${verified.cut === 1 ? 'was' : 'were'} left out.)`
+      : '';
   return { text: `${verified.text}${left}`, sources: book.cited(), answered: true };
 }
 
@@ -120,7 +131,11 @@ function citeSources(output: AnswerOutput, passages: readonly Passage[], sources
  * Answers a follow-up question from the given sources. Never throws because of the model:
  * a failed or uncited LLM answer falls back to quoted passages.
  */
-export async function answerQuestion(question: string, rawSources: readonly AnswerSource[], options: AnswerOptions = {}): Promise<AnswerResult> {
+export async function answerQuestion(
+  question: string,
+  rawSources: readonly AnswerSource[],
+  options: AnswerOptions = {},
+): Promise<AnswerResult> {
   const logger = options.logger ?? silentLogger;
   const q = question.slice(0, MAX_QUESTION_CHARS);
   // Planted instructions are never passages: not quoted, not shown to the model, not evidence.
@@ -140,7 +155,10 @@ export async function answerQuestion(question: string, rawSources: readonly Answ
   const prompt = (options.prompts ?? defaultPrompts()).render('followup-answer', {
     question: escapeForFence(oneLine(q)),
     passages: passages
-      .map((p, i) => `<passage n="${i + 1}" source="${escapeForFence(titles.get(p.sourceId) ?? '').replace(/"/g, '&quot;')}">\n${escapeForFence(p.text)}\n</passage>`)
+      .map(
+        (p, i) =>
+          `<passage n="${i + 1}" source="${escapeForFence(titles.get(p.sourceId) ?? '').replace(/"/g, '&quot;')}">\n${escapeForFence(p.text)}\n</passage>`,
+      )
       .join('\n\n'),
   });
   const cache = new ReplyCache(options.cache, CACHE_NAMESPACE, CACHE_TTL_SECONDS, answerOutputSchema);
@@ -155,7 +173,10 @@ export async function answerQuestion(question: string, rawSources: readonly Answ
       await cache.set(key, output);
     } catch (error) {
       if (error instanceof LlmCallError) usage = error.usage;
-      logger.warn({ reason: error instanceof LlmCallError ? error.reason : 'error', error: oneLine(error) }, 'LLM answer failed; quoting passages');
+      logger.warn(
+        { reason: error instanceof LlmCallError ? error.reason : 'error', error: oneLine(error) },
+        'LLM answer failed; quoting passages',
+      );
       return quoted(passages, sources, quotes, usage);
     }
   }

@@ -46,7 +46,11 @@ export function verifyAnswer(text: string, passages: readonly Passage[], cite: (
           else badCitations++;
         }
       }
-      const plain = sentence.replace(CITATION, ' ').replace(/\s+([.,;:!?])/g, '$1').replace(/\s{2,}/g, ' ').trim();
+      const plain = sentence
+        .replace(CITATION, ' ')
+        .replace(/\s+([.,;:!?])/g, '$1')
+        .replace(/\s{2,}/g, ' ')
+        .trim();
       return { plain, cited: [...cited] };
     })
     .filter((s) => s.plain !== '' && /[\p{L}\p{N}]/u.test(s.plain));

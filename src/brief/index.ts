@@ -207,7 +207,10 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
     notes.push(
       `${localId.get(storeId)} (${outletOf(article)}) carried ${count === 1 ? 'an instruction' : `${count} instructions`} addressed to AI systems; ignored, never used as evidence`,
     );
-    logger.warn({ topic: topic.id, article: storeId, url: article.url, instructions: count }, 'article carries instructions addressed to AI systems');
+    logger.warn(
+      { topic: topic.id, article: storeId, url: article.url, instructions: count },
+      'article carries instructions addressed to AI systems',
+    );
   }
   const brief: Brief = {
     topic: topic.id,

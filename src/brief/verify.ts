@@ -82,9 +82,9 @@ export function verifyStory(story: StoryDraft, rawArticles: readonly StoryArticl
   /** A claim or position: kept with the citations that support it, else cut. */
   const statement = (kind: 'claim' | 'position', item: Claim | Position): Claim | undefined => {
     const sources = cited(item.articleIds);
-    if (sources.length === 0) return cut(kind, item.text, noCitation(item.articleIds)), undefined;
+    if (sources.length === 0) return (cut(kind, item.text, noCitation(item.articleIds)), undefined);
     const check = checkStatement(item.text, sources);
-    if (!check.ok) return cut(kind, item.text, describe(check.problems)), undefined;
+    if (!check.ok) return (cut(kind, item.text, describe(check.problems)), undefined);
     return { text: item.text, articleIds: check.ids };
   };
 
@@ -106,7 +106,10 @@ export function verifyStory(story: StoryDraft, rawArticles: readonly StoryArticl
       continue;
     }
     let text = figure.text;
-    const check = checkStatement(text, stating.map((s) => s.source));
+    const check = checkStatement(
+      text,
+      stating.map((s) => s.source),
+    );
     if (!check.ok) {
       dropped.push({ kind: 'figure-text', action: 'rewritten', text, reason: describe(check.problems) });
       text = stating[0]!.sentence;

@@ -11,14 +11,19 @@ import type { Logger } from '../core/log.ts';
 export const CONNECT_BACKOFF_MS: readonly number[] = [1000, 2000, 4000];
 
 /** Error codes of a network that failed (DNS, refused, reset, timed out), at any depth of `cause`. */
-const NETWORK_CODE = /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+|ABORT_ERR|slack_webapi_request_error)$/;
+const NETWORK_CODE =
+  /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+|ABORT_ERR|slack_webapi_request_error)$/;
 
 /** True when `error` (or one of its causes) is a network failure rather than an answer. */
 export function isNetworkError(error: unknown): boolean {
   // An answer from the platform (Slack's ok:false, an HTTP status) is never the network.
   const top = (error as { code?: unknown; status?: unknown } | null) ?? {};
   if (top.code === 'slack_webapi_platform_error' || top.code === 'TokenInvalid' || typeof top.status === 'number') return false;
-  for (let e = error, depth = 0; e !== null && typeof e === 'object' && depth < 6; e = (e as { cause?: unknown }).cause ?? (e as { original?: unknown }).original, depth++) {
+  for (
+    let e = error, depth = 0;
+    e !== null && typeof e === 'object' && depth < 6;
+    e = (e as { cause?: unknown }).cause ?? (e as { original?: unknown }).original, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && NETWORK_CODE.test(code)) return true;
     if (e instanceof Error && (/fetch failed|socket hang up|network|timed? ?out/i.test(e.message) || e.name === 'AbortError')) return true;
@@ -60,7 +65,10 @@ export async function connectWithRetry<T>(
           { cause: error },
         );
       }
-      context.logger.warn({ platform: context.platform, attempt: i + 1, retryInMs: backoff[i], err: rootCause(error) }, 'cannot reach the platform; retrying');
+      context.logger.warn(
+        { platform: context.platform, attempt: i + 1, retryInMs: backoff[i], err: rootCause(error) },
+        'cannot reach the platform; retrying',
+      );
       await new Promise((resolve) => setTimeout(resolve, backoff[i]));
     }
   }

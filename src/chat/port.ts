@@ -41,8 +41,7 @@ export interface ThreadMessage {
 
 /** What the core answers to a command; the adapter renders it for its platform. */
 export type CommandReply =
-  | { readonly kind: 'brief'; readonly brief: StoredBrief }
-  | { readonly kind: 'text'; readonly text: string; readonly ephemeral: boolean };
+  { readonly kind: 'brief'; readonly brief: StoredBrief } | { readonly kind: 'text'; readonly text: string; readonly ephemeral: boolean };
 
 export interface ChatHandlers {
   /** Called after the adapter has acknowledged the command within the platform's limit. */

@@ -57,7 +57,10 @@ function markedStale(stale: StoredBrief, error: BuildBudgetError): StoredBrief {
 
 /** Removes platform mention tokens so "@briefbot what about chips?" asks "what about chips?". */
 function cleanQuestion(value: string): string {
-  return value.replace(/<@[A-Z0-9]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return value
+    .replace(/<@[A-Z0-9]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Builds the handlers the serving core gives every adapter. */
@@ -91,9 +94,7 @@ export function createRouter(options: RouterOptions): Required<ChatHandlers> {
         logger.info({ channel: request.channel, topic: topic.id, added }, 'channel follows topic');
         const when = topic.schedule ? ` (${topic.schedule.cron}, ${topic.schedule.timezone})` : ' (the topic has no schedule yet)';
         return text(
-          added
-            ? `This channel now gets the scheduled ${topic.id} brief${when}.`
-            : `This channel already follows ${topic.id}${when}.`,
+          added ? `This channel now gets the scheduled ${topic.id} brief${when}.` : `This channel already follows ${topic.id}${when}.`,
           false,
         );
       }

@@ -88,9 +88,7 @@ export async function runBrief(ctx: CliContext, topicId: string, options: { form
 export async function runAsk(ctx: CliContext, topicId: string, question: string): Promise<number> {
   if (question.trim() === '') throw new UsageError('ask: the question is empty');
   const known = ctx.service.topics().some((t) => t.id === topicId);
-  const stored = known
-    ? await ctx.service.brief(topicId, { maxAgeMs: Number.POSITIVE_INFINITY })
-    : await ctx.store.briefs.latest(topicId);
+  const stored = known ? await ctx.service.brief(topicId, { maxAgeMs: Number.POSITIVE_INFINITY }) : await ctx.store.briefs.latest(topicId);
   if (!stored) {
     const topics = ctx.service.topics().map((t) => t.id);
     throw new UsageError(

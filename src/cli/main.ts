@@ -171,15 +171,13 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       writeErr: (s) => io.stderr.write(s),
     });
   const sourceOption = () =>
-    new Option('--source <url|path>', 'add a feed URL, page URL, feed file or folder of articles (repeatable)').argParser(
-      collectSources,
-    );
+    new Option('--source <url|path>', 'add a feed URL, page URL, feed file or folder of articles (repeatable)').argParser(collectSources);
 
   program
     .command('brief')
     .description('build a brief of a topic and print it')
     .argument('<topic>', 'topic id from the config, or a new name with --source')
-    .option('--since <window>', 'look-back: 24h, 7d, 2w, all, or an ISO date (default: the topic\'s window)')
+    .option('--since <window>', "look-back: 24h, 7d, 2w, all, or an ISO date (default: the topic's window)")
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .addOption(sourceOption())
     .option('--config <file>', 'config file (default: ./briefbot.config.yaml or BRIEFBOT_CONFIG)')
@@ -246,7 +244,11 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--from <path|url>', 'a SQLite file or postgres:// URL to copy everything from (re-runnable; keeps rows already there)')
     .option('--config <file>', 'config file')
     .action(async (options: CommonOptions & { from?: string }) => {
-      setExit(await withContext(io, { ...options, offline: true }, 'warn', (ctx) => runMigrate(ctx, { cwd: io.cwd, ...(options.from !== undefined && { from: options.from }) })));
+      setExit(
+        await withContext(io, { ...options, offline: true }, 'warn', (ctx) =>
+          runMigrate(ctx, { cwd: io.cwd, ...(options.from !== undefined && { from: options.from }) }),
+        ),
+      );
     });
 
   program

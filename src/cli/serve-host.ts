@@ -94,25 +94,48 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const { now, leaseMs, readyTimeoutMs } = { ...SERVE_DEFAULTS, ...options };
   const chat = store.chat;
   const replicaId = options.replicaId ?? defaultReplicaId();
-  const handlers = createRouter({ service, chat, logger, now, ...(options.freshForMs !== undefined && { freshForMs: options.freshForMs }) });
+  const handlers = createRouter({
+    service,
+    chat,
+    logger,
+    now,
+    ...(options.freshForMs !== undefined && { freshForMs: options.freshForMs }),
+  });
   const outbox = new Outbox({
-    chat, adapters, service, logger, now, owner: replicaId, leaseMs,
+    chat,
+    adapters,
+    service,
+    logger,
+    now,
+    owner: replicaId,
+    leaseMs,
     concurrency: options.deliveryConcurrency ?? (store.kind === 'postgres' ? OUTBOX_DEFAULTS.concurrency : SQLITE_DELIVERY_CONCURRENCY),
     ...(options.afterPost && { afterPost: options.afterPost }),
     ...(options.backoffMs && { backoffMs: options.backoffMs }),
   });
   const scheduler = new Scheduler({
-    service, chat, outbox, logger, now, leaseMs,
+    service,
+    chat,
+    outbox,
+    logger,
+    now,
+    leaseMs,
     ...(options.catchUpWindowMs !== undefined && { catchUpWindowMs: options.catchUpWindowMs }),
   });
   const keepers = adapters.flatMap((adapter) => {
     const exclusive = adapter.exclusive;
     if (!exclusive) return [];
-    return [new LeaseKeeper({
-      leases: store.leases, name: exclusive.name, owner: replicaId, leaseMs, logger,
-      onAcquired: () => exclusive.connect(),
-      onReleased: () => exclusive.disconnect(),
-    })];
+    return [
+      new LeaseKeeper({
+        leases: store.leases,
+        name: exclusive.name,
+        owner: replicaId,
+        leaseMs,
+        logger,
+        onAcquired: () => exclusive.connect(),
+        onReleased: () => exclusive.disconnect(),
+      }),
+    ];
   });
   const routes = new Map((options.httpRoutes ?? []).map((r) => [r.path, r.listener]));
   let ready = false;
@@ -181,7 +204,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const timer = setInterval(() => void outbox.kick(), options.tickMs ?? Math.max(20, Math.floor(leaseMs / 3)));
   timer.unref();
   logger.info(
-    { port, replica: replicaId, database: store.kind, adapters: adapters.map((a) => a.platform), scheduled: scheduler.scheduledTopics().map((t) => t.id) },
+    {
+      port,
+      replica: replicaId,
+      database: store.kind,
+      adapters: adapters.map((a) => a.platform),
+      scheduled: scheduler.scheduledTopics().map((t) => t.id),
+    },
     'serve ready',
   );
 

@@ -15,21 +15,22 @@ export const NO_PLATFORM_MESSAGE =
   'serve: no chat platform configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, or DISCORD_TOKEN';
 
 /** A platform's adapter factory; Discord registers one here when its adapter exists. */
-export type AdapterFactory = (
-  env: EnvSettings,
-  logger: Logger,
-  topics?: () => readonly Topic[],
-) => Promise<ChatAdapter | undefined>;
+export type AdapterFactory = (env: EnvSettings, logger: Logger, topics?: () => readonly Topic[]) => Promise<ChatAdapter | undefined>;
 
 /** The Slack adapter when the environment asks for it; ConfigError naming what is missing. */
 export function slackFromEnv(env: EnvSettings, logger: Logger): SlackAdapter | undefined {
   const { botToken, appToken, signingSecret, apiUrl } = env.slack;
   if (botToken === undefined && appToken === undefined && signingSecret === undefined) return undefined;
-  if (botToken === undefined) throw new ConfigError('serve: SLACK_BOT_TOKEN is not set (needed with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)', 'SLACK_BOT_TOKEN');
+  if (botToken === undefined)
+    throw new ConfigError('serve: SLACK_BOT_TOKEN is not set (needed with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)', 'SLACK_BOT_TOKEN');
   if (!botToken.startsWith('xoxb-')) throw new ConfigError('serve: SLACK_BOT_TOKEN must be a bot token (xoxb-…)', 'SLACK_BOT_TOKEN');
-  if (appToken !== undefined && !appToken.startsWith('xapp-')) throw new ConfigError('serve: SLACK_APP_TOKEN must be an app-level token (xapp-…)', 'SLACK_APP_TOKEN');
+  if (appToken !== undefined && !appToken.startsWith('xapp-'))
+    throw new ConfigError('serve: SLACK_APP_TOKEN must be an app-level token (xapp-…)', 'SLACK_APP_TOKEN');
   if (appToken === undefined && signingSecret === undefined) {
-    throw new ConfigError('serve: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode)', 'SLACK_SIGNING_SECRET');
+    throw new ConfigError(
+      'serve: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode)',
+      'SLACK_SIGNING_SECRET',
+    );
   }
   return new SlackAdapter({
     botToken,

@@ -6,12 +6,55 @@
 
 /** Query parameters that only track where a click came from. */
 const TRACKING_PARAMS = new Set([
-  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'igshid', 'mkt_tok',
-  'ref', 'ref_src', 'ref_url', 'referrer', 'referer', 'cmpid', 'cmp', 'ocid', 'smid', 'smtyp',
-  's_cid', 'spm', 'share', 'shared', 'ito', 'guccounter', 'guce_referrer', 'guce_referrer_sig',
-  '_ga', '_gl', '_hsenc', '_hsmi', 'hsctatracking', 'ncid', 'sr_share', 'at_medium', 'at_campaign',
-  'at_custom1', 'at_custom2', 'at_custom3', 'at_custom4', 'amp', 'outputtype', '__twitter_impression',
-  'wt.mc_id', 'ns_mchannel', 'ns_source', 'ns_campaign', 'ns_linkname',
+  'fbclid',
+  'gclid',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'igshid',
+  'mkt_tok',
+  'ref',
+  'ref_src',
+  'ref_url',
+  'referrer',
+  'referer',
+  'cmpid',
+  'cmp',
+  'ocid',
+  'smid',
+  'smtyp',
+  's_cid',
+  'spm',
+  'share',
+  'shared',
+  'ito',
+  'guccounter',
+  'guce_referrer',
+  'guce_referrer_sig',
+  '_ga',
+  '_gl',
+  '_hsenc',
+  '_hsmi',
+  'hsctatracking',
+  'ncid',
+  'sr_share',
+  'at_medium',
+  'at_campaign',
+  'at_custom1',
+  'at_custom2',
+  'at_custom3',
+  'at_custom4',
+  'amp',
+  'outputtype',
+  '__twitter_impression',
+  'wt.mc_id',
+  'ns_mchannel',
+  'ns_source',
+  'ns_campaign',
+  'ns_linkname',
 ]);
 const TRACKING_PREFIXES = ['utm_', 'mc_', 'pk_', 'mtm_', 'hmb_', 'oly_'];
 
@@ -42,7 +85,7 @@ export function canonicalizeUrl(url: string): string {
   u.username = '';
   u.password = '';
   let host = u.hostname.replace(/\.$/, '');
-  for (let stripped = true; stripped; ) {
+  for (let stripped = true; stripped;) {
     stripped = false;
     for (const prefix of HOST_PREFIXES) {
       // Keep at least a registrable-looking name ("m.co" must not become "co").

@@ -36,7 +36,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   'x-gbk': 'gb18030',
   cp936: 'gb18030',
   'gb_2312-80': 'gb18030',
-  'csgb2312': 'gb18030',
+  csgb2312: 'gb18030',
   'x-euc-cn': 'gb18030',
   'euc-cn': 'gb18030',
   big5: 'big5hkscs',
@@ -56,7 +56,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   'unicode-1-1-utf-8': 'utf-8',
   'x-sjis': 'shift_jis',
   sjis: 'shift_jis',
-  'ms_kanji': 'shift_jis',
+  ms_kanji: 'shift_jis',
   'utf-16': 'utf-16le',
   'utf-32': 'utf-32le',
   'ucs-2': 'utf-16le',
@@ -65,7 +65,10 @@ const ALIASES: Readonly<Record<string, string>> = {
 /** Normalises a charset label to an iconv-lite name, or undefined when unknown. */
 export function normaliseCharset(label: string | undefined): string | undefined {
   if (label === undefined) return undefined;
-  const clean = label.trim().replace(/^["']|["']$/g, '').toLowerCase();
+  const clean = label
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
   if (clean === '') return undefined;
   const mapped = ALIASES[clean] ?? clean;
   return iconv.encodingExists(mapped) ? mapped : undefined;
@@ -100,7 +103,12 @@ export function decodeBody(body: Uint8Array, contentType: string | undefined, ki
   const declared = candidates.filter((c): c is string => c !== undefined && (hasZero || !/^utf-(16|32)/.test(c)));
 
   const result = decodeDeclared(body, declared);
-  const label = kind === 'xml' ? (charsetFromContentType(contentType) ?? xmlDeclaredEncoding(body)) : kind === 'html' ? htmlDeclaredCharset(body) : undefined;
+  const label =
+    kind === 'xml'
+      ? (charsetFromContentType(contentType) ?? xmlDeclaredEncoding(body))
+      : kind === 'html'
+        ? htmlDeclaredCharset(body)
+        : undefined;
   return label !== undefined && normaliseCharset(label) === undefined ? { ...result, unknownCharset: label } : result;
 }
 

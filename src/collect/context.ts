@@ -103,7 +103,9 @@ function screened(draft: ArticleDraft): ArticleDraft {
 function capped(ctx: SourceContext, whole: ArticleDraft): ArticleDraft {
   const { text, clipped } = clipArticleText(whole.text);
   if (!clipped) return whole;
-  ctx.tally.warnings.push(`${whole.url}: text of ${whole.text.length.toLocaleString('en-US')} characters cut to the ${MAX_ARTICLE_CHARS.toLocaleString('en-US')}-character cap`);
+  ctx.tally.warnings.push(
+    `${whole.url}: text of ${whole.text.length.toLocaleString('en-US')} characters cut to the ${MAX_ARTICLE_CHARS.toLocaleString('en-US')}-character cap`,
+  );
   return { ...whole, text };
 }
 

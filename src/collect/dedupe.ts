@@ -51,7 +51,10 @@ function units(normal: string): string[] {
   if (normal === '') return [];
   // ASCII needs no CJK split: the normalised text is single-space separated already.
   if (!NON_ASCII.test(normal)) return normal.split(' ');
-  return normal.replace(CJK_CHAR, ' $1 ').split(' ').filter((w) => w !== '');
+  return normal
+    .replace(CJK_CHAR, ' $1 ')
+    .split(' ')
+    .filter((w) => w !== '');
 }
 
 /** FNV-1a, 32-bit, over UTF-16 code units. */

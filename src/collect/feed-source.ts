@@ -75,7 +75,13 @@ async function fullTextFromPage(ctx: SourceContext, url: string): Promise<Return
 }
 
 /** A feed item's draft: its text, or its page's full text when the item is a teaser. */
-async function draftOf(ctx: SourceContext, feed: ParsedFeed, credits: readonly ItemCredit[], index: number, url: string): Promise<ArticleDraft> {
+async function draftOf(
+  ctx: SourceContext,
+  feed: ParsedFeed,
+  credits: readonly ItemCredit[],
+  index: number,
+  url: string,
+): Promise<ArticleDraft> {
   const item = feed.items[index]!;
   const credit = credits[index]!;
   const content = htmlToArticleText(item.content ?? item.summary ?? '');
@@ -115,7 +121,8 @@ async function draftOf(ctx: SourceContext, feed: ParsedFeed, credits: readonly I
 }
 
 export async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string): Promise<void> {
-  if (feed.problems.length > 0) ctx.tally.warnings.push(`feed is not well-formed (${feed.problems[0]}); salvaged ${feed.items.length} items`);
+  if (feed.problems.length > 0)
+    ctx.tally.warnings.push(`feed is not well-formed (${feed.problems[0]}); salvaged ${feed.items.length} items`);
   noteUnread(ctx, feed);
   const store = ctx.deps.store;
   const credits = creditItems(feed);

@@ -58,8 +58,7 @@ async function collectRemote(ctx: SourceContext): Promise<'unchanged' | { etag?:
     ...(state?.lastModified !== undefined && { lastModified: state.lastModified }),
   });
   if (response.notModified) return 'unchanged';
-  const isFeed =
-    ctx.source.kind === 'feed' || (ctx.source.kind !== 'page' && looksLikeFeed(response.body, response.contentType));
+  const isFeed = ctx.source.kind === 'feed' || (ctx.source.kind !== 'page' && looksLikeFeed(response.body, response.contentType));
   if (isFeed) {
     const feed = parseFeed(response.body, {
       url: response.url,
@@ -72,17 +71,19 @@ async function collectRemote(ctx: SourceContext): Promise<'unchanged' | { etag?:
     if (page.text.trim().length < 200) {
       throw new BriefbotError('PARSE', `${maskUrl(ctx.source.url)}: neither a feed nor an article page (no readable article text)`);
     }
-    await storeDrafts(ctx, [{
-      url: page.canonicalUrl ?? response.url,
-      title: page.title,
-      text: page.text,
-      sourceId: ctx.source.id,
-      ...(page.publisher !== undefined && { publisher: page.publisher }),
-      ...(page.author !== undefined && { author: page.author }),
-      ...(page.publishedAt !== undefined && { publishedAt: page.publishedAt }),
-      ...(page.lang !== undefined && { lang: page.lang }),
-      ...(page.instructions !== undefined && { instructions: page.instructions }),
-    }]);
+    await storeDrafts(ctx, [
+      {
+        url: page.canonicalUrl ?? response.url,
+        title: page.title,
+        text: page.text,
+        sourceId: ctx.source.id,
+        ...(page.publisher !== undefined && { publisher: page.publisher }),
+        ...(page.author !== undefined && { author: page.author }),
+        ...(page.publishedAt !== undefined && { publishedAt: page.publishedAt }),
+        ...(page.lang !== undefined && { lang: page.lang }),
+        ...(page.instructions !== undefined && { instructions: page.instructions }),
+      },
+    ]);
   }
   return {
     ...(response.etag !== undefined && { etag: response.etag }),
@@ -103,7 +104,12 @@ export function failureReason(error: unknown): string {
   return maskUrlsIn(oneLine(error));
 }
 
-async function collectSource(source: SourceSpec, topics: readonly Topic[], deps: CollectDeps, progress: ProgressCounter): Promise<SourceReport> {
+async function collectSource(
+  source: SourceSpec,
+  topics: readonly Topic[],
+  deps: CollectDeps,
+  progress: ProgressCounter,
+): Promise<SourceReport> {
   const now = (deps.now ?? (() => new Date()))();
   const tally = new Tally();
   const ctx: SourceContext = { source, topics, deps, now, tally, progress };
@@ -162,13 +168,21 @@ export async function collectTopics(topics: readonly Topic[], deps: CollectDeps)
         const leased = await withLease(deps.store.leases, `collect:${entry.source.id}`, { owner, leaseMs, waitMs: 2 * leaseMs }, () =>
           collectSource(entry.source, entry.topics, deps, progress),
         );
-        const report: SourceReport = leased !== 'busy' ? leased : {
-          source: entry.source,
-          topicIds: entry.topics.map((t) => t.id),
-          status: 'skipped',
-          new: 0, duplicate: 0, known: 0, filtered: 0, unchangedFiles: 0, warnings: [],
-          error: 'another process is still collecting this source',
-        };
+        const report: SourceReport =
+          leased !== 'busy'
+            ? leased
+            : {
+                source: entry.source,
+                topicIds: entry.topics.map((t) => t.id),
+                status: 'skipped',
+                new: 0,
+                duplicate: 0,
+                known: 0,
+                filtered: 0,
+                unchangedFiles: 0,
+                warnings: [],
+                error: 'another process is still collecting this source',
+              };
         progress.sourcesDone += 1;
         progress.report(entry.source);
         return report;

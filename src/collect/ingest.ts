@@ -7,7 +7,15 @@ import type { Article, ArticleDraft, Topic } from '../core/types.ts';
 import { LoopYielder } from '../core/yield.ts';
 import { plausibleIsoTime } from '../text/dates.ts';
 import { canonicalizeUrl, displayUrl } from './canonical-url.ts';
-import { areNearDuplicates, contentHashOfNormal, EMPTY_CONTENT_HASH, normalizeForHash, shingleSet, shingleSetOfNormal, signatureOf } from './dedupe.ts';
+import {
+  areNearDuplicates,
+  contentHashOfNormal,
+  EMPTY_CONTENT_HASH,
+  normalizeForHash,
+  shingleSet,
+  shingleSetOfNormal,
+  signatureOf,
+} from './dedupe.ts';
 import type { NewArticle, Store, TopicLink } from '../store/port.ts';
 
 export type IngestOutcome = 'new' | 'duplicate' | 'known';
@@ -22,8 +30,7 @@ export function matchingTopics(draft: Pick<ArticleDraft, 'title' | 'text'>, topi
   return topics
     .filter(
       (topic) =>
-        (topic.include.length === 0 || topic.include.some((m) => m.test(haystack))) &&
-        !topic.exclude.some((m) => m.test(haystack)),
+        (topic.include.length === 0 || topic.include.some((m) => m.test(haystack))) && !topic.exclude.some((m) => m.test(haystack)),
     )
     .map((topic) => topic.id);
 }
@@ -187,7 +194,12 @@ async function nearCandidates(
 }
 
 /** An earlier original of the same batch that `f` nearly copies (they share a band) and does not update. */
-function batchCopyOf(f: Fresh, draft: ArticleDraft, byBand: ReadonlyMap<string, Fresh[]>, articles: ReadonlyMap<number, Article>): Article | undefined {
+function batchCopyOf(
+  f: Fresh,
+  draft: ArticleDraft,
+  byBand: ReadonlyMap<string, Fresh[]>,
+  articles: ReadonlyMap<number, Article>,
+): Article | undefined {
   const seen = new Set<Fresh>();
   for (const band of f.bands) {
     for (const other of byBand.get(band) ?? []) {

@@ -46,7 +46,10 @@ export async function collectLocal(ctx: SourceContext): Promise<void> {
   ctx.tally.warnings.push(...listing.skipped);
   const store = ctx.deps.store;
   const scope = localScope(ctx.topics);
-  const recorded = await store.sources.localFiles(scope, listing.files.map((f) => f.path));
+  const recorded = await store.sources.localFiles(
+    scope,
+    listing.files.map((f) => f.path),
+  );
   const toRead = listing.files.filter((f) => !unchanged(f, recorded.get(f.path)));
   ctx.tally.unchangedFiles += listing.files.length - toRead.length;
   const yielder = new LoopYielder();
@@ -74,7 +77,10 @@ export async function collectLocal(ctx: SourceContext): Promise<void> {
       }
     }
     await storeDrafts(ctx, drafts);
-    await store.sources.recordLocalFiles(scope, batch.map((read) => read.state));
+    await store.sources.recordLocalFiles(
+      scope,
+      batch.map((read) => read.state),
+    );
   }
   // A lone file that could not be read fails its source (a folder's bad files are warnings).
   if (!listing.isDirectory && toRead.length > 0 && parsed === 0 && ctx.tally.unchangedFiles === 0) {

@@ -135,7 +135,8 @@ function readRegularFile(path: string, maxBytes: number): Buffer {
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) throw new BriefbotError('SOURCE', 'not a regular file; skipped');
-    if (info.size > maxBytes) throw new BriefbotError('SOURCE', `larger than the ${megabytes(maxBytes)} cap (${megabytes(info.size)}); skipped`);
+    if (info.size > maxBytes)
+      throw new BriefbotError('SOURCE', `larger than the ${megabytes(maxBytes)} cap (${megabytes(info.size)}); skipped`);
     // Read in chunks: the size stat gives may be 0 for a file with content (/proc) or grow.
     const chunks: Buffer[] = [];
     let length = 0;
@@ -234,7 +235,14 @@ export async function listLocalSource(fileUrl: string): Promise<LocalListing> {
   }
   const files: LocalFile[] = [];
   for (let i = 0; i < paths.length; i += STAT_CONCURRENCY) {
-    const stats = await Promise.all(paths.slice(i, i + STAT_CONCURRENCY).map((p) => stat(p).then((s) => ({ path: p, s }), () => undefined)));
+    const stats = await Promise.all(
+      paths.slice(i, i + STAT_CONCURRENCY).map((p) =>
+        stat(p).then(
+          (s) => ({ path: p, s }),
+          () => undefined,
+        ),
+      ),
+    );
     for (const entry of stats) if (entry) files.push({ path: entry.path, size: entry.s.size, mtimeMs: entry.s.mtimeMs });
   }
   return { isDirectory: true, files, skipped };

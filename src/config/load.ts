@@ -88,7 +88,8 @@ function intVar(env: NodeJS.ProcessEnv, name: string, min: number, max: number):
   const text = nonEmpty(env[name]);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name}: "${text}" must be a whole number from ${min} to ${max}`, name);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name}: "${text}" must be a whole number from ${min} to ${max}`, name);
   return value;
 }
 
@@ -221,11 +222,14 @@ export function resolveSource(
   entry: string | { url?: string | undefined; path?: string | undefined; kind?: SourceKind; title?: string | undefined },
   baseDir: string,
 ): SourceSpec {
-  const spec = typeof entry === 'string' ? { value: entry, kind: 'auto' as SourceKind } : {
-    value: entry.url ?? entry.path ?? '',
-    kind: entry.kind ?? 'auto',
-    title: entry.title,
-  };
+  const spec =
+    typeof entry === 'string'
+      ? { value: entry, kind: 'auto' as SourceKind }
+      : {
+          value: entry.url ?? entry.path ?? '',
+          kind: entry.kind ?? 'auto',
+          title: entry.title,
+        };
   const value = spec.value;
   let url: string;
   if (/^https?:\/\//i.test(value)) url = new URL(value).href;
@@ -294,7 +298,10 @@ function databaseSetting(fromEnv: string | undefined, fromConfig: string | undef
     try {
       new URL(given);
     } catch {
-      throw new ConfigError(`${fromEnv !== undefined ? 'BRIEFBOT_DB' : 'database'}: not a valid postgres:// URL`, fromEnv !== undefined ? 'BRIEFBOT_DB' : 'database');
+      throw new ConfigError(
+        `${fromEnv !== undefined ? 'BRIEFBOT_DB' : 'database'}: not a valid postgres:// URL`,
+        fromEnv !== undefined ? 'BRIEFBOT_DB' : 'database',
+      );
     }
     return { kind: 'postgres', url: given };
   }

@@ -33,7 +33,9 @@ const windowText = z.string().refine(isWindow, 'must be a window like 24h, 7d, 2
 const channel = z.string().regex(/^(slack|discord):[A-Za-z0-9_-]+$/, 'must look like slack:C0123ABCD or discord:123456789');
 
 /** A topic's summarizer settings when the config file (or an ad-hoc topic) says nothing. */
-export const SUMMARIZER_DEFAULTS = { kind: 'auto', maxStories: 8 } as const satisfies Required<Pick<SummarizerSettings, 'kind' | 'maxStories'>>;
+export const SUMMARIZER_DEFAULTS = { kind: 'auto', maxStories: 8 } as const satisfies Required<
+  Pick<SummarizerSettings, 'kind' | 'maxStories'>
+>;
 
 /** How the HTTP client fetches when the config file's `fetch` says nothing. */
 export const FETCH_DEFAULTS = {

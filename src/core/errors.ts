@@ -48,10 +48,7 @@ export class UnknownTopicError extends BriefbotError {
   readonly topic: string;
   readonly known: readonly string[];
   constructor(topic: string, known: readonly string[]) {
-    super(
-      'UNKNOWN_TOPIC',
-      `unknown topic "${topic}"; known topics: ${known.length > 0 ? known.join(', ') : '(none configured)'}`,
-    );
+    super('UNKNOWN_TOPIC', `unknown topic "${topic}"; known topics: ${known.length > 0 ? known.join(', ') : '(none configured)'}`);
     this.topic = topic;
     this.known = known;
   }

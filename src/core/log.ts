@@ -9,9 +9,26 @@ export type { Logger };
 
 /** Field names whose values never reach a log line. */
 const REDACT = [
-  'token', 'apiKey', 'authorization', 'signingSecret', 'appToken', 'botToken', 'password', 'secret',
-  '*.token', '*.apiKey', '*.authorization', '*.Authorization', '*.signingSecret', '*.appToken', '*.botToken',
-  '*.password', '*.secret', 'headers.authorization', 'headers.Authorization', '*.headers.authorization',
+  'token',
+  'apiKey',
+  'authorization',
+  'signingSecret',
+  'appToken',
+  'botToken',
+  'password',
+  'secret',
+  '*.token',
+  '*.apiKey',
+  '*.authorization',
+  '*.Authorization',
+  '*.signingSecret',
+  '*.appToken',
+  '*.botToken',
+  '*.password',
+  '*.secret',
+  'headers.authorization',
+  'headers.Authorization',
+  '*.headers.authorization',
 ];
 
 /**

@@ -15,12 +15,18 @@ export function escapeForFence(text: string): string {
 
 /** {@link escapeForFence} for a value inside a fence's `attr="…"`. */
 export function escapeAttribute(text: string): string {
-  return escapeForFence(text).replace(/"/g, '&quot;').replace(/[\r\n]+/g, ' ');
+  return escapeForFence(text)
+    .replace(/"/g, '&quot;')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** Undoes {@link escapeForFence} on what the model wrote, in case it copied escaped text. */
 export function unescapeFromFence(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 const ids = z.array(z.string());

@@ -4,12 +4,7 @@
  * It asks for JSON (json_schema, else json_object, else plain text parsed tolerantly),
  * validates it against the caller's schema, and retries a bad reply.
  */
-import OpenAI, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import { oneLine } from '../core/errors.ts';
@@ -41,7 +36,9 @@ export interface LlmClientOptions {
   readonly logger?: Logger;
 }
 
-type ClientDefaults = Required<Pick<LlmClientOptions, 'timeoutMs' | 'maxRetries' | 'replyRetries' | 'retryDelayMs' | 'maxCompletionTokens' | 'stream'>>;
+type ClientDefaults = Required<
+  Pick<LlmClientOptions, 'timeoutMs' | 'maxRetries' | 'replyRetries' | 'retryDelayMs' | 'maxCompletionTokens' | 'stream'>
+>;
 
 export const DEFAULT_LLM_CLIENT_OPTIONS: ClientDefaults = {
   timeoutMs: 60_000,
@@ -51,7 +48,6 @@ export const DEFAULT_LLM_CLIENT_OPTIONS: ClientDefaults = {
   maxCompletionTokens: 1500,
   stream: false,
 };
-
 
 interface Reply {
   readonly content: string | null;
@@ -67,10 +63,14 @@ function usageOf(u: { prompt_tokens?: number; completion_tokens?: number } | nul
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -171,7 +171,12 @@ export class OpenAiJsonChat implements JsonChat {
   private params(call: JsonCall<unknown>): ChatCompletionCreateParamsNonStreaming {
     const responseFormat =
       this.mode === 'json_schema'
-        ? { response_format: { type: 'json_schema' as const, json_schema: { name: call.schemaName, strict: true, schema: strictJsonSchema(call.schema) } } }
+        ? {
+            response_format: {
+              type: 'json_schema' as const,
+              json_schema: { name: call.schemaName, strict: true, schema: strictJsonSchema(call.schema) },
+            },
+          }
         : this.mode === 'json_object'
           ? { response_format: { type: 'json_object' as const } }
           : {};

@@ -124,7 +124,9 @@ export function createPromptRegistry(templates: readonly PromptTemplate[]): Prom
 
 /** Reads and checks every prompt file of a directory. Throws ConfigError on the first bad one. */
 export function loadPrompts(dir: string = DEFAULT_PROMPTS_DIR): PromptRegistry {
-  const names = readdirSync(dir).filter((n) => n.endsWith('.md')).sort();
+  const names = readdirSync(dir)
+    .filter((n) => n.endsWith('.md'))
+    .sort();
   return createPromptRegistry(names.map((n) => parsePrompt(n, readFileSync(`${dir.replace(/\/?$/, '/')}${n}`, 'utf8'))));
 }
 

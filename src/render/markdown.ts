@@ -7,17 +7,19 @@ import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, leftOutLin
 
 /** Escapes Markdown and HTML metacharacters in untrusted text. */
 export function escapeMarkdown(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- control characters are what is removed
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/([\\`*_[\]|~>])/g, '\\$1')
-    // A leading "#", "-", "+" or "1." would start a heading or a list item.
-    .replace(/^([#+-]|\d+\.)/, '\\$1')
-    .replace(/@/g, '@\u200b');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- control characters are what is removed
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/([\\`*_[\]|~>])/g, '\\$1')
+      // A leading "#", "-", "+" or "1." would start a heading or a list item.
+      .replace(/^([#+-]|\d+\.)/, '\\$1')
+      .replace(/@/g, '@\u200b')
+  );
 }
 
 /** A URL as a Markdown link target: only http(s) and file URLs, with parentheses encoded. */
@@ -37,9 +39,7 @@ export function renderMarkdown(brief: Brief): string {
   out.push(`# Brief: ${escapeMarkdown(brief.topic)}`);
   out.push('');
   out.push(
-    `_${formatWindow(brief)} · ${brief.articles.length} articles · ${
-      brief.stories.length
-    } stories · ${escapeMarkdown(brief.summarizer)}_`,
+    `_${formatWindow(brief)} · ${brief.articles.length} articles · ${brief.stories.length} stories · ${escapeMarkdown(brief.summarizer)}_`,
   );
   if (brief.stories.length === 0) out.push('', escapeMarkdown(emptyBriefLine(brief)));
   brief.stories.forEach((story, i) => {

@@ -4,16 +4,19 @@
 import type { Brief } from '../core/types.ts';
 import { citeMarks, emptyBriefLine, failingSourcesLine, formatWindow, leftOutLine, sourceLabel, viewOf } from './view.ts';
 
+// eslint-disable-next-line no-control-regex -- control characters are what is removed
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
 /** Control characters (other than newline) never reach the terminal: no escape sequences. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what is removed
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Display width: CJK and full-width characters take two columns. */
 function width(text: string): number {
   let w = 0;
-  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  for (const ch of text)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
   return w;
 }
 

@@ -56,7 +56,8 @@ function localTime(date: Date, timezone: string): LocalTime {
   const t: LocalTime = { month: 0, day: 0, weekday: 0, hour: 0, minute: 0 };
   for (const part of formatterFor(timezone).formatToParts(date)) {
     if (part.type === 'weekday') t.weekday = WEEKDAY[part.value] ?? 0;
-    else if (part.type === 'month' || part.type === 'day' || part.type === 'hour' || part.type === 'minute') t[part.type] = Number(part.value);
+    else if (part.type === 'month' || part.type === 'day' || part.type === 'hour' || part.type === 'minute')
+      t[part.type] = Number(part.value);
   }
   return t;
 }
@@ -74,7 +75,13 @@ function matcherFor(schedule: ScheduleSpec): { hourPossible(date: Date): boolean
   const anyDay = days.size >= 31;
   const anyWeekday = weekdays.size >= 7;
   const dayMatches = (t: LocalTime): boolean =>
-    anyDay && anyWeekday ? true : anyDay ? weekdays.has(t.weekday) : anyWeekday ? days.has(t.day) : days.has(t.day) || weekdays.has(t.weekday);
+    anyDay && anyWeekday
+      ? true
+      : anyDay
+        ? weekdays.has(t.weekday)
+        : anyWeekday
+          ? days.has(t.day)
+          : days.has(t.day) || weekdays.has(t.weekday);
   return {
     second: Number(fields.second[0] ?? 0),
     hourPossible(date) {
@@ -119,7 +126,9 @@ export function nextRun(schedule: ScheduleSpec, after: Date): Date | undefined {
 /** The latest time at or before `atOrBefore`, and not before `notBefore`, the schedule fired. */
 export function previousRun(schedule: ScheduleSpec, atOrBefore: Date, notBefore: Date): Date | undefined {
   const found = scan(schedule, atOrBefore.getTime(), notBefore.getTime(), -1);
-  return found && found.getTime() <= atOrBefore.getTime() ? found : found && scan(schedule, found.getTime() - MINUTE, notBefore.getTime(), -1);
+  return found && found.getTime() <= atOrBefore.getTime()
+    ? found
+    : found && scan(schedule, found.getTime() - MINUTE, notBefore.getTime(), -1);
 }
 
 export interface SchedulerOptions {
@@ -173,7 +182,10 @@ export class Scheduler {
       });
       this.tasks.set(topic.id, task);
       await task.start();
-      this.options.logger.info({ topic: topic.id, cron: schedule.cron, timezone: schedule.timezone, next: nextRun(schedule, this.now())?.toISOString() }, 'schedule started');
+      this.options.logger.info(
+        { topic: topic.id, cron: schedule.cron, timezone: schedule.timezone, next: nextRun(schedule, this.now())?.toISOString() },
+        'schedule started',
+      );
     }
   }
 
@@ -194,7 +206,10 @@ export class Scheduler {
   async run(topicId: string, scheduledFor: Date): Promise<RunOutcome> {
     const current = this.running.get(topicId);
     if (current) {
-      this.options.logger.warn({ topic: topicId, scheduledFor: scheduledFor.toISOString() }, 'previous run still going; this run is skipped');
+      this.options.logger.warn(
+        { topic: topicId, scheduledFor: scheduledFor.toISOString() },
+        'previous run still going; this run is skipped',
+      );
       return 'overlap';
     }
     const run = this.runOnce(topicId, scheduledFor).finally(() => this.running.delete(topicId));
@@ -215,9 +230,14 @@ export class Scheduler {
       logger.info({ topic: topicId, run: runId }, 'run already happened; nothing to do');
       return 'already-ran';
     }
-    const renewal = setInterval(() => {
-      chat.renewRun(topicId, runId, lease()).catch((error: unknown) => logger.warn({ topic: topicId, err: oneLine(error) }, 'cannot renew the run lease'));
-    }, Math.max(20, Math.floor(leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        chat
+          .renewRun(topicId, runId, lease())
+          .catch((error: unknown) => logger.warn({ topic: topicId, err: oneLine(error) }, 'cannot renew the run lease'));
+      },
+      Math.max(20, Math.floor(leaseMs / 3)),
+    );
     renewal.unref();
     try {
       if (channels.length === 0) {

@@ -95,7 +95,10 @@ export class LeaseKeeper {
   private armFence(renewedAt: number): void {
     clearTimeout(this.fence);
     const margin = Math.floor(this.options.leaseMs / 3);
-    this.fence = setTimeout(() => void this.giveUp('lease not renewed in time'), Math.max(0, renewedAt + this.options.leaseMs - margin - Date.now()));
+    this.fence = setTimeout(
+      () => void this.giveUp('lease not renewed in time'),
+      Math.max(0, renewedAt + this.options.leaseMs - margin - Date.now()),
+    );
     this.fence.unref();
   }
 

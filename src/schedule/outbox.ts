@@ -296,7 +296,10 @@ export class Outbox {
         const delivery = error instanceof ChatDeliveryError ? error : undefined;
         const retryAfter = delivery?.retryAfterMs;
         if (delivery?.retryable && retryAfter !== undefined && retryAfter <= maxWait && waits < maxWaits && !this.stopping) {
-          this.logger.warn({ key: entry.key, channel: entry.channel, retryAfterMs: retryAfter }, 'rate limited; waiting before posting again');
+          this.logger.warn(
+            { key: entry.key, channel: entry.channel, retryAfterMs: retryAfter },
+            'rate limited; waiting before posting again',
+          );
           await this.options.sleep(retryAfter);
           continue;
         }
@@ -311,7 +314,12 @@ export class Outbox {
         return this.retryLater(entry, attemptId, oneLine(error), retryAfter);
       }
       await this.options.afterPost?.(entry, posted);
-      const recorded = await this.chat.markSent(entry.key, attemptId, { threadId: posted.thread.threadId, messageIds: posted.messageIds }, this.iso());
+      const recorded = await this.chat.markSent(
+        entry.key,
+        attemptId,
+        { threadId: posted.thread.threadId, messageIds: posted.messageIds },
+        this.iso(),
+      );
       await this.chat.savePostedBrief(entry.channel, posted.thread.threadId, brief.id, this.iso());
       if (!recorded) {
         // This replica stalled past its lease and another took the entry over: that one finds
@@ -323,10 +331,18 @@ export class Outbox {
     }
   }
 
-  private async retryLater(entry: OutboxEntry, attemptId: string, error: string, retryAfterMs: number | undefined): Promise<'retried' | 'failed'> {
+  private async retryLater(
+    entry: OutboxEntry,
+    attemptId: string,
+    error: string,
+    retryAfterMs: number | undefined,
+  ): Promise<'retried' | 'failed'> {
     const maxAttempts = this.options.maxAttempts;
     if (entry.attempts >= maxAttempts) {
-      this.logger.error({ key: entry.key, channel: entry.channel, attempts: entry.attempts, err: error }, 'delivery given up after repeated failures');
+      this.logger.error(
+        { key: entry.key, channel: entry.channel, attempts: entry.attempts, err: error },
+        'delivery given up after repeated failures',
+      );
       await this.chat.markFailed(entry.key, attemptId, error, this.iso());
       return 'failed';
     }

@@ -110,7 +110,14 @@ export interface ChatRepo {
    * Attempt `attemptId` failed: back to pending, to try again at `nextAttemptAt`. `countAttempt`
    * counts one more attempt (the claim counted one already).
    */
-  markRetry(key: string, attemptId: string, error: string, nextAttemptAt: IsoTime, at: IsoTime, options?: { countAttempt?: boolean }): Promise<boolean>;
+  markRetry(
+    key: string,
+    attemptId: string,
+    error: string,
+    nextAttemptAt: IsoTime,
+    at: IsoTime,
+    options?: { countAttempt?: boolean },
+  ): Promise<boolean>;
   /** Attempt `attemptId` failed for good. */
   markFailed(key: string, attemptId: string, error: string, at: IsoTime): Promise<boolean>;
   /**

@@ -13,7 +13,11 @@ export interface CopyProgress {
   readonly written: number;
 }
 
-export async function copyStore(from: Store, to: Store, options: { batchSize?: number; onTable?: (progress: CopyProgress) => void } = {}): Promise<CopyProgress[]> {
+export async function copyStore(
+  from: Store,
+  to: Store,
+  options: { batchSize?: number; onTable?: (progress: CopyProgress) => void } = {},
+): Promise<CopyProgress[]> {
   const batchSize = options.batchSize ?? 500;
   const report: CopyProgress[] = [];
   for (const table of to.transfer.tables) {

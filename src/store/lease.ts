@@ -16,14 +16,22 @@ export interface WithLeaseOptions {
 }
 
 /** The work's result, or 'busy' when another holder kept the lease past `waitMs`. */
-export async function withLease<T>(leases: LeaseRepo, name: string, options: WithLeaseOptions, work: () => Promise<T>): Promise<T | 'busy'> {
+export async function withLease<T>(
+  leases: LeaseRepo,
+  name: string,
+  options: WithLeaseOptions,
+  work: () => Promise<T>,
+): Promise<T | 'busy'> {
   const until = (): string => new Date(Date.now() + options.leaseMs).toISOString();
   const deadline = Date.now() + options.waitMs;
   while (!(await leases.acquire(name, options.owner, until(), new Date().toISOString()))) {
     if (Date.now() >= deadline) return 'busy';
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
-  const renewal = setInterval(() => void leases.renew(name, options.owner, until()).catch(() => undefined), Math.max(20, Math.floor(options.leaseMs / 3)));
+  const renewal = setInterval(
+    () => void leases.renew(name, options.owner, until()).catch(() => undefined),
+    Math.max(20, Math.floor(options.leaseMs / 3)),
+  );
   renewal.unref();
   try {
     return await work();

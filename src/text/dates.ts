@@ -53,11 +53,14 @@ export function parseDate(raw: string): number | undefined {
   return undefined;
 }
 
+// A table: one line per group reads better than one line per entry.
+// prettier-ignore
 const MONTHS: Readonly<Record<string, number>> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
 };
 
-/** Offsets in minutes east of UTC for the zone names RFC 822 and real feeds use. */
+/** Offsets in minutes east of UTC for the zone names RFC 822 and real feeds use, grouped by region. */
+// prettier-ignore
 const ZONES: Readonly<Record<string, number>> = {
   ut: 0, utc: 0, gmt: 0, z: 0, wet: 0, bst: 60, cet: 60, cest: 120, met: 60, mest: 120, eet: 120, eest: 180,
   est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
@@ -67,8 +70,30 @@ const ZONES: Readonly<Record<string, number>> = {
 
 /** RFC 822 military zones (sign as written in the RFC; most senders meant it this way). Only read in RFC 822 dates. */
 const MILITARY_ZONES: Readonly<Record<string, number>> = {
-  a: -60, b: -120, c: -180, d: -240, e: -300, f: -360, g: -420, h: -480, i: -540, k: -600, l: -660, m: -720,
-  n: 60, o: 120, p: 180, q: 240, r: 300, s: 360, t: 420, u: 480, v: 540, w: 600, x: 660, y: 720,
+  a: -60,
+  b: -120,
+  c: -180,
+  d: -240,
+  e: -300,
+  f: -360,
+  g: -420,
+  h: -480,
+  i: -540,
+  k: -600,
+  l: -660,
+  m: -720,
+  n: 60,
+  o: 120,
+  p: 180,
+  q: 240,
+  r: 300,
+  s: 360,
+  t: 420,
+  u: 480,
+  v: 540,
+  w: 600,
+  x: 660,
+  y: 720,
 };
 
 function monthOf(name: string | undefined): number | undefined {
@@ -105,7 +130,10 @@ const ISO_EXTENDED = new RegExp(
   'i',
 );
 /** `20240305`, `20240305T1000Z`, `2024-03-05T100000Z` and other mixes of the basic format. */
-const ISO_BASIC = new RegExp(`^(\\d{4})-?(\\d{2})-?(\\d{2})(?:[T ](\\d{2}):?(\\d{2})(?::?(\\d{2})(?:[.,](\\d+))?)?\\s*${ISO_ZONE}?)?$`, 'i');
+const ISO_BASIC = new RegExp(
+  `^(\\d{4})-?(\\d{2})-?(\\d{2})(?:[T ](\\d{2}):?(\\d{2})(?::?(\\d{2})(?:[.,](\\d+))?)?\\s*${ISO_ZONE}?)?$`,
+  'i',
+);
 
 function readIso(text: string): number | undefined {
   const m = ISO_EXTENDED.exec(text) ?? ISO_BASIC.exec(text);
@@ -139,9 +167,13 @@ const CJK = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})[:
 /** A zone after a written clock time: "CST", "+01:00", "GMT+8". */
 const WRITTEN_ZONE = String.raw`(?:\s*((?:GMT|UTC|UT)?[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]{2,5})\b)?`;
 /** "22nd May 2026", "Fri, 22 May 2026, 10:00", "24 November 2026, 12:10 CST" — anything may follow (a dateline, "| Opinion"). */
-const DAY_MONTH = new RegExp(String.raw`^(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2})${WRITTEN_ZONE})?`);
+const DAY_MONTH = new RegExp(
+  String.raw`^(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2})${WRITTEN_ZONE})?`,
+);
 /** "May 22, 2026", "Friday, May 22nd, 2026 at 10:00 EST". */
-const MONTH_DAY = new RegExp(String.raw`^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})${WRITTEN_ZONE})?`);
+const MONTH_DAY = new RegExp(
+  String.raw`^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})${WRITTEN_ZONE})?`,
+);
 
 /**
  * Dates as people write them, at the start of a text. A zone after the time ("24 November
@@ -152,10 +184,12 @@ function readWritten(text: string): number | undefined {
   if (cjk) return utc(Number(cjk[1]), Number(cjk[2]), Number(cjk[3]), Number(cjk[4] ?? 0), Number(cjk[5] ?? 0));
   const dm = DAY_MONTH.exec(text);
   const dmMonth = monthOf(dm?.[2]);
-  if (dm && dmMonth !== undefined) return utc(Number(dm[3]), dmMonth, Number(dm[1]), Number(dm[4] ?? 0), Number(dm[5] ?? 0), 0, 0, zoneOffset(dm[6]) ?? 0);
+  if (dm && dmMonth !== undefined)
+    return utc(Number(dm[3]), dmMonth, Number(dm[1]), Number(dm[4] ?? 0), Number(dm[5] ?? 0), 0, 0, zoneOffset(dm[6]) ?? 0);
   const md = MONTH_DAY.exec(text);
   const mdMonth = monthOf(md?.[1]);
-  if (md && mdMonth !== undefined) return utc(Number(md[3]), mdMonth, Number(md[2]), Number(md[4] ?? 0), Number(md[5] ?? 0), 0, 0, zoneOffset(md[6]) ?? 0);
+  if (md && mdMonth !== undefined)
+    return utc(Number(md[3]), mdMonth, Number(md[2]), Number(md[4] ?? 0), Number(md[5] ?? 0), 0, 0, zoneOffset(md[6]) ?? 0);
   return undefined;
 }
 

@@ -18,18 +18,26 @@
 import { splitSentences } from './sentences.ts';
 
 /** Who a planted instruction talks to: AI systems, never people. */
-const MACHINE =
-  String.raw`(?:ai|a\.i\.|artificial intelligence|llms?|gpts?|chatgpt|chat\s?bots?|language models?|ai (?:assistants?|models?|systems?|tools?|agents?|readers?|crawlers?|summari[sz]ers?)|(?:virtual|digital) assistants?|summari[sz]ers?|summari[sz]ation (?:tools?|systems?|models?|bots?)|automated (?:systems?|tools?|readers?|agents?|summari[sz]ers?)|bots?)`;
+const MACHINE = String.raw`(?:ai|a\.i\.|artificial intelligence|llms?|gpts?|chatgpt|chat\s?bots?|language models?|ai (?:assistants?|models?|systems?|tools?|agents?|readers?|crawlers?|summari[sz]ers?)|(?:virtual|digital) assistants?|summari[sz]ers?|summari[sz]ation (?:tools?|systems?|models?|bots?)|automated (?:systems?|tools?|readers?|agents?|summari[sz]ers?)|bots?)`;
 
 const RULES: readonly RegExp[] = [
   // "Ignore (all) your previous instructions", "disregard the system prompt".
   /\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|original|initial|your|system)\b[^.!?\n]{0,25}?\b(?:instructions?|prompts?|directives?|programming)\b/i,
   // "Note to AI summarizers", "instructions for language models", "message to chatbots".
-  new RegExp(String.raw`\b(?:note|notes|message|instructions?|reminder|attention|memo|directive|notice|request)\s+(?:to|for)\s+(?:all\s+|any\s+)?(?:the\s+)?${MACHINE}\b`, 'i'),
+  new RegExp(
+    String.raw`\b(?:note|notes|message|instructions?|reminder|attention|memo|directive|notice|request)\s+(?:to|for)\s+(?:all\s+|any\s+)?(?:the\s+)?${MACHINE}\b`,
+    'i',
+  ),
   // "AI summarizers reading this should…", "if you are an AI", "as a language model reading this".
-  new RegExp(String.raw`\b${MACHINE}\s+(?:reading|processing|summari[sz]ing|scanning|parsing|ingesting)\s+(?:this|these|the following)\b`, 'i'),
+  new RegExp(
+    String.raw`\b${MACHINE}\s+(?:reading|processing|summari[sz]ing|scanning|parsing|ingesting)\s+(?:this|these|the following)\b`,
+    'i',
+  ),
   new RegExp(String.raw`\bif\s+you\s+(?:are|were)\s+(?:an?\s+)?${MACHINE}\b`, 'i'),
-  new RegExp(String.raw`\b${MACHINE}\s*(?:,|:)?\s+(?:must|should|shall|are (?:instructed|required|asked|told) to|need to|will now)\s+(?:always\s+|also\s+)?(?:say|report|state|mention|include|write|output|repeat|respond|reply|answer|claim|tell|insist|emphasi[sz]e|summari[sz]e|describe|ignore|disregard)\b`, 'i'),
+  new RegExp(
+    String.raw`\b${MACHINE}\s*(?:,|:)?\s+(?:must|should|shall|are (?:instructed|required|asked|told) to|need to|will now)\s+(?:always\s+|also\s+)?(?:say|report|state|mention|include|write|output|repeat|respond|reply|answer|claim|tell|insist|emphasi[sz]e|summari[sz]e|describe|ignore|disregard)\b`,
+    'i',
+  ),
   // "You are now an AI assistant", "you are instructed to".
   /\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language model|chat\s?bot|llm|helpful assistant)\b/i,
   /\byou\s+are\s+(?:now\s+)?(?:instructed|required|programmed|authori[sz]ed)\s+to\b/i,
@@ -132,6 +140,9 @@ export function screenInstructions(text: string): ScreenedText {
     });
     out.push(sentences.filter((_, j) => !drop.has(j)).join(' '));
   }
-  const cleaned = out.join('').replace(/\n{3,}/g, '\n\n').trim();
+  const cleaned = out
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return { text: cleaned, removed };
 }

@@ -42,11 +42,7 @@ export function containsNormalized(haystack: string, needle: string): boolean {
     const after = haystack[at + needle.length];
     const edgeBefore = before === undefined || !WORD_CHAR.test(needle[0]!) || !WORD_CHAR.test(before) || /[\u3000-\u9fff]/.test(before);
     const last = needle[needle.length - 1]!;
-    const edgeAfter =
-      after === undefined ||
-      !WORD_CHAR.test(last) ||
-      !WORD_CHAR.test(after) ||
-      /[\u3000-\u9fff]/.test(after);
+    const edgeAfter = after === undefined || !WORD_CHAR.test(last) || !WORD_CHAR.test(after) || /[\u3000-\u9fff]/.test(after);
     // "3.1" must not match the start of "3.15": a dot followed by a digit continues the number.
     const decimalContinues = /\d/.test(last) && after === '.' && /\d/.test(haystack[at + needle.length + 1] ?? '');
     const decimalBefore = /\d/.test(needle[0]!) && before === '.' && /\d/.test(haystack[at - 2] ?? '');

@@ -21,13 +21,40 @@ export interface NumberMention {
 }
 
 const UNITS: Record<string, number> = {
-  zero: 0, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  zero: 0,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
 const SCALES: Record<string, number> = {
-  hundred: 100, thousand: 1e3, million: 1e6, mn: 1e6, billion: 1e9, bn: 1e9, trillion: 1e12, tn: 1e12,
-  万: 1e4, 亿: 1e8, 千: 1e3, 百万: 1e6,
+  hundred: 100,
+  thousand: 1e3,
+  million: 1e6,
+  mn: 1e6,
+  billion: 1e9,
+  bn: 1e9,
+  trillion: 1e12,
+  tn: 1e12,
+  万: 1e4,
+  亿: 1e8,
+  千: 1e3,
+  百万: 1e6,
 };
 /** Scale letters that only count after a currency ("$5m", "€2k"): "100m" alone may be metres. */
 const CURRENCY_SCALES: Record<string, number> = { m: 1e6, k: 1e3, b: 1e9 };
@@ -52,7 +79,10 @@ const WORD_NUMBER = new RegExp(
  * mostly mean "a single" or "one of the …", not a figure).
  */
 function parseWords(run: string): number | undefined {
-  const words = run.toLowerCase().split(/[\s-]+/).filter((w) => w !== 'and');
+  const words = run
+    .toLowerCase()
+    .split(/[\s-]+/)
+    .filter((w) => w !== 'and');
   if (words.length === 1 && (words[0] === 'a' || words[0] === 'one')) return undefined;
   if (words[0] === 'a' && !(words[1]! in SCALES)) return undefined;
   let total = 0;
@@ -94,7 +124,11 @@ export function numberMentions(text: string): NumberMention[] {
     const scaleWord = SCALE_AFTER.exec(rest);
     const before = folded.slice(Math.max(0, index - 6), index);
     const letter = !scaleWord && CURRENCY.test(before) ? LETTER_AFTER.exec(rest) : null;
-    const scale = scaleWord ? SCALES[(scaleWord[1] ?? scaleWord[2])!.toLowerCase()]! : letter ? CURRENCY_SCALES[letter[1]!.toLowerCase()]! : 1;
+    const scale = scaleWord
+      ? SCALES[(scaleWord[1] ?? scaleWord[2])!.toLowerCase()]!
+      : letter
+        ? CURRENCY_SCALES[letter[1]!.toLowerCase()]!
+        : 1;
     const raw = folded.slice(index, index + whole.length + (scaleWord?.[0].length ?? letter?.[0].length ?? 0));
     out.push({ key: canonical(base * scale), ...(scale !== 1 && { mantissa: canonical(base) }), raw, index });
   }

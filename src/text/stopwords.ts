@@ -25,7 +25,7 @@ export const MATCH_STOPWORDS: ReadonlySet<string> = new Set(
     'he she his her him we us our you your i me my not no nor so too very can could would should will shall may might must ' +
     'do does did done has have had having also just only more most much many some any all each other such own same ' +
     'what which who whom whose when where why how said says say saying told according while whereas however yet still ' +
-    'one two new per up out off again further once here both few s t don now even being its itself who\'s'
+    "one two new per up out off again further once here both few s t don now even being its itself who's"
   ).split(/\s+/),
 );
 

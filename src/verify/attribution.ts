@@ -7,21 +7,123 @@
  */
 
 const VERBS = [
-  'said', 'says', 'say', 'told', 'tells', 'argued', 'argues', 'warned', 'warns', 'claimed', 'claims', 'estimated',
-  'estimates', 'stated', 'states', 'noted', 'notes', 'added', 'adds', 'wrote', 'writes', 'announced', 'announces',
-  'insisted', 'insists', 'predicted', 'predicts', 'believes', 'believed', 'thinks', 'explained', 'explains', 'stressed',
-  'stresses', 'confirmed', 'confirms', 'denied', 'denies', 'acknowledged', 'acknowledges', 'admitted', 'admits',
-  'suggested', 'suggests', 'urged', 'urges', 'cautioned', 'cautions', 'hailed', 'hails', 'praised', 'praises',
-  'criticised', 'criticized', 'criticises', 'criticizes', 'reported', 'asserted', 'asserts', 'declared', 'declares',
-  'maintained', 'maintains', 'conceded', 'concedes', 'concluded', 'forecast', 'forecasts', 'projected', 'testified',
-  'tweeted', 'posted', 'vowed', 'vows', 'pledged', 'promised', 'promises', 'revealed', 'disclosed', 'recalled',
-  'complained', 'countered', 'replied', 'responded', 'emphasised', 'emphasized', 'calls', 'called', 'described',
-  'describes', 'expects', 'expected',
+  'said',
+  'says',
+  'say',
+  'told',
+  'tells',
+  'argued',
+  'argues',
+  'warned',
+  'warns',
+  'claimed',
+  'claims',
+  'estimated',
+  'estimates',
+  'stated',
+  'states',
+  'noted',
+  'notes',
+  'added',
+  'adds',
+  'wrote',
+  'writes',
+  'announced',
+  'announces',
+  'insisted',
+  'insists',
+  'predicted',
+  'predicts',
+  'believes',
+  'believed',
+  'thinks',
+  'explained',
+  'explains',
+  'stressed',
+  'stresses',
+  'confirmed',
+  'confirms',
+  'denied',
+  'denies',
+  'acknowledged',
+  'acknowledges',
+  'admitted',
+  'admits',
+  'suggested',
+  'suggests',
+  'urged',
+  'urges',
+  'cautioned',
+  'cautions',
+  'hailed',
+  'hails',
+  'praised',
+  'praises',
+  'criticised',
+  'criticized',
+  'criticises',
+  'criticizes',
+  'reported',
+  'asserted',
+  'asserts',
+  'declared',
+  'declares',
+  'maintained',
+  'maintains',
+  'conceded',
+  'concedes',
+  'concluded',
+  'forecast',
+  'forecasts',
+  'projected',
+  'testified',
+  'tweeted',
+  'posted',
+  'vowed',
+  'vows',
+  'pledged',
+  'promised',
+  'promises',
+  'revealed',
+  'disclosed',
+  'recalled',
+  'complained',
+  'countered',
+  'replied',
+  'responded',
+  'emphasised',
+  'emphasized',
+  'calls',
+  'called',
+  'described',
+  'describes',
+  'expects',
+  'expected',
 ].join('|');
 /** Verbs after which a name is the speaker ("…, said Liu Wei"); not "told X" (the listener) or "called X". */
 const VERBS_BEFORE_NAME = [
-  'said', 'says', 'added', 'adds', 'wrote', 'writes', 'warned', 'noted', 'argued', 'explained', 'asked', 'insisted',
-  'stated', 'claimed', 'continued', 'concluded', 'acknowledged', 'admitted', 'cautioned', 'countered', 'replied', 'responded',
+  'said',
+  'says',
+  'added',
+  'adds',
+  'wrote',
+  'writes',
+  'warned',
+  'noted',
+  'argued',
+  'explained',
+  'asked',
+  'insisted',
+  'stated',
+  'claimed',
+  'continued',
+  'concluded',
+  'acknowledged',
+  'admitted',
+  'cautioned',
+  'countered',
+  'replied',
+  'responded',
 ].join('|');
 
 /** A capitalised name of one to five words, with lower-case particles between ("von der"). */
@@ -36,7 +138,10 @@ const PATTERNS: readonly RegExp[] = [
   // "according to Liu Wei", "according to the Energy Department".
   new RegExp(String.raw`\b[Aa]ccording\s+to\s+(?:the\s+)?(${NAME})`, 'gu'),
   // "Liu Wei's estimate".
-  new RegExp(String.raw`(?<![\p{L}\p{M}])(${NAME})['’]s\s+(?:claims?|estimates?|views?|assessments?|statements?|remarks?|comments?|warnings?|forecasts?|account|testimony|words|figures?)\b`, 'gu'),
+  new RegExp(
+    String.raw`(?<![\p{L}\p{M}])(${NAME})['’]s\s+(?:claims?|estimates?|views?|assessments?|statements?|remarks?|comments?|warnings?|forecasts?|account|testimony|words|figures?)\b`,
+    'gu',
+  ),
 ];
 /** "Liu Wei: …" at the start of a headline or sentence (two words at least, so "Update:" is no name). */
 const COLON = new RegExp(String.raw`^\W{0,2}(\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*){1,3})\s*:`, 'u');
@@ -71,7 +176,12 @@ const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'sir', 'dame', 'mx'
 function nameTokens(name: string): string[] {
   const words = name
     .split(/[\s-]+/)
-    .map((w) => w.replace(/['’]s$/u, '').replace(/[.'’]+$/u, '').toLowerCase())
+    .map((w) =>
+      w
+        .replace(/['’]s$/u, '')
+        .replace(/[.'’]+$/u, '')
+        .toLowerCase(),
+    )
     .filter((w) => w.length > 1 && !HONORIFICS.has(w));
   // Leading generic words ("The Energy Department" → "energy department"; "Officials" → nothing).
   while (words.length > 0 && GENERIC.has(words[0]!)) words.shift();
@@ -103,7 +213,11 @@ export function attributedNames(text: string): string[][] {
 /** Lower-cased words of a source text, for {@link nameIn}. */
 export function wordsOf(text: string): Set<string> {
   const words = new Set<string>();
-  for (const m of text.normalize('NFKC').toLowerCase().matchAll(/[\p{L}\p{M}]+/gu)) words.add(m[0]);
+  for (const m of text
+    .normalize('NFKC')
+    .toLowerCase()
+    .matchAll(/[\p{L}\p{M}]+/gu))
+    words.add(m[0]);
   return words;
 }
 

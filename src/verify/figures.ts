@@ -18,7 +18,27 @@ const CURRENCIES: ReadonlyArray<[RegExp, RegExp]> = [
 ];
 const PERCENT = /%|per\s?cent/i;
 /** Words of a value that say its scale or currency, not what it counts. */
-const NOT_UNITS = new Set(['hundred', 'thousand', 'million', 'billion', 'trillion', 'mn', 'bn', 'tn', 'usd', 'eur', 'gbp', 'cny', 'rmb', 'dollar', 'euro', 'pound', 'yuan', 'yen', 'us']);
+const NOT_UNITS = new Set([
+  'hundred',
+  'thousand',
+  'million',
+  'billion',
+  'trillion',
+  'mn',
+  'bn',
+  'tn',
+  'usd',
+  'eur',
+  'gbp',
+  'cny',
+  'rmb',
+  'dollar',
+  'euro',
+  'pound',
+  'yuan',
+  'yen',
+  'us',
+]);
 
 /** The source sentence that states the value, or undefined when none does. */
 export function sentenceWithValue(value: string, source: PreparedSource): string | undefined {

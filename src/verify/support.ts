@@ -64,7 +64,10 @@ export function describe(problems: readonly Problem[]): string {
   return [...kinds.entries()]
     .map(([kind, details]) => {
       const what = { number: 'number', quote: 'quotation', name: 'name', support: 'statement' }[kind];
-      const list = [...new Set(details.filter((d) => d !== ''))].slice(0, 3).map((d) => `"${d}"`).join(', ');
+      const list = [...new Set(details.filter((d) => d !== ''))]
+        .slice(0, 3)
+        .map((d) => `"${d}"`)
+        .join(', ');
       return `${what} not in a cited source${list ? ` (${list})` : ''}`;
     })
     .join('; ');
@@ -95,11 +98,14 @@ function partsOf(text: string): Parts {
   return { numbers: numberMentions(text), quotes: quotesIn(text), names: attributedNames(text) };
 }
 
-function missingFrom(parts: Parts, has: {
-  number: (key: string) => boolean;
-  quote: (q: string) => boolean;
-  name: (n: readonly string[]) => boolean;
-}): Problem[] {
+function missingFrom(
+  parts: Parts,
+  has: {
+    number: (key: string) => boolean;
+    quote: (q: string) => boolean;
+    name: (n: readonly string[]) => boolean;
+  },
+): Problem[] {
   const problems: Problem[] = [];
   for (const n of parts.numbers) if (!has.number(n.key)) problems.push({ kind: 'number', detail: n.raw });
   for (const q of parts.quotes) if (!has.quote(q)) problems.push({ kind: 'quote', detail: q });
@@ -135,9 +141,7 @@ export function problemsInAny(text: string, sources: readonly PreparedSource[]):
 }
 
 /** A statement checked against its cited sources: the ones that support it, or why none does. */
-export type StatementCheck =
-  | { readonly ok: true; readonly ids: string[] }
-  | { readonly ok: false; readonly problems: Problem[] };
+export type StatementCheck = { readonly ok: true; readonly ids: string[] } | { readonly ok: false; readonly problems: Problem[] };
 
 /** Keeps the cited sources that alone support the whole statement. */
 export function checkStatement(text: string, cited: readonly PreparedSource[]): StatementCheck {

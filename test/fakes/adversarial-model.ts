@@ -148,7 +148,11 @@ export function createAdversary(options: AdversaryOptions): Adversary {
       lie('claim/figure altered number', altered);
       // A real value with a sentence that adds an invented number: the sentence is rewritten.
       const textAltered = alter(String(Number(raw.replace(/,/g, '')) + 1), prompt);
-      figures.push({ value: VALUE.exec(x.s)![0], text: `${x.s.replace(/[.]$/, '')}, up from ${textAltered} last year.`, articleIds: [x.id] });
+      figures.push({
+        value: VALUE.exec(x.s)![0],
+        text: `${x.s.replace(/[.]$/, '')}, up from ${textAltered} last year.`,
+        articleIds: [x.id],
+      });
       lie('figure sentence', textAltered);
     }
     if (speaker) {
@@ -190,7 +194,9 @@ export function createAdversary(options: AdversaryOptions): Adversary {
       speaker ? `${speaker[2]} said "our harbour will be rebuilt by robots".` : 'Critics said "nothing here adds up at all".',
       withNumber[0] ? withNumber[0].s.replace(NUMBER.exec(withNumber[0].s)![0], alter(NUMBER.exec(withNumber[0].s)![0], prompt)) : '',
       payloadHere ? `${options.payload}.` : '',
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     lie('summary quote', speaker ? 'rebuilt by robots' : 'nothing here adds up');
     return { headline, summary, claims, figures, disagreements };
   }

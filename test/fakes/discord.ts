@@ -126,11 +126,28 @@ export class FakeDiscord {
   }
 
   private member(userId: string): Record<string, unknown> {
-    return { user: this.user(userId), roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, permissions: '2251799813685247' };
+    return {
+      user: this.user(userId),
+      roles: [],
+      joined_at: new Date(0).toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      permissions: '2251799813685247',
+    };
   }
 
   private channel(id: string): Record<string, unknown> {
-    return { id, type: 0, guild_id: this.guildId, name: `news-${id.slice(-4)}`, position: 0, permission_overwrites: [], nsfw: false, parent_id: null };
+    return {
+      id,
+      type: 0,
+      guild_id: this.guildId,
+      name: `news-${id.slice(-4)}`,
+      position: 0,
+      permission_overwrites: [],
+      nsfw: false,
+      parent_id: null,
+    };
   }
 
   /** Sends a slash command; returns the interaction's id and token. */
@@ -179,7 +196,10 @@ export class FakeDiscord {
   /** A user writes in a channel or thread. */
   userMessage(channelId: string, content: string, userId = snowflake()): string {
     const id = snowflake();
-    this.dispatch('MESSAGE_CREATE', this.message(id, channelId, content, [], this.user(userId), { guild_id: this.guildId, member: this.member(userId) }));
+    this.dispatch(
+      'MESSAGE_CREATE',
+      this.message(id, channelId, content, [], this.user(userId), { guild_id: this.guildId, member: this.member(userId) }),
+    );
     return id;
   }
 
@@ -213,7 +233,14 @@ export class FakeDiscord {
 
   private botMessage(channelId: string, body: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
     const id = snowflake();
-    const msg = this.message(id, channelId, String(body['content'] ?? ''), (body['embeds'] as unknown[]) ?? [], this.user(this.botUserId, 'briefbot', true), extra);
+    const msg = this.message(
+      id,
+      channelId,
+      String(body['content'] ?? ''),
+      (body['embeds'] as unknown[]) ?? [],
+      this.user(this.botUserId, 'briefbot', true),
+      extra,
+    );
     const list = this.messages.get(channelId) ?? [];
     list.unshift(msg);
     this.messages.set(channelId, list);
@@ -266,7 +293,19 @@ export class FakeDiscord {
       name: 'Newsroom',
       icon: null,
       owner_id: snowflake(),
-      roles: [{ id: this.guildId, name: '@everyone', permissions: '2251799813685247', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [
+        {
+          id: this.guildId,
+          name: '@everyone',
+          permissions: '2251799813685247',
+          position: 0,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+      ],
       emojis: [],
       features: [],
       member_count: 2,
@@ -348,17 +387,37 @@ export class FakeDiscord {
     if (method === 'GET' && path === '/users/@me') {
       json(200, { ...this.user(this.botUserId, 'briefbot', true), verified: true, flags: 0 });
     } else if (method === 'GET' && path === '/gateway/bot') {
-      json(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+      json(200, {
+        url: `ws://127.0.0.1:${this.port}`,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+      });
     } else if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       const list = Array.isArray(body) ? body : [];
-      json(200, list.map((c: Record<string, unknown>) => ({ ...c, id: snowflake(), application_id: this.applicationId, version: snowflake(), type: 1 })));
+      json(
+        200,
+        list.map((c: Record<string, unknown>) => ({
+          ...c,
+          id: snowflake(),
+          application_id: this.applicationId,
+          version: snowflake(),
+          type: 1,
+        })),
+      );
     } else if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
       json(204, undefined);
     } else if ((m = path.match(/^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/))) {
       if (method === 'DELETE') json(204, undefined);
-      else json(200, this.botMessage(this.interactionChannel(m[1] ?? ''), body ?? {}, { webhook_id: this.applicationId, guild_id: this.guildId }));
+      else
+        json(
+          200,
+          this.botMessage(this.interactionChannel(m[1] ?? ''), body ?? {}, { webhook_id: this.applicationId, guild_id: this.guildId }),
+        );
     } else if (method === 'POST' && (m = path.match(/^\/webhooks\/\d+\/([^/]+)$/))) {
-      json(200, this.botMessage(this.interactionChannel(m[1] ?? ''), body ?? {}, { webhook_id: this.applicationId, guild_id: this.guildId }));
+      json(
+        200,
+        this.botMessage(this.interactionChannel(m[1] ?? ''), body ?? {}, { webhook_id: this.applicationId, guild_id: this.guildId }),
+      );
     } else if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
       const [, parent, messageId] = m as unknown as [string, string, string];
       const thread = {

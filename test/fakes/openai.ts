@@ -142,7 +142,7 @@ export async function startFakeOpenAi(options: { respond?: Responder; mode?: Fak
           break;
         case 'reject-response-format':
           if (body.response_format !== undefined) {
-            badFormat("Unrecognized request argument supplied: response_format");
+            badFormat('Unrecognized request argument supplied: response_format');
             return;
           }
           break;

@@ -103,7 +103,8 @@ export class FakeSlack {
   sendEnvelope(type: 'slash_commands' | 'events_api', payload: unknown): string {
     this.envelopeSeq += 1;
     const id = `env-${this.envelopeSeq}`;
-    for (const ws of this.sockets) ws.send(JSON.stringify({ envelope_id: id, type, accepts_response_payload: type === 'slash_commands', payload }));
+    for (const ws of this.sockets)
+      ws.send(JSON.stringify({ envelope_id: id, type, accepts_response_payload: type === 'slash_commands', payload }));
     return id;
   }
 
@@ -175,7 +176,10 @@ export class FakeSlack {
       case 'apps.connections.open':
         return { status: 200, body: { ok: true, url: `ws://127.0.0.1:${this.port}/link/` } };
       case 'auth.test':
-        return { status: 200, body: { ok: true, url: 'https://fake.slack/', team: 'Fake', team_id: 'T0001', user: 'briefbot', user_id: 'UBOT', bot_id: 'BBOT' } };
+        return {
+          status: 200,
+          body: { ok: true, url: 'https://fake.slack/', team: 'Fake', team_id: 'T0001', user: 'briefbot', user_id: 'UBOT', bot_id: 'BBOT' },
+        };
       case 'chat.postMessage': {
         const channel = String(args['channel']);
         const error = this.channelErrors.get(channel);
@@ -258,7 +262,15 @@ export function slashCommandBody(fields: { text: string; channel?: string; user?
 }
 
 /** JSON body of an Events API callback for a message in a thread. */
-export function threadMessageEvent(fields: { channel: string; threadTs: string; ts: string; text: string; user?: string; eventId: string; type?: 'message' | 'app_mention' }): string {
+export function threadMessageEvent(fields: {
+  channel: string;
+  threadTs: string;
+  ts: string;
+  text: string;
+  user?: string;
+  eventId: string;
+  type?: 'message' | 'app_mention';
+}): string {
   return JSON.stringify({
     token: 'legacy-verification-token',
     team_id: 'T0001',

@@ -54,4 +54,3 @@ export function audit(brief: Brief, adversary: Adversary): { fabricated: number;
   }
   return { fabricated: storyItems.length, reached, faithful: faithful.length, lost };
 }
-

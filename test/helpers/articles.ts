@@ -57,7 +57,7 @@ export function inventedArticles(n: number, storySize = 5): Article[] {
     const text = [
       `The ${place} council ${verb} the ${thing} project on Monday at a cost of ${amount} million euros, officials said in report ${story}.`,
       `Mayor Anna Berg of ${place} said the ${thing} would serve ${amount * 100} residents, according to ${outlet}.`,
-      `Critics said the ${thing} plan for ${place} ignored ${story % 7 + 2} earlier studies, and asked for a review of the costs.`,
+      `Critics said the ${thing} plan for ${place} ignored ${(story % 7) + 2} earlier studies, and asked for a review of the costs.`,
     ].join('\n\n');
     return {
       id: `art_${String(i).padStart(6, '0')}`,

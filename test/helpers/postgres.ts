@@ -21,7 +21,9 @@ export interface PgServer {
 }
 
 function findBinDir(): string | undefined {
-  const onPath = (process.env['PATH'] ?? '').split(delimiter).find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
+  const onPath = (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
   if (onPath) return onPath;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
@@ -67,8 +69,13 @@ export async function startPostgres(): Promise<PgServer> {
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'briefbot', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
   const settings = [
-    `-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off',
-    '-c full_page_writes=off', '-c max_connections=300',
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c max_connections=300',
   ].join(' ');
   run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   let stopped = false;

@@ -42,7 +42,8 @@ export async function ensureBuilt(): Promise<void> {
       mkdirSync(lock);
     } catch {
       // Another test file is building; a lock older than two minutes is a crashed build's.
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000)
+        rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }

@@ -30,7 +30,11 @@ export class ReplicaProcess {
   private exited: Promise<number | null> | undefined;
   port = 0;
 
-  constructor(readonly id: string, private readonly env: Record<string, string>, private readonly cwd: string) {}
+  constructor(
+    readonly id: string,
+    private readonly env: Record<string, string>,
+    private readonly cwd: string,
+  ) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -52,7 +56,13 @@ export class ReplicaProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`replica ${this.id} exited ${child.exitCode} before it was ready:\n${this.tail()}`);
-      if (await fetch(`http://127.0.0.1:${this.port}/readyz`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`http://127.0.0.1:${this.port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       if (Date.now() > deadline) throw new Error(`replica ${this.id} not ready in ${timeoutMs} ms:\n${this.tail()}`);
       await new Promise((r) => setTimeout(r, 100));
     }

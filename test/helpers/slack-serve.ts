@@ -39,7 +39,13 @@ export function testTopics(overrides: { harborChannels?: string[]; schedule?: { 
       process.cwd(),
     ),
     toTopic(
-      topicSchema.parse({ id: 'city-ai', title: 'City and AI', sources: [{ path: CITY_AI }], window: 'all', summarizer: { kind: 'extractive' } }),
+      topicSchema.parse({
+        id: 'city-ai',
+        title: 'City and AI',
+        sources: [{ path: CITY_AI }],
+        window: 'all',
+        summarizer: { kind: 'extractive' },
+      }),
       1,
       process.cwd(),
     ),
@@ -64,7 +70,12 @@ export interface HarnessOptions {
   readonly wrap?: (service: BriefService) => BriefService;
   /** Where the service builds briefs (e.g. a BuildPool's builder, as `serve` does). */
   readonly builder?: BriefBuilder;
-  readonly serve?: Partial<Pick<ServeOptions, 'now' | 'afterPost' | 'catchUpWindowMs' | 'tickMs' | 'backoffMs' | 'replicaId' | 'leaseMs' | 'deliveryConcurrency' | 'freshForMs'>>;
+  readonly serve?: Partial<
+    Pick<
+      ServeOptions,
+      'now' | 'afterPost' | 'catchUpWindowMs' | 'tickMs' | 'backoffMs' | 'replicaId' | 'leaseMs' | 'deliveryConcurrency' | 'freshForMs'
+    >
+  >;
   readonly logger?: Logger;
   /** Environment the service reads (OPENAI_* for the LLM path); none by default. */
   readonly env?: Record<string, string>;
@@ -84,7 +95,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.builder && { builder: options.builder }),
   });
   const service = options.wrap ? options.wrap(real) : real;
-  const adapter = new SlackAdapter({ botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl, logger, retries: 0 });
+  const adapter = new SlackAdapter({
+    botToken: 'xoxb-test-token',
+    signingSecret: SIGNING_SECRET,
+    apiUrl: slack.apiUrl,
+    logger,
+    retries: 0,
+  });
   const serve = await startServe({
     service,
     store,

@@ -28,7 +28,10 @@ export interface BriefedWindow {
   readonly storyOf: (key: string) => Brief['stories'][number] | undefined;
 }
 
-export async function briefWindow(articles: readonly WindowArticle[], options: { maxStories?: number; format?: string } = {}): Promise<BriefedWindow> {
+export async function briefWindow(
+  articles: readonly WindowArticle[],
+  options: { maxStories?: number; format?: string } = {},
+): Promise<BriefedWindow> {
   const cwd = tempDir('briefbot-window-');
   const folder = join(cwd, 'in');
   mkdirSync(folder);

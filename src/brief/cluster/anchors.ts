@@ -16,7 +16,8 @@ export interface TimeAnchors {
 // Case-sensitive on purpose: "march" and "sunday" are also words. "May" counts only before a
 // day number ("May 12"), since it is mostly the verb.
 const WEEKDAY = /\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/gu;
-const MONTH = /\b(?:(January|February|March|April|June|July|August|September|October|November|December)\b|(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|(May)(?=\s+\d))/gu;
+const MONTH =
+  /\b(?:(January|February|March|April|June|July|August|September|October|November|December)\b|(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|(May)(?=\s+\d))/gu;
 
 /** Multiplier on the similarity of two articles that both name weekdays, none in common. */
 const WEEKDAY_CONFLICT = 0.5;

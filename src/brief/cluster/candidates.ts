@@ -26,7 +26,11 @@ export interface CandidateOptions {
 export const DEFAULT_CANDIDATE_OPTIONS = { topTerms: 32, postingCap: 120, perDoc: 30, minScore: 0.01 } as const satisfies CandidateOptions;
 
 /** Index pairs [i, j] with i < j, each once, in ascending order. */
-export function candidatePairs(vectors: readonly SparseVector[], df: Int32Array, options: CandidateOptions = DEFAULT_CANDIDATE_OPTIONS): Array<[number, number]> {
+export function candidatePairs(
+  vectors: readonly SparseVector[],
+  df: Int32Array,
+  options: CandidateOptions = DEFAULT_CANDIDATE_OPTIONS,
+): Array<[number, number]> {
   const n = vectors.length;
   // Top terms per document, skipping terms only this document has (they cannot link anything).
   const tops = vectors.map((v) => topTerms(v, df, options.topTerms));

@@ -15,7 +15,29 @@ const LONG_RUN = /[\p{L}\p{M}'’.-]{65,}/gu;
 const NUMBER_WITH_UNIT =
   /([$€£¥]\s?)?(\d[\d,]*(?:\.\d+)?)\s?(%|percent|per cent|million|billion|trillion|thousand|yuan|dollars|euros|pounds|people|jobs|votes|cases|deaths|years|months|days|hours|miles|km|tons|tonnes|gw|mw)?/giu;
 /** Sentence-initial words that are capitalised only by position. */
-const FUNCTION_WORDS = new Set(['The', 'A', 'An', 'In', 'On', 'At', 'But', 'And', 'As', 'For', 'It', 'This', 'That', 'He', 'She', 'They', 'We', 'After', 'When', 'While', 'If']);
+const FUNCTION_WORDS = new Set([
+  'The',
+  'A',
+  'An',
+  'In',
+  'On',
+  'At',
+  'But',
+  'And',
+  'As',
+  'For',
+  'It',
+  'This',
+  'That',
+  'He',
+  'She',
+  'They',
+  'We',
+  'After',
+  'When',
+  'While',
+  'If',
+]);
 
 /**
  * Chinese numbers with a unit, keyed like their English counterparts ("3个月" is "n:3 months"):
@@ -32,7 +54,10 @@ export function entities(text: string): string[] {
     const words = m[0].split(/\s+/);
     while (words.length > 0 && FUNCTION_WORDS.has(words[0]!)) words.shift();
     if (words.length < 2) continue;
-    const name = words.join(' ').replace(/[’']s$/u, '').toLowerCase();
+    const name = words
+      .join(' ')
+      .replace(/[’']s$/u, '')
+      .toLowerCase();
     out.push(`e:${name}`);
     // "Secretary of State Colin Powell" and "Colin Powell" are the same person.
     if (words.length >= 3) out.push(`e:${name.split(' ').slice(-2).join(' ')}`);

@@ -188,10 +188,24 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
   const surroundShare = options.surroundShare ?? (dated ? 0 : SURROUND_SHARE);
   const surround: Surround | undefined =
     surroundShare > 0
-      ? { near: neighbourLists(docs.length, scored), rank: options.surroundRank ?? SURROUND_RANK, share: surroundShare, minLink: options.surroundMinLink ?? SURROUND_MIN_LINK }
+      ? {
+          near: neighbourLists(docs.length, scored),
+          rank: options.surroundRank ?? SURROUND_RANK,
+          share: surroundShare,
+          minLink: options.surroundMinLink ?? SURROUND_MIN_LINK,
+        }
       : undefined;
   const pairThreshold = Math.max(threshold, options.pairThreshold ?? PAIR_THRESHOLD);
-  const merged = averageLink(docs.length, edges, threshold, outlets, options.sharedOutletPenalty ?? SHARED_OUTLET_PENALTY, COPY_SIMILARITY, surround, pairThreshold);
+  const merged = averageLink(
+    docs.length,
+    edges,
+    threshold,
+    outlets,
+    options.sharedOutletPenalty ?? SHARED_OUTLET_PENALTY,
+    COPY_SIMILARITY,
+    surround,
+    pairThreshold,
+  );
   // The split check uses the plain cosine: dates already kept apart what they could, and time
   // anchors are too coarse to cut a finished story ("talks resume on Friday" in one report of
   // a Wednesday strike would split it).
@@ -217,13 +231,7 @@ export function clusterArticles(docs: readonly ClusterDoc[], options: ClusterOpt
     const latest = Math.max(...g.map((i) => (Number.isNaN(times[i]!) ? -Infinity : times[i]!)));
     return { articleIds: ordered.map((i) => docs[i]!.id), first: Math.min(...g), distinctPublishers: outlets.size, size: g.length, latest };
   });
-  stories.sort(
-    (a, b) =>
-      b.distinctPublishers - a.distinctPublishers ||
-      b.size - a.size ||
-      b.latest - a.latest ||
-      a.first - b.first,
-  );
+  stories.sort((a, b) => b.distinctPublishers - a.distinctPublishers || b.size - a.size || b.latest - a.latest || a.first - b.first);
   return stories.map(({ articleIds, distinctPublishers }) => ({ articleIds, distinctPublishers }));
 }
 

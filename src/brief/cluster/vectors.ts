@@ -46,7 +46,10 @@ const IDF_PSEUDO_DOCS = 20;
 export const DEFAULT_VECTOR_WEIGHTS = { title: 3, entity: 1.5, idfPower: 1, bigram: 0 } as const satisfies VectorWeights;
 
 /** Builds TF-IDF vectors for documents given as title and body. */
-export function buildVectors(docs: ReadonlyArray<{ title: string; text: string }>, weighting: VectorWeights = DEFAULT_VECTOR_WEIGHTS): VectorSpace {
+export function buildVectors(
+  docs: ReadonlyArray<{ title: string; text: string }>,
+  weighting: VectorWeights = DEFAULT_VECTOR_WEIGHTS,
+): VectorSpace {
   const ids = new Map<string, number>();
   const counts: Array<Map<number, number>> = [];
   const isEntity: boolean[] = [];

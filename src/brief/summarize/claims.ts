@@ -14,7 +14,8 @@ const SPEECH_VERBS =
   'said|says|stated|states|argued|argues|warned|warns|noted|notes|told|added|stressed|stresses|explained|cautioned|urged|assessed|pointed|believes|claimed|claims|insisted|estimated|predicted|forecast|acknowledged|admitted|suggested|suggests';
 
 const NAME = String.raw`\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+){1,2}`;
-const NOT_A_PERSON = /^(?:The|This|That|These|Those|In|On|At|According|But|And|However|While|When|Chinese|American|US|U\.S\.|China|United|South|North|New|Public|Former)\b/u;
+const NOT_A_PERSON =
+  /^(?:The|This|That|These|Those|In|On|At|According|But|And|However|While|When|Chinese|American|US|U\.S\.|China|United|South|North|New|Public|Former)\b/u;
 
 /** The person a sentence names as speaker, if any ("Liu Wei, who led …, said" → "Liu Wei"). */
 export function speakerOf(sentence: string): string | undefined {
@@ -86,7 +87,8 @@ export function citingArticles(sentence: StorySentence, story: PreparedStory): s
 }
 
 /** A sentence that opens by pointing back ("In this context, …", "These firms …") reads poorly alone. */
-const LEANS_ON_CONTEXT = /^(?:But|And|Also|However|This|That|These|Those|Such|It|In (?:this|that) (?:context|case|sense)|In addition|Additionally|Moreover|Furthermore|Meanwhile|Nevertheless)\b/;
+const LEANS_ON_CONTEXT =
+  /^(?:But|And|Also|However|This|That|These|Those|Such|It|In (?:this|that) (?:context|case|sense)|In addition|Additionally|Moreover|Furthermore|Meanwhile|Nevertheless)\b/;
 
 /**
  * Picks 3–6 claims (fewer when the story has fewer sentences), skipping sentences already

@@ -59,7 +59,8 @@ interface Candidate {
   score: number;
 }
 
-const ATTRIBUTION = /\b(said|says|told|according to|argued|argues|estimated|estimates|warned|warns|claimed|claims|reported|believes|stated|noted|wrote)\b|["“”]/i;
+const ATTRIBUTION =
+  /\b(said|says|told|according to|argued|argues|estimated|estimates|warned|warns|claimed|claims|reported|believes|stated|noted|wrote)\b|["“”]/i;
 const MIN_TERMS = 4;
 const DIGIT = /\d/;
 const NEAR_DUPLICATE = 0.7;
@@ -78,9 +79,7 @@ function headerOf(a: Pick<StoryArticle, 'id' | 'title' | 'publisher' | 'publishe
 
 /** Fences articles' kept sentences as data: `<article id="a1" …>\n…\n</article>`. */
 export function renderEvidence(articles: readonly EvidenceArticle[]): string {
-  return articles
-    .map((a) => `${headerOf(a)}\n${escapeForFence(a.sentences.join(' '))}\n</article>`)
-    .join('\n\n');
+  return articles.map((a) => `${headerOf(a)}\n${escapeForFence(a.sentences.join(' '))}\n</article>`).join('\n\n');
 }
 
 function candidatesOf(articles: readonly StoryArticle[]): Candidate[] {
@@ -236,7 +235,10 @@ export function selectEvidence(
     title: a.title,
     ...(a.publisher !== undefined && { publisher: a.publisher }),
     ...(a.publishedAt !== undefined && { publishedAt: a.publishedAt }),
-    sentences: candidates.filter((c) => c.article === ai && chosen.has(c)).sort((x, y) => x.position - y.position).map((c) => c.text),
+    sentences: candidates
+      .filter((c) => c.article === ai && chosen.has(c))
+      .sort((x, y) => x.position - y.position)
+      .map((c) => c.text),
   }));
   const text = renderEvidence(evidenceArticles.filter((a) => a.sentences.length > 0));
   const figureValues = [...new Set([...chosen].flatMap((c) => c.figures))];

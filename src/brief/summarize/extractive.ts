@@ -31,7 +31,14 @@ const MAX_SUMMARY_CHARS = 480;
 
 /** How much a kind of figure tells a reader; bare numbers and dates the least. */
 const KIND_WEIGHT: Record<FigureKind, number> = {
-  percent: 1, money: 1, duration: 1, count: 0.9, ratio: 0.9, version: 0.8, date: 0.4, number: 0.35,
+  percent: 1,
+  money: 1,
+  duration: 1,
+  count: 0.9,
+  ratio: 0.9,
+  version: 0.8,
+  date: 0.4,
+  number: 0.35,
 };
 
 function pickHeadline(story: PreparedStory): string {
@@ -55,7 +62,10 @@ function pickHeadline(story: PreparedStory): string {
 const LONG_PHRASE_WORDS = 6;
 
 function sharesLongPhrase(a: string, b: string): boolean {
-  const words = (t: string): string[] => normalizeForMatch(t).split(/[^\p{L}\p{N}']+/u).filter(Boolean);
+  const words = (t: string): string[] =>
+    normalizeForMatch(t)
+      .split(/[^\p{L}\p{N}']+/u)
+      .filter(Boolean);
   const wa = words(a);
   const shingles = new Set<string>();
   for (let i = 0; i + LONG_PHRASE_WORDS <= wa.length; i += 1) shingles.add(wa.slice(i, i + LONG_PHRASE_WORDS).join(' '));
@@ -160,11 +170,13 @@ function pickFigures(story: PreparedStory, located: readonly LocatedFigure[], di
   // No one kind fills the list while others wait: eight line items of a bill would push out
   // the vote that passed it. Left-over slots go back to the best of the rest.
   const perKind = new Map<string, number>();
-  const ranked = all.filter(([, v]) => {
-    const n = perKind.get(v.best.mention.kind) ?? 0;
-    perKind.set(v.best.mention.kind, n + 1);
-    return n < MAX_FIGURES_PER_KIND;
-  }).slice(0, MAX_FIGURES);
+  const ranked = all
+    .filter(([, v]) => {
+      const n = perKind.get(v.best.mention.kind) ?? 0;
+      perKind.set(v.best.mention.kind, n + 1);
+      return n < MAX_FIGURES_PER_KIND;
+    })
+    .slice(0, MAX_FIGURES);
   for (const entry of all) if (ranked.length < MAX_FIGURES && !ranked.includes(entry)) ranked.push(entry);
   // Keep the reading order of the story for figures of equal standing: sort chosen by first appearance.
   const order = new Map(story.sentences.map((s, i) => [s, i]));
@@ -190,12 +202,16 @@ export function summarizeExtractive(input: StoryInput): StoryDraft {
   const quoted = new Set(disagreements.flatMap((d) => d.positions.map((p) => normalizeForMatch(p.text).replace(/(?:…|\.\.\.)$/, ''))));
   const summarySentences = pickSummary(story, quoted);
   const disputed = new Set(
-    disagreements.flatMap((d) => d.positions.flatMap((p) => located.filter((f) => p.text.includes(f.mention.value)).map((f) => normalizeForMatch(f.mention.value)))),
+    disagreements.flatMap((d) =>
+      d.positions.flatMap((p) => located.filter((f) => p.text.includes(f.mention.value)).map((f) => normalizeForMatch(f.mention.value))),
+    ),
   );
   const summary = summarySentences.map((s) => s.text).join(' ');
   // A sentence a disagreement quotes as a position is shown there, not again as a claim.
   const positions = new Set(disagreements.flatMap((d) => d.positions.map((p) => normalizeForMatch(p.text).replace(/(?:…|\.\.\.)$/, ''))));
-  const claims = pickClaims(story, summarySentences).filter((c) => ![...positions].some((p) => p.length > 30 && normalizeForMatch(c.text).includes(p)));
+  const claims = pickClaims(story, summarySentences).filter(
+    (c) => ![...positions].some((p) => p.length > 30 && normalizeForMatch(c.text).includes(p)),
+  );
   const figures = pickFigures(story, located, disputed);
   return {
     id: input.id,
@@ -203,7 +219,10 @@ export function summarizeExtractive(input: StoryInput): StoryDraft {
     summary,
     articleIds: input.articles.map((a) => a.id),
     claims,
-    figures: withCorrections(story, readOnce(figures, [summary, ...claims.map((c) => c.text), ...disagreements.flatMap((d) => d.positions.map((p) => p.text))])),
+    figures: withCorrections(
+      story,
+      readOnce(figures, [summary, ...claims.map((c) => c.text), ...disagreements.flatMap((d) => d.positions.map((p) => p.text))]),
+    ),
     disagreements,
   };
 }

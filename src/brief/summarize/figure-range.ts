@@ -35,7 +35,10 @@ export function valueRange(f: FigureMention): ValueRange | undefined {
   if (v === undefined) return undefined;
   const value = f.value.trim();
   const approximate = APPROXIMATE.test(value) || APPROXIMATE_BEFORE.test(textBefore(f, 20));
-  const slack = Math.max(Math.min(roundingSlack(value, v), Math.abs(v) * ROUNDING_SHARE), approximate ? Math.abs(v) * APPROXIMATE_SHARE : 0);
+  const slack = Math.max(
+    Math.min(roundingSlack(value, v), Math.abs(v) * ROUNDING_SHARE),
+    approximate ? Math.abs(v) * APPROXIMATE_SHARE : 0,
+  );
   // "more than 920" allows a little more than 920 (928 agrees), not anything above it.
   if (LOWER_BOUND.test(value)) return { low: v - slack, high: v + Math.max(slack, Math.abs(v) * ROUNDING_SHARE) };
   if (UPPER_BOUND.test(value)) return { low: v - Math.max(slack, Math.abs(v) * ROUNDING_SHARE), high: v + slack };

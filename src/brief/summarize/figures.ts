@@ -22,8 +22,26 @@ export interface FigureMention {
 }
 
 const SMALL_NUMBERS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50, hundred: 100, a: 1, an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  hundred: 100,
+  a: 1,
+  an: 1,
 };
 const WORD_NUM = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty';
 const NUM = String.raw`\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
@@ -45,19 +63,37 @@ interface Pattern {
 // Order matters: earlier patterns claim their span first.
 const PATTERNS: Pattern[] = [
   { kind: 'money', re: new RegExp(String.raw`${QUALIFIER}${CURRENCY_SYMBOL}\s?(?:${NUM})(?:\s?${SCALE})?`, 'gi') },
-  { kind: 'money', re: new RegExp(String.raw`${QUALIFIER}(?:${NUM})(?:\s?${SCALE})?\s(?:US\s|Hong Kong\s|Australian\s)?${CURRENCY_WORD}`, 'gi') },
+  {
+    kind: 'money',
+    re: new RegExp(String.raw`${QUALIFIER}(?:${NUM})(?:\s?${SCALE})?\s(?:US\s|Hong Kong\s|Australian\s)?${CURRENCY_WORD}`, 'gi'),
+  },
   { kind: 'percent', re: new RegExp(String.raw`${QUALIFIER}(?:${NUM})\s?(?:%|per\s?cent\b|percent\b|percentage points?\b)`, 'gi') },
-  { kind: 'date', re: new RegExp(String.raw`\b(?:${MONTH}\s\d{1,2}(?:st|nd|rd|th)?(?:,?\s\d{4})?|\d{1,2}\s${MONTH}(?:\s\d{4})?|${MONTH}\s\d{4})\b`, 'g') },
+  {
+    kind: 'date',
+    re: new RegExp(String.raw`\b(?:${MONTH}\s\d{1,2}(?:st|nd|rd|th)?(?:,?\s\d{4})?|\d{1,2}\s${MONTH}(?:\s\d{4})?|${MONTH}\s\d{4})\b`, 'g'),
+  },
   { kind: 'date', re: /\b\d{4}-\d{2}-\d{2}\b|\d{4}年\d{1,2}月(?:\d{1,2}日)?/g },
   // "spring 2028", "the third quarter of 2027": when a season or quarter of a year is the news.
   { kind: 'date', re: /\b(?:spring|summer|autumn|fall|winter|(?:first|second|third|fourth) quarter(?: of)?) (?:19|20)\d{2}\b/gi },
-  { kind: 'ratio', re: new RegExp(String.raw`\b(?:(?:${WORD_NUM}|\d+) (?:in|out of) (?:${WORD_NUM}|\d+)\b|\d+:\d+\b(?!\s?(?:am|pm|a\.m|p\.m)))`, 'gi') },
+  {
+    kind: 'ratio',
+    re: new RegExp(String.raw`\b(?:(?:${WORD_NUM}|\d+) (?:in|out of) (?:${WORD_NUM}|\d+)\b|\d+:\d+\b(?!\s?(?:am|pm|a\.m|p\.m)))`, 'gi'),
+  },
   // A vote tally: "voted 69-30", "a 6-3 ruling". Only next to vote words, so "COVID-19" and
   // "2021-22" stay what they are.
-  { kind: 'ratio', re: /(?<![\p{L}\p{N}-])\d{1,3}-\d{1,3}(?![\p{N}-])(?=\s+(?:vote|margin|majority|decision|ruling|split|tally)\b)|(?<=\b(?:voted|vote of|vote was|passed|approved|rejected|confirmed|ruled|by a|margin of)\s)\d{1,3}-\d{1,3}(?![\p{N}-])/giu },
+  {
+    kind: 'ratio',
+    re: /(?<![\p{L}\p{N}-])\d{1,3}-\d{1,3}(?![\p{N}-])(?=\s+(?:vote|margin|majority|decision|ruling|split|tally)\b)|(?<=\b(?:voted|vote of|vote was|passed|approved|rejected|confirmed|ruled|by a|margin of)\s)\d{1,3}-\d{1,3}(?![\p{N}-])/giu,
+  },
   { kind: 'version', re: /\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-[A-Za-z]?\d+(?:\.\d+)*[a-z]?\b|\b[A-Z][a-zA-Z]+ \d+\.\d+\b|\bv\d+(?:\.\d+)*\b/g },
   { kind: 'duration', re: new RegExp(String.raw`${QUALIFIER}\b(?:${NUM}|${WORD_NUM}|a few|several)[\s-]${TIME_UNIT}\b`, 'gi') },
-  { kind: 'count', re: new RegExp(String.raw`(?:${QUALIFIER.replace('(?:(?:at least', '(?:(?:[Aa]t least|[Mm]ore than|[Nn]early|[Aa]lmost|[Aa]bout|[Oo]ver|[Uu]p to|[Aa]round|[Rr]oughly')})(?:${NUM})(?:\s${SCALE})?\s(?:[a-z][a-z-]+)`, 'g') },
+  {
+    kind: 'count',
+    re: new RegExp(
+      String.raw`(?:${QUALIFIER.replace('(?:(?:at least', '(?:(?:[Aa]t least|[Mm]ore than|[Nn]early|[Aa]lmost|[Aa]bout|[Oo]ver|[Uu]p to|[Aa]round|[Rr]oughly')})(?:${NUM})(?:\s${SCALE})?\s(?:[a-z][a-z-]+)`,
+      'g',
+    ),
+  },
   { kind: 'date', re: /\b(?:19|20)\d{2}\b/g },
   { kind: 'duration', re: /(?:至少|超过|不到|约|近|大约)?\d+(?:\.\d+)?个?(?:月|天|年|周|星期|小时|分钟)/g },
   { kind: 'money', re: /\d+(?:\.\d+)?(?:万|亿)?(?:元|美元|欧元|日元)/g },
@@ -104,7 +140,8 @@ function words(text: string): string[] {
 }
 
 /** Verbs and glue that sit between a quantity's name and its value ("toll rose to 15"). */
-const GLUE = /^(?:said|says|warned|warns|told|added|estimated|noted|expects|expected|forecast|predicted|rose|rise|rises|risen|fell|fall|falls|stood|stands|reached|reach|reaches|hit|hits|climbed|climb|dropped|drop|put|puts|estimated|estimates|was|were|is|are|be|been|at|to|of|by|about|around|some|nearly|almost|than|more|less|least|most|over|under|just|could|would|will|may|might|widen|narrow|grew|grow|increase|increased|decrease|decreased|now|currently|up|down|the|a|an|its|their|his|her)$/;
+const GLUE =
+  /^(?:said|says|warned|warns|told|added|estimated|noted|expects|expected|forecast|predicted|rose|rise|rises|risen|fell|fall|falls|stood|stands|reached|reach|reaches|hit|hits|climbed|climb|dropped|drop|put|puts|estimated|estimates|was|were|is|are|be|been|at|to|of|by|about|around|some|nearly|almost|than|more|less|least|most|over|under|just|could|would|will|may|might|widen|narrow|grew|grow|increase|increased|decrease|decreased|now|currently|up|down|the|a|an|its|their|his|her)$/;
 
 /** The name of what a figure measures: the nearest content words before it. */
 function quantityBefore(before: string): string | undefined {
@@ -149,7 +186,8 @@ function unitOf(kind: FigureKind, value: string, after: string): string | undefi
 export function isFurnitureSentence(sentence: string): boolean {
   const s = sentence.trim();
   if (/^(?:publish(?:ed)?(?: date)?|updated|posted|date|source(?: domain)?|by|photo|image|credit|copyright|©)\b[:\s]/i.test(s)) return true;
-  if (/\bcomments?\s*\(\d+\)|\blog ?in\b.*\bcomment|\bsubscribe\b|\bnewsletter\b|\bcookies?\b|\ball rights reserved\b/i.test(s)) return true;
+  if (/\bcomments?\s*\(\d+\)|\blog ?in\b.*\bcomment|\bsubscribe\b|\bnewsletter\b|\bcookies?\b|\ball rights reserved\b/i.test(s))
+    return true;
   // A short line that is mostly a date or an outlet name plus a date ("SCMP 2026-05-22").
   const wordCount = s.split(/\s+/).length;
   if (wordCount <= 4 && /\d{4}-\d{2}-\d{2}|\b(?:19|20)\d{2}\b/.test(s) && !/[.!?。]$/.test(s)) return true;
@@ -181,8 +219,13 @@ export function findFigures(sentence: string): FigureMention[] {
         const noun = /\s([a-z][a-z-]+)$/.exec(value)?.[1] ?? '';
         // Counted things are plural ("12 people", "1,479 articles"); "31 league games" is an
         // adjective, left to the plain number pattern.
-        const plural = /s$/.test(noun) || /^(?:people|children|men|women|staff|police|personnel|cattle|sheep|fish|aircraft|crew)$/.test(noun);
-        if (NOT_COUNT_NOUN.test(noun) || /^(?:thousand|million|billion|trillion)$/.test(noun) || (noun !== '' && !plural && !/^(?:1|one)$/i.test(value.split(/\s/)[0] ?? ''))) {
+        const plural =
+          /s$/.test(noun) || /^(?:people|children|men|women|staff|police|personnel|cattle|sheep|fish|aircraft|crew)$/.test(noun);
+        if (
+          NOT_COUNT_NOUN.test(noun) ||
+          /^(?:thousand|million|billion|trillion)$/.test(noun) ||
+          (noun !== '' && !plural && !/^(?:1|one)$/i.test(value.split(/\s/)[0] ?? ''))
+        ) {
           continue; // left for the plain number pattern
         }
       }
@@ -196,7 +239,8 @@ export function findFigures(sentence: string): FigureMention[] {
       // A number glued to letters on the left is part of a name ("A320", "COVID-19"), already
       // taken by the version pattern or not worth reporting.
       const prev = sentence[start - 1];
-      if ((kind === 'number' || kind === 'count') && prev !== undefined && /[\p{L}\-_/.]/u.test(prev) && !/[\u3000-\u9fff]/.test(prev)) continue;
+      if ((kind === 'number' || kind === 'count') && prev !== undefined && /[\p{L}\-_/.]/u.test(prev) && !/[\u3000-\u9fff]/.test(prev))
+        continue;
       if (kind === 'number' && /^\d$/.test(value)) continue; // single digits alone say little
       // "1080p", "5G", "A320": a number glued to letters names a thing, not a quantity.
       if (kind === 'number' && /^[\p{L}]/u.test(sentence[end] ?? '') && !/[\u3000-\u9fff]/.test(sentence[end] ?? '')) continue;
@@ -220,7 +264,11 @@ export function findFigures(sentence: string): FigureMention[] {
   let prevEnd = 0;
   let prev: FigureMention | undefined;
   for (const f of found) {
-    const segment = sentence.slice(prevEnd, f.at).split(/[;:,]\s|\b(?:and|but|while|whereas)\b/).pop() ?? '';
+    const segment =
+      sentence
+        .slice(prevEnd, f.at)
+        .split(/[;:,]\s|\b(?:and|but|while|whereas)\b/)
+        .pop() ?? '';
     const q = f.kind === 'count' && f.unit !== undefined ? f.unit : quantityBefore(segment);
     if (q !== undefined) f.quantity = q;
     else if (prev?.quantity !== undefined && prev.unit === f.unit && prev.kind === f.kind) f.quantity = prev.quantity;

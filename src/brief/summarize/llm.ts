@@ -118,7 +118,13 @@ export class LlmSummarizer implements Summarizer {
       const failure = classifyLlmError(error);
       this.logger.warn(
         // The server's own error text may quote the key ("Incorrect API key provided: sk-…").
-        { story: story.id, model: this.options.model, reason: failure.reason, error: failure.message, cause: redactSecrets(causeOf(failure) ?? '', [this.options.apiKey]) },
+        {
+          story: story.id,
+          model: this.options.model,
+          reason: failure.reason,
+          error: failure.message,
+          cause: redactSecrets(causeOf(failure) ?? '', [this.options.apiKey]),
+        },
         'LLM summary failed; the story falls back',
       );
       const fallback = await this.options.fallback.summarize(story, options);
@@ -149,7 +155,9 @@ export class LlmSummarizer implements Summarizer {
     const notes = results.flatMap((r, i) => {
       if (r.failure === undefined) return [];
       const ids = chunks[i]!.map((a) => a.id);
-      return [`articles ${ids[0]}–${ids.at(-1)} (part ${i + 1} of ${chunkCount}) written by ${this.options.fallback.name}: ${r.failure.message}`];
+      return [
+        `articles ${ids[0]}–${ids.at(-1)} (part ${i + 1} of ${chunkCount}) written by ${this.options.fallback.name}: ${r.failure.message}`,
+      ];
     });
     const partials = results.map((r) => r.output);
     const prompt = this.prompts.render('cluster-merge', {
@@ -162,8 +170,14 @@ export class LlmSummarizer implements Summarizer {
     } catch (error) {
       const failure = classifyLlmError(error);
       if (failure.reason === 'aborted') throw failure;
-      this.logger.warn({ story: story.id, model: this.options.model, reason: failure.reason }, 'LLM merge failed; partials joined without it');
-      return { output: joinPartials(partials), notes: [...notes, `the merge of ${partials.length} partial summaries failed (${failure.message}); joined without the model`] };
+      this.logger.warn(
+        { story: story.id, model: this.options.model, reason: failure.reason },
+        'LLM merge failed; partials joined without it',
+      );
+      return {
+        output: joinPartials(partials),
+        notes: [...notes, `the merge of ${partials.length} partial summaries failed (${failure.message}); joined without the model`],
+      };
     }
   }
 
@@ -230,10 +244,7 @@ export class LlmSummarizer implements Summarizer {
       );
       used = result.usage.promptTokens + result.usage.completionTokens;
       spent.usage = addUsage(spent.usage, result.usage);
-      this.logger.debug(
-        { prompt: prompt.version, model: this.options.model, mode: this.chat.outputMode, ...result.usage },
-        'LLM call',
-      );
+      this.logger.debug({ prompt: prompt.version, model: this.options.model, mode: this.chat.outputMode, ...result.usage }, 'LLM call');
       await this.cache.set(key, result.value);
       return result.value;
     } catch (error) {
@@ -266,7 +277,10 @@ function fromDraft(draft: StoryDraft): StoryOutput {
     summary: draft.summary,
     claims: draft.claims.map((c) => ({ text: c.text, articleIds: [...c.articleIds] })),
     figures: draft.figures.map((f) => ({ value: f.value, text: f.text, articleIds: [...f.articleIds] })),
-    disagreements: draft.disagreements.map((d) => ({ about: d.about, positions: d.positions.map((p) => ({ text: p.text, articleIds: [...p.articleIds] })) })),
+    disagreements: draft.disagreements.map((d) => ({
+      about: d.about,
+      positions: d.positions.map((p) => ({ text: p.text, articleIds: [...p.articleIds] })),
+    })),
   };
 }
 
@@ -289,8 +303,14 @@ export function joinPartials(partials: readonly StoryOutput[]): StoryOutput {
   return {
     headline: partials[0]?.headline ?? '',
     summary: partials[0]?.summary ?? '',
-    claims: merge(partials.flatMap((p) => p.claims), (c) => normalizeForMatch(c.text)),
-    figures: merge(partials.flatMap((p) => p.figures), (f) => `${normalizeForMatch(f.value)}\u0000${normalizeForMatch(f.text)}`),
+    claims: merge(
+      partials.flatMap((p) => p.claims),
+      (c) => normalizeForMatch(c.text),
+    ),
+    figures: merge(
+      partials.flatMap((p) => p.figures),
+      (f) => `${normalizeForMatch(f.value)}\u0000${normalizeForMatch(f.text)}`,
+    ),
     disagreements: partials.flatMap((p) => p.disagreements),
   };
 }

@@ -70,7 +70,10 @@ export function cleanSentence(text: string): string {
 
 /** Headline cleanup: quotes around it, markdown, a trailing " | Outlet" or " - Outlet". */
 export function cleanTitle(title: string): string {
-  let t = cleanSentence(title).replace(/^["“'‘]+|["”'’]+$/g, '').replace(/[.]$/, '').trim();
+  let t = cleanSentence(title)
+    .replace(/^["“'‘]+|["”'’]+$/g, '')
+    .replace(/[.]$/, '')
+    .trim();
   const suffix = /\s+[|\-–—:]\s+([^|\-–—:]+)$/.exec(t);
   if (suffix && suffix[1]!.trim().split(/\s+/).length <= 4 && t.length - suffix[0].length > 20) t = t.slice(0, suffix.index);
   return t.trim();

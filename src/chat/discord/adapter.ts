@@ -100,7 +100,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     ...(options.rest?.retries !== undefined && { retries: options.rest.retries }),
   };
   const rest = new REST(restOptions).setToken(options.token);
-  rest.on('rateLimited', (info) => log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
+  rest.on('rateLimited', (info) =>
+    log.info({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord rate limit: waiting'),
+  );
   const poster = createRestPoster({ rest, logger: log, topicTitle: (id) => topicTitle(id) });
 
   function live(): Client {
@@ -201,7 +203,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       eventId: `interaction:${interaction.id}`,
     });
     if (!answer) {
-      await interaction.editReply({ content: 'This thread does not belong to a brief I posted, so I have no sources to answer from.', allowedMentions: NO_MENTIONS });
+      await interaction.editReply({
+        content: 'This thread does not belong to a brief I posted, so I have no sources to answer from.',
+        allowedMentions: NO_MENTIONS,
+      });
       return;
     }
     const rendered = answerMessage(answer);
@@ -255,7 +260,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     const appId = options.applicationId ?? c.application.id;
     const route = options.guildId ? Routes.applicationGuildCommands(appId, options.guildId) : Routes.applicationCommands(appId);
     await c.rest.put(route, { body: COMMAND_DEFINITIONS });
-    log.info({ scope: options.guildId ? `guild ${options.guildId}` : 'global', commands: COMMAND_DEFINITIONS.length }, 'discord commands registered');
+    log.info(
+      { scope: options.guildId ? `guild ${options.guildId}` : 'global', commands: COMMAND_DEFINITIONS.length },
+      'discord commands registered',
+    );
   }
 
   /** Checks the token over REST (no gateway): a refused token is a ConfigError naming DISCORD_TOKEN. */
@@ -322,5 +330,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
   const exclusive: ExclusiveConnection = { name: 'discord-gateway', connect, disconnect };
 
-  return { platform: 'discord', start, stop, postBrief: poster.postBrief, findPostedBrief: poster.findPostedBrief, replyInThread, exclusive };
+  return {
+    platform: 'discord',
+    start,
+    stop,
+    postBrief: poster.postBrief,
+    findPostedBrief: poster.findPostedBrief,
+    replyInThread,
+    exclusive,
+  };
 }

@@ -10,7 +10,8 @@ const PERMANENT: Readonly<Record<number, string>> = {
   10003: 'the channel does not exist (or the bot cannot see it)',
   10008: 'the message does not exist',
   50001: 'the bot has no access to this channel (missing View Channel / not in the server)',
-  50013: 'the bot lacks a permission in this channel (needs Send Messages, Embed Links, Create Public Threads, Send Messages in Threads, Read Message History)',
+  50013:
+    'the bot lacks a permission in this channel (needs Send Messages, Embed Links, Create Public Threads, Send Messages in Threads, Read Message History)',
   50035: 'Discord rejected the message as invalid',
   160004: 'a thread was already created for this message',
 };
@@ -22,10 +23,13 @@ export function toDeliveryError(error: unknown, channel: string): ChatDeliveryEr
     const code = typeof error.code === 'number' ? error.code : Number(error.code);
     const plain = PERMANENT[code];
     const retryable = plain === undefined && (error.status >= 500 || error.status === 429);
-    return new ChatDeliveryError(
-      `discord ${channel}: ${plain ?? oneLine(error)} (HTTP ${error.status}, code ${error.code})`,
-      { platform: 'discord', channel, platformCode: String(error.code), retryable, cause: error },
-    );
+    return new ChatDeliveryError(`discord ${channel}: ${plain ?? oneLine(error)} (HTTP ${error.status}, code ${error.code})`, {
+      platform: 'discord',
+      channel,
+      platformCode: String(error.code),
+      retryable,
+      cause: error,
+    });
   }
   if (error instanceof RateLimitError) {
     return new ChatDeliveryError(`discord ${channel}: rate limited on ${error.route}`, {

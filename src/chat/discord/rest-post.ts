@@ -89,7 +89,10 @@ export function createRestPoster(options: { rest: REST; logger: Logger; topicTit
   async function openThread(parent: string, first: RawMessage, brief: StoredBrief): Promise<string> {
     try {
       const thread = (await rest.post(Routes.threads(parent, first.id), {
-        body: { name: clipEscaped(`${options.topicTitle(brief.topicId)} — ${brief.brief.generatedAt.slice(0, 10)}`, 100), auto_archive_duration: 1440 },
+        body: {
+          name: clipEscaped(`${options.topicTitle(brief.topicId)} — ${brief.brief.generatedAt.slice(0, 10)}`, 100),
+          auto_archive_duration: 1440,
+        },
       })) as RawChannel;
       return thread.id;
     } catch (error) {
@@ -102,7 +105,10 @@ export function createRestPoster(options: { rest: REST; logger: Logger; topicTit
   async function postBrief(ref: ChannelRef, brief: StoredBrief, postOptions: { readonly deliveryKey?: string } = {}): Promise<PostedBrief> {
     try {
       const target = await channel(channelId(ref));
-      const [first, ...rest] = withMarker(briefMessages(brief.brief, { topicTitle: options.topicTitle(brief.topicId) }), postOptions.deliveryKey);
+      const [first, ...rest] = withMarker(
+        briefMessages(brief.brief, { topicTitle: options.topicTitle(brief.topicId) }),
+        postOptions.deliveryKey,
+      );
       if (!first) throw new Error('empty brief rendering');
       const message = await send(target.id, first);
       const inThread = THREAD_TYPES.has(target.type);
@@ -123,7 +129,9 @@ export function createRestPoster(options: { rest: REST; logger: Logger; topicTit
     const marker = deliveryMarker(deliveryKey);
     try {
       const bot = await botUserId();
-      const recent = (await rest.get(Routes.channelMessages(channelId(ref)), { query: new URLSearchParams({ limit: '50' }) })) as RawMessage[];
+      const recent = (await rest.get(Routes.channelMessages(channelId(ref)), {
+        query: new URLSearchParams({ limit: '50' }),
+      })) as RawMessage[];
       const mine = recent.find((m) => m.author?.id === bot && (m.embeds?.[0]?.footer?.text ?? '').includes(marker));
       // A thread started from a message has the message's id.
       return mine ? { thread: { channel: ref, threadId: mine.id }, messageIds: [mine.id] } : undefined;

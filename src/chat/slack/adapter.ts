@@ -58,7 +58,6 @@ export const SLACK_ADAPTER_DEFAULTS = {
 
 const PREFIX = 'slack:';
 
-
 function channelId(channel: ChannelRef): string {
   return channel.startsWith(PREFIX) ? channel.slice(PREFIX.length) : channel;
 }
@@ -124,7 +123,10 @@ export class SlackAdapter implements ChatAdapter {
       // Bolt exits the process on some signed bodies (`null`, `payload=null`): guard it.
       this.requestListener = guardSlackRequests(receiver.requestListener);
     } else {
-      throw new ConfigError('slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET');
+      throw new ConfigError(
+        'slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN',
+        'SLACK_SIGNING_SECRET',
+      );
     }
     this.app.error(async (error) => {
       this.logger.error({ err: oneLine(error) }, 'slack handler failed');
@@ -144,7 +146,15 @@ export class SlackAdapter implements ChatAdapter {
     });
 
     this.app.event('message', async ({ event }) => {
-      const message = event as { subtype?: string; bot_id?: string; user?: string; text?: string; ts: string; thread_ts?: string; channel: string };
+      const message = event as {
+        subtype?: string;
+        bot_id?: string;
+        user?: string;
+        text?: string;
+        ts: string;
+        thread_ts?: string;
+        channel: string;
+      };
       if (message.subtype !== undefined || message.bot_id !== undefined || message.user === undefined) return;
       if (message.thread_ts === undefined || message.thread_ts === message.ts) return;
       // An @mention in a thread arrives as both `message` and `app_mention`: leave it to the latter.
@@ -172,12 +182,18 @@ export class SlackAdapter implements ChatAdapter {
       } catch (error) {
         this.logger.error({ channel, err: oneLine(error) }, 'posting a commanded brief failed');
         const code = (error as { platformCode?: string }).platformCode;
-        const hint = code === 'not_in_channel' || code === 'channel_not_found' ? ' Invite the bot to this channel (/invite @Briefbot) and try again.' : '';
+        const hint =
+          code === 'not_in_channel' || code === 'channel_not_found'
+            ? ' Invite the bot to this channel (/invite @Briefbot) and try again.'
+            : '';
         await respond({ response_type: 'ephemeral', text: `Could not post the brief here (${code ?? 'error'}).${hint}` });
       }
     } catch (error) {
       this.logger.error({ channel, err: oneLine(error) }, 'slash command failed');
-      await respond({ response_type: 'ephemeral', text: 'Something went wrong building that reply; the operator can see it in the logs.' }).catch(() => undefined);
+      await respond({
+        response_type: 'ephemeral',
+        text: 'Something went wrong building that reply; the operator can see it in the logs.',
+      }).catch(() => undefined);
     }
   }
 
@@ -257,9 +273,10 @@ export class SlackAdapter implements ChatAdapter {
   async postBrief(channel: ChannelRef, brief: StoredBrief, options: PostBriefOptions = {}): Promise<PostedBrief> {
     const queue = briefMessages(brief.brief, { limits: this.limits });
     if (queue.length === 0) throw toDeliveryError(new Error('empty brief rendering'), channel);
-    const metadata = options.deliveryKey !== undefined
-      ? { metadata: { event_type: BRIEF_METADATA_TYPE, event_payload: { delivery_key: options.deliveryKey, brief_id: brief.id } } }
-      : {};
+    const metadata =
+      options.deliveryKey !== undefined
+        ? { metadata: { event_type: BRIEF_METADATA_TYPE, event_payload: { delivery_key: options.deliveryKey, brief_id: brief.id } } }
+        : {};
     let ts: string | undefined;
     const ids: string[] = [];
     for (let message = queue.shift(); message; message = queue.shift()) {

@@ -7,7 +7,16 @@
  */
 import type { Answer } from '../../core/service.ts';
 import type { Brief, Story } from '../../core/types.ts';
-import { citeSuffix, emptyBriefLine, failingSourcesLine, formatWindow, leftOutLine, sourceLabel, viewOf, type BriefView } from '../../render/view.ts';
+import {
+  citeSuffix,
+  emptyBriefLine,
+  failingSourcesLine,
+  formatWindow,
+  leftOutLine,
+  sourceLabel,
+  viewOf,
+  type BriefView,
+} from '../../render/view.ts';
 import { clip } from '../../text/clip.ts';
 import { packInOrder } from '../pack.ts';
 import { escapeMrkdwn, mrkdwnLink, splitText } from './escape.ts';
@@ -46,7 +55,9 @@ function sections(text: string, limits: BlockLimits): SlackBlock[] {
 
 function storyBlocks(view: BriefView, story: Story, limits: BlockLimits): SlackBlock[] {
   const blocks: SlackBlock[] = [];
-  blocks.push(...sections(`*${escapeMrkdwn(story.headline)}*\n${escapeMrkdwn(story.summary)}${citeSuffix(view, story.articleIds)}`, limits));
+  blocks.push(
+    ...sections(`*${escapeMrkdwn(story.headline)}*\n${escapeMrkdwn(story.summary)}${citeSuffix(view, story.articleIds)}`, limits),
+  );
   if (story.claims.length > 0) {
     const lines = story.claims.map((c) => `• ${escapeMrkdwn(c.text)}${citeSuffix(view, c.articleIds)}`);
     blocks.push(...sections(`*Key claims*\n${lines.join('\n')}`, limits));
@@ -64,7 +75,11 @@ function storyBlocks(view: BriefView, story: Story, limits: BlockLimits): SlackB
     const head = `*Disagreement:* ${escapeMrkdwn(d.about)}`;
     for (let i = 0; i < Math.max(1, fields.length); i += limits.maxFields) {
       const part = fields.slice(i, i + limits.maxFields);
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(i === 0 ? head : `${head} (continued)`, limits.maxText) }, ...(part.length > 0 && { fields: part }) });
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: clip(i === 0 ? head : `${head} (continued)`, limits.maxText) },
+        ...(part.length > 0 && { fields: part }),
+      });
     }
   }
   return blocks;
@@ -91,7 +106,10 @@ export function splitMessage(message: SlackMessage): SlackMessage[] | undefined 
 function fallback(brief: Brief, limits: BlockLimits): string {
   if (brief.stories.length === 0) return escapeMrkdwn(emptyBriefLine(brief));
   const heads = brief.stories.map((s, i) => `${i + 1}. ${s.headline}`).join('\n');
-  return clip(escapeMrkdwn(`Brief: ${brief.topic} — ${brief.stories.length} stor${brief.stories.length === 1 ? 'y' : 'ies'}\n${heads}`), limits.maxText);
+  return clip(
+    escapeMrkdwn(`Brief: ${brief.topic} — ${brief.stories.length} stor${brief.stories.length === 1 ? 'y' : 'ies'}\n${heads}`),
+    limits.maxText,
+  );
 }
 
 /**
@@ -108,9 +126,7 @@ export function briefMessages(brief: Brief, options: { limits?: BlockLimits } = 
       elements: [
         {
           type: 'mrkdwn',
-          text: escapeMrkdwn(
-            `${formatWindow(brief, ' → ')} · ${brief.articles.length} articles · ${brief.summarizer}`,
-          ),
+          text: escapeMrkdwn(`${formatWindow(brief, ' → ')} · ${brief.articles.length} articles · ${brief.summarizer}`),
         },
       ],
     },
@@ -118,18 +134,22 @@ export function briefMessages(brief: Brief, options: { limits?: BlockLimits } = 
   if (brief.stories.length === 0) blocks.push(...sections(escapeMrkdwn(emptyBriefLine(brief)), limits));
   brief.stories.forEach((story, i) => {
     blocks.push({ type: 'divider' });
-    blocks.push(...storyBlocks(view, story, limits).map((b, j) => (j === 0 && b.type === 'section' && b.text ? { ...b, text: { ...b.text, text: `${i + 1}. ${b.text.text}` } } : b)));
+    blocks.push(
+      ...storyBlocks(view, story, limits).map((b, j) =>
+        j === 0 && b.type === 'section' && b.text ? { ...b, text: { ...b.text, text: `${i + 1}. ${b.text.text}` } } : b,
+      ),
+    );
   });
   const more = leftOutLine(brief);
   if (more !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(more) }] });
   if (view.sources.length > 0) {
     blocks.push({ type: 'divider' });
-    const lines = view.sources.map(({ n, article }) => `${mrkdwnLink(article.url, `[${n}] ${article.title}`)} — ${escapeMrkdwn(sourceLabel(article))}`);
+    const lines = view.sources.map(
+      ({ n, article }) => `${mrkdwnLink(article.url, `[${n}] ${article.title}`)} — ${escapeMrkdwn(sourceLabel(article))}`,
+    );
     blocks.push(...sections(`*Sources*\n${lines.join('\n')}`, limits));
   }
-  const footer = [failingSourcesLine(brief), ...(brief.notes ?? [])].filter(
-    (l): l is string => l !== undefined,
-  );
+  const footer = [failingSourcesLine(brief), ...(brief.notes ?? [])].filter((l): l is string => l !== undefined);
   if (footer.length > 0) {
     for (const piece of splitText(escapeMrkdwn(footer.join('\n')), limits.maxText)) {
       blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: piece }] });
@@ -147,7 +167,9 @@ export function answerMessage(answer: Answer, limits: BlockLimits = SLACK_LIMITS
   const blocks: SlackBlock[] = [...sections(escapeMrkdwn(answer.text), limits)];
   if (answer.sources.length > 0) {
     const lines = answer.sources.map((s, i) => mrkdwnLink(s.url, `[${i + 1}] ${s.title}`));
-    blocks.push(...splitText(lines.join('\n'), limits.maxText).map((t): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: t }] })));
+    blocks.push(
+      ...splitText(lines.join('\n'), limits.maxText).map((t): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: t }] })),
+    );
   }
   return { text: clip(escapeMrkdwn(answer.text), limits.maxText), blocks: blocks.slice(0, limits.maxBlocks) };
 }

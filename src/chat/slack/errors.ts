@@ -21,22 +21,39 @@ export function toDeliveryError(error: unknown, channel: string): ChatDeliveryEr
     case 'slack_webapi_rate_limited_error': {
       const retryAfterMs = Math.max(0, (e.retryAfter ?? 1) * 1000);
       return new ChatDeliveryError(`slack: rate limited in ${channel}; retry after ${retryAfterMs} ms`, {
-        platform: 'slack', channel, platformCode: 'ratelimited', retryAfterMs, retryable: true, cause: error,
+        platform: 'slack',
+        channel,
+        platformCode: 'ratelimited',
+        retryAfterMs,
+        retryable: true,
+        cause: error,
       });
     }
     case 'slack_webapi_platform_error': {
       const code = e.data?.error ?? 'unknown_error';
       return new ChatDeliveryError(`slack: ${code} in ${channel}`, {
-        platform: 'slack', channel, platformCode: code, retryable: RETRYABLE_CODES.has(code), cause: error,
+        platform: 'slack',
+        channel,
+        platformCode: code,
+        retryable: RETRYABLE_CODES.has(code),
+        cause: error,
       });
     }
     case 'slack_webapi_http_error':
       return new ChatDeliveryError(`slack: HTTP ${e.statusCode ?? '?'} posting to ${channel}`, {
-        platform: 'slack', channel, platformCode: `http_${e.statusCode ?? 'error'}`, retryable: (e.statusCode ?? 500) >= 500, cause: error,
+        platform: 'slack',
+        channel,
+        platformCode: `http_${e.statusCode ?? 'error'}`,
+        retryable: (e.statusCode ?? 500) >= 500,
+        cause: error,
       });
     default:
       return new ChatDeliveryError(`slack: cannot reach the Web API for ${channel}: ${oneLine(error)}`, {
-        platform: 'slack', channel, platformCode: e.code ?? 'request_error', retryable: true, cause: error,
+        platform: 'slack',
+        channel,
+        platformCode: e.code ?? 'request_error',
+        retryable: true,
+        cause: error,
       });
   }
 }

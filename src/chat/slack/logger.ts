@@ -20,9 +20,11 @@ function line(msg: unknown[]): string {
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'slack' });
   // Bolt logs whole payloads at debug: format only when the level is on.
-  const at = (level: 'trace' | 'debug' | 'warn' | 'error') => (...m: unknown[]): void => {
-    if (child.isLevelEnabled(level)) child[level](line(m));
-  };
+  const at =
+    (level: 'trace' | 'debug' | 'warn' | 'error') =>
+    (...m: unknown[]): void => {
+      if (child.isLevelEnabled(level)) child[level](line(m));
+    };
   return {
     debug: at('trace'),
     info: at('debug'),

@@ -82,7 +82,11 @@ function toItem(item: z.infer<typeof JsonItem>, base: string | undefined, now: D
   const updatedAt = toIsoDate(item.date_modified, now);
   const authors = item.authors ?? (item.author ? [item.author] : []);
   const source = extensionSource(item) ?? siteAuthor(authors);
-  const author = authors.filter((a) => toPlainText(a.name) !== source).map((a) => a.name).find((n) => n) ?? authors.map((a) => a.name).find((n) => n);
+  const author =
+    authors
+      .filter((a) => toPlainText(a.name) !== source)
+      .map((a) => a.name)
+      .find((n) => n) ?? authors.map((a) => a.name).find((n) => n);
   const content = item.content_html ?? (item.content_text !== undefined ? escapeHtml(item.content_text) : undefined);
   const categories = (item.tags ?? []).filter((t): t is string => typeof t === 'string');
   return {

@@ -115,6 +115,9 @@ export function closeOpenElements(xml: string): string {
       stack.push(name);
     }
   }
-  text += stack.reverse().map((name) => `</${name}>`).join('');
+  text += stack
+    .reverse()
+    .map((name) => `</${name}>`)
+    .join('');
   return text;
 }

@@ -91,8 +91,7 @@ export async function readCappedBody(body: Readable, contentEncoding: string | u
     body.destroy();
     throw error;
   }
-  const stream: Readable =
-    decoders.length === 0 ? body : (pipeline([body, ...decoders], () => undefined) as unknown as Readable);
+  const stream: Readable = decoders.length === 0 ? body : (pipeline([body, ...decoders], () => undefined) as unknown as Readable);
   const chunks: Buffer[] = [];
   let size = 0;
   try {

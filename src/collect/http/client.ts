@@ -77,9 +77,18 @@ function header(headers: Dispatcher.ResponseData['headers'], name: string): stri
 }
 
 /** Fails a fetch: one-line message `GET <url>: <what>`, with the URL's secrets masked. */
-function fail(url: string, reason: string, what: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {}): FetchError {
+function fail(
+  url: string,
+  reason: string,
+  what: string,
+  extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+): FetchError {
   const shown = maskUrl(url);
-  return new FetchError(`GET ${shown}: ${what}`, { url: shown, reason, ...extra }, reason === 'blocked-address' ? 'BLOCKED_ADDRESS' : 'FETCH');
+  return new FetchError(
+    `GET ${shown}: ${what}`,
+    { url: shown, reason, ...extra },
+    reason === 'blocked-address' ? 'BLOCKED_ADDRESS' : 'FETCH',
+  );
 }
 
 function findCause<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
@@ -155,11 +164,16 @@ export class HttpClient {
       let delay = backoffDelay(attempt);
       if (error.retryAfterMs !== undefined) {
         if (error.retryAfterMs > MAX_RETRY_AFTER_MS) {
-          throw fail(url, 'rate-limited', `server asks to retry after ${Math.round(error.retryAfterMs / 1000)} s (over the ${MAX_RETRY_AFTER_MS / 1000} s cap)`, {
-            ...(error.status !== undefined && { status: error.status }),
-            retryAfterMs: error.retryAfterMs,
-            cause: error,
-          });
+          throw fail(
+            url,
+            'rate-limited',
+            `server asks to retry after ${Math.round(error.retryAfterMs / 1000)} s (over the ${MAX_RETRY_AFTER_MS / 1000} s cap)`,
+            {
+              ...(error.status !== undefined && { status: error.status }),
+              retryAfterMs: error.retryAfterMs,
+              cause: error,
+            },
+          );
         }
         delay = Math.max(delay, error.retryAfterMs);
       }
@@ -248,7 +262,8 @@ export class HttpClient {
     try {
       assertHostAllowed(target.hostname, this.allow);
     } catch (error) {
-      if (error instanceof BlockedAddressError) return { error: fail(url, 'blocked-address', error.message, { cause: error }), retryable: false };
+      if (error instanceof BlockedAddressError)
+        return { error: fail(url, 'blocked-address', error.message, { cause: error }), retryable: false };
       throw error;
     }
     const timeout = new AbortController();
@@ -297,7 +312,10 @@ export class HttpClient {
       if (Number.isFinite(declared) && declared > this.options.maxBytes) {
         response.body.destroy();
         // No status on the error: the refusal is ours, and "HTTP 200" would read as success.
-        return { error: fail(url, 'too-large', `larger than the ${megabytes(this.options.maxBytes)} cap (${megabytes(declared)} declared)`), retryable: false };
+        return {
+          error: fail(url, 'too-large', `larger than the ${megabytes(this.options.maxBytes)} cap (${megabytes(declared)} declared)`),
+          retryable: false,
+        };
       }
       const body = await readCappedBody(response.body, encoding, this.options.maxBytes);
       this.logger.debug({ url: maskUrl(url), status, bytes: body.length }, 'fetched');
@@ -328,7 +346,11 @@ export class HttpClient {
     const blocked = findCause(error, BlockedAddressError);
     if (blocked) return { error: fail(url, 'blocked-address', blocked.message, { cause: error }), retryable: false };
     const tooLarge = findCause(error, BodyTooLargeError);
-    if (tooLarge) return { error: fail(url, 'too-large', `larger than the ${megabytes(this.options.maxBytes)} cap`, { cause: error }), retryable: false };
+    if (tooLarge)
+      return {
+        error: fail(url, 'too-large', `larger than the ${megabytes(this.options.maxBytes)} cap`, { cause: error }),
+        retryable: false,
+      };
     if (findCause(error, UnsupportedEncodingError)) {
       return { error: fail(url, 'unsupported-encoding', (error as Error).message, { cause: error }), retryable: false };
     }

@@ -39,15 +39,70 @@ export function parseDocument(html: string): DomDocument {
 
 /** Elements whose content is never article text. */
 export const NEVER_TEXT = new Set([
-  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'OBJECT', 'EMBED', 'CANVAS', 'FORM', 'BUTTON',
-  'INPUT', 'SELECT', 'TEXTAREA', 'LABEL', 'NAV', 'FOOTER', 'ASIDE', 'FIGCAPTION', 'IMG', 'PICTURE', 'VIDEO',
-  'AUDIO', 'SOURCE', 'MENU', 'DIALOG', 'HEAD', 'TITLE', 'META', 'LINK',
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'SVG',
+  'IFRAME',
+  'OBJECT',
+  'EMBED',
+  'CANVAS',
+  'FORM',
+  'BUTTON',
+  'INPUT',
+  'SELECT',
+  'TEXTAREA',
+  'LABEL',
+  'NAV',
+  'FOOTER',
+  'ASIDE',
+  'FIGCAPTION',
+  'IMG',
+  'PICTURE',
+  'VIDEO',
+  'AUDIO',
+  'SOURCE',
+  'MENU',
+  'DIALOG',
+  'HEAD',
+  'TITLE',
+  'META',
+  'LINK',
 ]);
 
 /** Elements that start a new paragraph. */
 const BLOCK = new Set([
-  'P', 'DIV', 'SECTION', 'ARTICLE', 'MAIN', 'HEADER', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'UL', 'OL', 'DL',
-  'DT', 'DD', 'BLOCKQUOTE', 'PRE', 'TABLE', 'TR', 'FIGURE', 'HR', 'ADDRESS', 'DETAILS', 'SUMMARY', 'CENTER', 'BODY', 'HTML',
+  'P',
+  'DIV',
+  'SECTION',
+  'ARTICLE',
+  'MAIN',
+  'HEADER',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'LI',
+  'UL',
+  'OL',
+  'DL',
+  'DT',
+  'DD',
+  'BLOCKQUOTE',
+  'PRE',
+  'TABLE',
+  'TR',
+  'FIGURE',
+  'HR',
+  'ADDRESS',
+  'DETAILS',
+  'SUMMARY',
+  'CENTER',
+  'BODY',
+  'HTML',
 ]);
 
 /** Blocks that hold a whole page or article: never judged by their link density. */
@@ -105,7 +160,10 @@ export function domToText(root: DomNode): string {
   let linkChars = 0;
   let inLink = 0;
   const flush = () => {
-    const text = current.replace(/[ \t\f\v\u00A0]+/g, ' ').replace(/ *\n */g, '\n').trim();
+    const text = current
+      .replace(/[ \t\f\v\u00A0]+/g, ' ')
+      .replace(/ *\n */g, '\n')
+      .trim();
     if (text !== '') paragraphs.push(text);
     current = '';
   };

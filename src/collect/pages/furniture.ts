@@ -66,7 +66,8 @@ const FURNITURE_LINES: readonly RegExp[] = [
 /** A byline on its own line: "By Jane Doe", "By Jane Doe · 22 May 2026". Not "By contrast, …". */
 const BYLINE = /^[Bb][Yy]\s+(\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,3})(\s*(,|·|\||—|-|and)\s*.{0,60})?$/u;
 /** Words that follow "By" in a sentence rather than in a byline ("By Monday, …"). */
-const NOT_A_NAME = /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Then|Now|Contrast|Comparison|Law|Design|Default|Far|Early|Late|Mid|The|That|This|These|Those|Its|Their|Some|Most|Many)\b/;
+const NOT_A_NAME =
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Then|Now|Contrast|Comparison|Law|Design|Default|Far|Early|Late|Mid|The|That|This|These|Those|Its|Their|Some|Most|Many)\b/;
 
 /** A byline on its own line; a sentence that starts with "By" is not one. */
 export function isByline(line: string): boolean {
@@ -79,7 +80,11 @@ const OUTLET_DATE = /^([\p{Lu}\p{N}][\p{L}\p{N} .&'’-]{0,40}?)\s+(\d{4}-\d{2}-
 
 /** Cookie notices are recognised by their vocabulary, and only when short. */
 function isCookieNotice(line: string): boolean {
-  return line.length < 400 && /\bcookies?\b/i.test(line) && /\b(accept|consent|we use|this (site|website) uses|cookie (policy|settings|preferences)|by continuing)\b/i.test(line);
+  return (
+    line.length < 400 &&
+    /\bcookies?\b/i.test(line) &&
+    /\b(accept|consent|we use|this (site|website) uses|cookie (policy|settings|preferences)|by continuing)\b/i.test(line)
+  );
 }
 
 /** A breadcrumb or menu: "Home | AI | Chips", "Asia Markets Digest | Technology". */
@@ -96,7 +101,10 @@ function isMenuLine(line: string): boolean {
 export function isFurnitureLine(rawLine: string): boolean {
   const line = rawLine.trim();
   if (line === '') return false;
-  const bare = line.replace(LEADING_SYMBOLS, '').replace(/[\s→»›>]+$/u, '').trim();
+  const bare = line
+    .replace(LEADING_SYMBOLS, '')
+    .replace(/[\s→»›>]+$/u, '')
+    .trim();
   if (bare === '') return true; // only icons, arrows or separators
   if (bare.length > 400) return false;
   if (FURNITURE_LINES.some((re) => re.test(bare))) return true;
@@ -108,7 +116,12 @@ export function isFurnitureLine(rawLine: string): boolean {
 
 /** Lowercased words, for comparing headlines. */
 function words(text: string): string[] {
-  return text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 function sameText(a: string, b: string): boolean {
@@ -134,7 +147,8 @@ const TRAILING_MORE = /\s*(continue reading|keep reading|read more|read the full
 const INLINE_CREDIT = /\s*[[(](photo|image|picture|graphic|illustration|credit)s?\s*[:=/][^\])]{0,80}[\])]/gi;
 
 /** A credit closing a paragraph: the mark of a photo caption that lost its markup. */
-const TRAILING_CREDIT = /(?:^|[.!?)”"’]\s+|\s[-–—|]\s+)(?:photo(?:graph)?s?|image|picture|illustration|credit)\s*(?::|by\b)\s*[^.!?:]{1,80}$/i;
+const TRAILING_CREDIT =
+  /(?:^|[.!?)”"’]\s+|\s[-–—|]\s+)(?:photo(?:graph)?s?|image|picture|illustration|credit)\s*(?::|by\b)\s*[^.!?:]{1,80}$/i;
 /** Captions are short; a long paragraph that happens to end with a credit is kept. */
 const CAPTION_MAX_WORDS = 45;
 
@@ -148,11 +162,15 @@ const PROMO_SENTENCE =
 function dropPromoSentences(paragraph: string): string {
   if (!PROMO_SENTENCE.test(paragraph)) return paragraph;
   const sentences = paragraph.match(/[^.!?。！？]+(?:[.!?。！？]+["”’)]?|$)\s*/g) ?? [paragraph];
-  return sentences.filter((s) => !PROMO_SENTENCE.test(s)).join('').trim();
+  return sentences
+    .filter((s) => !PROMO_SENTENCE.test(s))
+    .join('')
+    .trim();
 }
 
 /** Words a page writes in camel case on purpose; a heading glued to prose is never split inside them. */
-const CAMEL_WORDS = /^(DeepSeek|OpenAI|ByteDance|TikTok|YouTube|WeChat|WeChatPay|PayPal|LinkedIn|GitHub|GitLab|iPhone|iPad|iOS|macOS|MiniMax|SenseTime|MegVii|Megvii|JavaScript|TypeScript|PowerPoint|PlayStation|SoftBank|HarmonyOS|MediaTek|NetEase|AliExpress|iFlytek|ChatGPT|MoonShot|SambaNova|CoreWeave|HuggingFace|BlackRock|DoorDash|FedEx|McDonald|McKinsey|MacBook|RedNote|XPeng|NeurIPS|LangChain|PyTorch|TensorFlow|StepFun|ModelScope|CloudMatrix)/;
+const CAMEL_WORDS =
+  /^(DeepSeek|OpenAI|ByteDance|TikTok|YouTube|WeChat|WeChatPay|PayPal|LinkedIn|GitHub|GitLab|iPhone|iPad|iOS|macOS|MiniMax|SenseTime|MegVii|Megvii|JavaScript|TypeScript|PowerPoint|PlayStation|SoftBank|HarmonyOS|MediaTek|NetEase|AliExpress|iFlytek|ChatGPT|MoonShot|SambaNova|CoreWeave|HuggingFace|BlackRock|DoorDash|FedEx|McDonald|McKinsey|MacBook|RedNote|XPeng|NeurIPS|LangChain|PyTorch|TensorFlow|StepFun|ModelScope|CloudMatrix)/;
 
 /**
  * Splits a Markdown heading that was glued into prose ("### Key Developments: the gapThe
@@ -217,7 +235,12 @@ function blockToParagraphs(lines: string[]): string[] {
   let previous: string | undefined;
   for (const line of lines) {
     const group = groups.at(-1);
-    if (group !== undefined && previous !== undefined && !/[.!?:;"”’)\]。！？：」』|]$/u.test(previous) && /^[\p{Ll}\d(“"‘'«]/u.test(line)) {
+    if (
+      group !== undefined &&
+      previous !== undefined &&
+      !/[.!?:;"”’)\]。！？：」』|]$/u.test(previous) &&
+      /^[\p{Ll}\d(“"‘'«]/u.test(line)
+    ) {
       group.push(line);
     } else {
       groups.push([line]);
@@ -260,7 +283,13 @@ export function removeFurniture(text: string, title?: string): string {
   for (const block of blocks) {
     const lines = block
       .split('\n')
-      .map((l) => l.trim().replace(/\s+\|$/, '').replace(/^\|\s+/, '').trim())
+      .map((l) =>
+        l
+          .trim()
+          .replace(/\s+\|$/, '')
+          .replace(/^\|\s+/, '')
+          .trim(),
+      )
       .filter((l) => l !== '' && !isFurnitureLine(l));
     paragraphs.push(...blockToParagraphs(lines));
   }
@@ -268,9 +297,7 @@ export function removeFurniture(text: string, title?: string): string {
   paragraphs = paragraphs
     .map((p) => {
       // Emphasis marks left by scrapers; real Markdown was stripped before we got here.
-      let clean = p
-        .replace(/\*\*([^*]+)\*\*/g, '$1')
-        .replace(/(^|[\s(“"‘'])\*(?=\S)([^*\n]*?\S)\*(?=[\s.,;:!?)”"’']|$)/gu, '$1$2');
+      let clean = p.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/(^|[\s(“"‘'])\*(?=\S)([^*\n]*?\S)\*(?=[\s.,;:!?)”"’']|$)/gu, '$1$2');
       // A caption ends with its credit ("Crews at work in October. Photo: Outlet/Name").
       if (TRAILING_CREDIT.test(clean) && clean.split(/\s+/).length < CAPTION_MAX_WORDS) return '';
       const credited = clean.replace(INLINE_CREDIT, '').trim();
@@ -306,7 +333,12 @@ export function removeFurniture(text: string, title?: string): string {
 
 /** Letters and digits only, lowercased: how a headline is compared when glued to prose. */
 function compact(text: string): string {
-  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]/gu) ?? []).join('');
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]/gu) ?? []
+  ).join('');
 }
 
 /**
@@ -324,7 +356,10 @@ function afterPrefix(paragraph: string, title: string): string | undefined {
     if (compact(ch) !== want[matched]) return undefined;
     matched += 1;
     if (matched === want.length) {
-      const rest = paragraph.slice(i + 1).replace(/^[\s"”’'*:.,|–—-]+/u, '').trim();
+      const rest = paragraph
+        .slice(i + 1)
+        .replace(/^[\s"”’'*:.,|–—-]+/u, '')
+        .trim();
       return rest.length >= 20 ? rest : undefined;
     }
   }

@@ -18,7 +18,14 @@ function declarations(style: string): Map<string, string> {
   for (const part of style.split(';')) {
     const colon = part.indexOf(':');
     if (colon < 0) continue;
-    out.set(part.slice(0, colon).trim().toLowerCase(), part.slice(colon + 1).replace(/!important/i, '').trim().toLowerCase());
+    out.set(
+      part.slice(0, colon).trim().toLowerCase(),
+      part
+        .slice(colon + 1)
+        .replace(/!important/i, '')
+        .trim()
+        .toLowerCase(),
+    );
   }
   return out;
 }
@@ -57,7 +64,8 @@ export function hidesText(style: string): boolean {
   if (/rect\(\s*0[^)]*\)/.test(d.get('clip') ?? '') || /inset\(\s*(?:50%|100%)/.test(d.get('clip-path') ?? '')) return true;
   const height = d.get('height');
   const width = d.get('width');
-  if (d.get('overflow') === 'hidden' && ((height !== undefined && tinyLength(height)) || (width !== undefined && tinyLength(width)))) return true;
+  if (d.get('overflow') === 'hidden' && ((height !== undefined && tinyLength(height)) || (width !== undefined && tinyLength(width))))
+    return true;
   return false;
 }
 

@@ -18,9 +18,23 @@ const FURNITURE_CLASS =
 
 /** Roles and tags that are never the article. */
 const FURNITURE_SELECTOR = [
-  'nav', 'footer', 'aside', 'form', 'figcaption', 'dialog', 'noscript', 'template', 'iframe',
-  '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]', '[role="complementary"]', '[role="dialog"]',
-  '[role="alert"]', '[aria-hidden="true"]', '[hidden]',
+  'nav',
+  'footer',
+  'aside',
+  'form',
+  'figcaption',
+  'dialog',
+  'noscript',
+  'template',
+  'iframe',
+  '[role="navigation"]',
+  '[role="banner"]',
+  '[role="contentinfo"]',
+  '[role="complementary"]',
+  '[role="dialog"]',
+  '[role="alert"]',
+  '[aria-hidden="true"]',
+  '[hidden]',
 ].join(', ');
 
 /** Elements that hold the whole page or article: never removed by class name. */
@@ -82,7 +96,9 @@ function stripSiteSuffix(title: string, publisher: string | undefined): string {
 }
 
 function cleanTitle(title: string | null | undefined): string | undefined {
-  const t = normaliseSpaces(title ?? '').replace(/\s+/g, ' ').trim();
+  const t = normaliseSpaces(title ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t === '' ? undefined : t;
 }
 

@@ -16,7 +16,8 @@ export interface PageMeta {
   canonicalUrl?: string;
 }
 
-const ARTICLE_TYPES = /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|TechArticle|OpinionNewsArticle|Report|LiveBlogPosting)$/;
+const ARTICLE_TYPES =
+  /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|TechArticle|OpinionNewsArticle|Report|LiveBlogPosting)$/;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -106,7 +107,21 @@ export function readPageMeta(doc: DomDocument, pageUrl: string): PageMeta {
     metaContent(doc, 'author', 'article:author', 'byl', 'parsely-author', 'dc.creator', 'DC.creator')?.replace(/^by\s+/i, '');
   const publishedAt =
     toIsoDate(asText(article?.['datePublished'])) ??
-    toIsoDate(metaContent(doc, 'article:published_time', 'datePublished', 'pubdate', 'publishdate', 'publish-date', 'parsely-pub-date', 'date', 'dc.date', 'DC.date.issued', 'sailthru.date')) ??
+    toIsoDate(
+      metaContent(
+        doc,
+        'article:published_time',
+        'datePublished',
+        'pubdate',
+        'publishdate',
+        'publish-date',
+        'parsely-pub-date',
+        'date',
+        'dc.date',
+        'DC.date.issued',
+        'sailthru.date',
+      ),
+    ) ??
     toIsoDate(time) ??
     toIsoDate(asText(article?.['dateCreated']));
   const lang =

@@ -60,10 +60,10 @@ function readSegment(segment: string, meta: TextMeta, head: boolean): boolean {
     setOnce(meta, 'publishedAt', date);
     return true;
   }
-  if ((m = UPDATED_KEY.exec(s))) return setOnce(meta, 'updatedAt', toIsoDate(m[2])), true;
-  if ((m = DOMAIN_KEY.exec(s))) return setOnce(meta, 'domain', m[1]?.replace(/^www\./i, '')), true;
-  if ((m = URL_KEY.exec(s))) return setOnce(meta, 'url', m[2]), true;
-  if ((m = BARE_URL.exec(s))) return setOnce(meta, 'url', m[1]), true;
+  if ((m = UPDATED_KEY.exec(s))) return (setOnce(meta, 'updatedAt', toIsoDate(m[2])), true);
+  if ((m = DOMAIN_KEY.exec(s))) return (setOnce(meta, 'domain', m[1]?.replace(/^www\./i, '')), true);
+  if ((m = URL_KEY.exec(s))) return (setOnce(meta, 'url', m[2]), true);
+  if ((m = BARE_URL.exec(s))) return (setOnce(meta, 'url', m[1]), true);
   if (!head) return false;
   if ((m = SOURCE_KEY.exec(s))) {
     const value = m[2]?.trim() ?? '';
@@ -71,9 +71,9 @@ function readSegment(segment: string, meta: TextMeta, head: boolean): boolean {
     else setOnce(meta, 'publisher', value);
     return true;
   }
-  if ((m = AUTHOR_KEY.exec(s))) return setOnce(meta, 'author', m[2]?.trim()), true;
-  if ((m = TITLE_KEY.exec(s))) return setOnce(meta, 'title', m[2]?.trim()), true;
-  if ((m = LANG_KEY.exec(s))) return setOnce(meta, 'lang', m[2]?.replace('_', '-')), true;
+  if ((m = AUTHOR_KEY.exec(s))) return (setOnce(meta, 'author', m[2]?.trim()), true);
+  if ((m = TITLE_KEY.exec(s))) return (setOnce(meta, 'title', m[2]?.trim()), true);
+  if ((m = LANG_KEY.exec(s))) return (setOnce(meta, 'lang', m[2]?.replace('_', '-')), true);
   if (isByline(s) && (m = BYLINE.exec(s))) {
     setOnce(meta, 'author', m[1]);
     const rest = m[2]?.trim();
@@ -87,7 +87,7 @@ function readSegment(segment: string, meta: TextMeta, head: boolean): boolean {
     setOnce(meta, 'publishedAt', toIsoDate(m[2]));
     return true;
   }
-  if (BARE_DATE.test(s)) return setOnce(meta, 'publishedAt', toIsoDate(s)), true;
+  if (BARE_DATE.test(s)) return (setOnce(meta, 'publishedAt', toIsoDate(s)), true);
   return false;
 }
 
@@ -130,7 +130,8 @@ function readFrontMatter(text: string, meta: TextMeta): string {
 }
 
 /** A metadata field line of a clipped article's header block. */
-const META_FIELD = /^\s*(?:source|publisher|outlet|publication|published|publish date|date|updated|author|authors|byline|url|link|canonical)\s*[:：]\s*\S/i;
+const META_FIELD =
+  /^\s*(?:source|publisher|outlet|publication|published|publish date|date|updated|author|authors|byline|url|link|canonical)\s*[:：]\s*\S/i;
 
 /**
  * Markdown → plain lines, keeping block structure: headings keep their marks (removeFurniture
@@ -206,7 +207,12 @@ export function markdownToPlain(markdown: string): string {
 
 /** Strips decoration from a headline: heading marks, emphasis, wrapping quotes, a final period, " |". */
 function cleanTitle(line: string): string {
-  let t = line.trim().replace(/^#{1,6}\s+/, '').replace(/\*\*|__/g, '').replace(/\s*\|+\s*$/, '').trim();
+  let t = line
+    .trim()
+    .replace(/^#{1,6}\s+/, '')
+    .replace(/\*\*|__/g, '')
+    .replace(/\s*\|+\s*$/, '')
+    .trim();
   const quoted = /^["“'‘](.+)["”'’]$/.exec(t);
   if (quoted?.[1] !== undefined && !/["“”]/.test(quoted[1])) t = quoted[1].trim();
   if (/[^.]\.$/.test(t)) t = t.slice(0, -1);
@@ -232,7 +238,11 @@ export function guessLang(text: string): string | undefined {
 function titleFromFileName(fileName: string | undefined): string {
   if (fileName === undefined) return '';
   const base = fileName.split(/[\\/]/).at(-1) ?? '';
-  return base.replace(/\.[^.]+$/, '').replace(/^\d+[_-]/, '').replace(/[_-]+/g, ' ').trim();
+  return base
+    .replace(/\.[^.]+$/, '')
+    .replace(/^\d+[_-]/, '')
+    .replace(/[_-]+/g, ' ')
+    .trim();
 }
 
 /**
@@ -241,7 +251,10 @@ function titleFromFileName(fileName: string | undefined): string {
  * "Source: …", "By …", URL lines) are read into fields and removed from the text; Markdown is
  * reduced to plain text.
  */
-export function extractFromText(raw: string, options: { format: 'text' | 'markdown'; fileName?: string }): ExtractedArticle & { url?: string } {
+export function extractFromText(
+  raw: string,
+  options: { format: 'text' | 'markdown'; fileName?: string },
+): ExtractedArticle & { url?: string } {
   const meta: TextMeta = {};
   let text = normaliseSpaces(raw.replace(/^\uFEFF/, ''));
   text = readFrontMatter(text, meta);

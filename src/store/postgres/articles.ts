@@ -4,12 +4,40 @@ import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
 import { inTransaction, pgText, type Pool } from './database.ts';
 
 const COLUMNS = [
-  'id', 'canonical_url', 'url', 'title', 'text', 'publisher', 'author', 'published_at', 'first_seen_at', 'effective_at',
-  'lang', 'guid', 'source_id', 'content_hash', 'duplicate_of', 'instructions',
+  'id',
+  'canonical_url',
+  'url',
+  'title',
+  'text',
+  'publisher',
+  'author',
+  'published_at',
+  'first_seen_at',
+  'effective_at',
+  'lang',
+  'guid',
+  'source_id',
+  'content_hash',
+  'duplicate_of',
+  'instructions',
 ] as const;
 const PARAM_KEYS = [
-  'id', 'canonicalUrl', 'url', 'title', 'text', 'publisher', 'author', 'publishedAt', 'firstSeenAt', 'effectiveAt',
-  'lang', 'guid', 'sourceId', 'contentHash', 'duplicateOf', 'instructions',
+  'id',
+  'canonicalUrl',
+  'url',
+  'title',
+  'text',
+  'publisher',
+  'author',
+  'publishedAt',
+  'firstSeenAt',
+  'effectiveAt',
+  'lang',
+  'guid',
+  'sourceId',
+  'contentHash',
+  'duplicateOf',
+  'instructions',
 ] as const;
 
 export class PgArticleRepo implements ArticleRepo {
@@ -33,7 +61,9 @@ export class PgArticleRepo implements ArticleRepo {
 
   async byCanonicalUrls(canonicalUrls: readonly string[]): Promise<Map<string, Article>> {
     if (canonicalUrls.length === 0) return new Map();
-    const rows = (await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE canonical_url = ANY($1::text[])', [[...new Set(canonicalUrls)]])).rows;
+    const rows = (
+      await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE canonical_url = ANY($1::text[])', [[...new Set(canonicalUrls)]])
+    ).rows;
     return new Map(rows.map((r) => [r.canonical_url, toArticle(r)]));
   }
 
@@ -53,7 +83,12 @@ export class PgArticleRepo implements ArticleRepo {
   async bandMembers(bands: readonly string[]): Promise<Map<string, string[]>> {
     const members = new Map<string, string[]>();
     if (bands.length === 0) return members;
-    const rows = (await this.pool.query<{ band: string; article_id: string }>('SELECT band, article_id FROM article_bands WHERE band = ANY($1::text[])', [[...new Set(bands)]])).rows;
+    const rows = (
+      await this.pool.query<{ band: string; article_id: string }>(
+        'SELECT band, article_id FROM article_bands WHERE band = ANY($1::text[])',
+        [[...new Set(bands)]],
+      )
+    ).rows;
     for (const { band, article_id } of rows) {
       const list = members.get(band);
       if (list) list.push(article_id);
@@ -73,11 +108,14 @@ export class PgArticleRepo implements ArticleRepo {
       // sharing texts or URLs wait for each other instead of deadlocking.
       const locked = [
         ...new Set([
-          ...batch.inserts.filter((e) => e.matchContentHash === true && e.article.duplicateOf === undefined).map((e) => e.article.contentHash),
+          ...batch.inserts
+            .filter((e) => e.matchContentHash === true && e.article.duplicateOf === undefined)
+            .map((e) => e.article.contentHash),
           ...batch.inserts.map((e) => pgText(`url:${e.article.canonicalUrl}`)),
         ]),
       ];
-      if (locked.length > 0) await client.query('SELECT pg_advisory_xact_lock(hashtextextended(h, 14)) FROM unnest($1::text[]) AS h ORDER BY h', [locked]);
+      if (locked.length > 0)
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended(h, 14)) FROM unnest($1::text[]) AS h ORDER BY h', [locked]);
       const results: InsertResult[] = [];
       const bands: [string, string][] = [];
       const topics: [string, string][] = [];
@@ -88,7 +126,12 @@ export class PgArticleRepo implements ArticleRepo {
       };
       for (const entry of batch.inserts) {
         const { article } = entry;
-        const existing = (await client.query<{ id: string; duplicate_of: string | null }>('SELECT id, duplicate_of FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0];
+        const existing = (
+          await client.query<{ id: string; duplicate_of: string | null }>(
+            'SELECT id, duplicate_of FROM articles WHERE canonical_url = $1',
+            [article.canonicalUrl],
+          )
+        ).rows[0];
         if (existing) {
           link(existing.id, entry.topicIds, article.sourceId);
           results.push({ inserted: false, ...(existing.duplicate_of !== null && { duplicateOf: existing.duplicate_of }) });
@@ -96,7 +139,11 @@ export class PgArticleRepo implements ArticleRepo {
         }
         let duplicateOf = article.duplicateOf;
         if (duplicateOf === undefined && entry.matchContentHash === true) {
-          duplicateOf = (await client.query<{ id: string }>('SELECT id FROM articles WHERE content_hash = $1 AND duplicate_of IS NULL LIMIT 1', [article.contentHash])).rows[0]?.id;
+          duplicateOf = (
+            await client.query<{ id: string }>('SELECT id FROM articles WHERE content_hash = $1 AND duplicate_of IS NULL LIMIT 1', [
+              article.contentHash,
+            ])
+          ).rows[0]?.id;
         }
         const params = articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) });
         // Another writer of this URL waited at the lock above and found it; a writer without the
@@ -107,7 +154,9 @@ export class PgArticleRepo implements ArticleRepo {
           PARAM_KEYS.map((k) => pgText(params[k] ?? null)),
         );
         if (inserted.rows.length === 0) {
-          const id = (await client.query<{ id: string }>('SELECT id FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0]?.id ?? article.id;
+          const id =
+            (await client.query<{ id: string }>('SELECT id FROM articles WHERE canonical_url = $1', [article.canonicalUrl])).rows[0]?.id ??
+            article.id;
           link(id, entry.topicIds, article.sourceId);
           results.push({ inserted: false });
           continue;
@@ -122,9 +171,18 @@ export class PgArticleRepo implements ArticleRepo {
       const pairs = async (sql: string, rows: readonly [string, string][]): Promise<void> => {
         if (rows.length > 0) await client.query(sql, [rows.map((r) => r[0]), rows.map((r) => r[1])]);
       };
-      await pairs('INSERT INTO article_bands (band, article_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', bands);
-      await pairs('INSERT INTO article_topics (article_id, topic_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', topics);
-      await pairs('INSERT INTO article_sources (source_id, article_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', sources);
+      await pairs(
+        'INSERT INTO article_bands (band, article_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
+        bands,
+      );
+      await pairs(
+        'INSERT INTO article_topics (article_id, topic_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
+        topics,
+      );
+      await pairs(
+        'INSERT INTO article_sources (source_id, article_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
+        sources,
+      );
       return results;
     });
   }
@@ -153,7 +211,9 @@ export class PgArticleRepo implements ArticleRepo {
   }
 
   async duplicatesOf(articleId: string): Promise<Article[]> {
-    return (await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE duplicate_of = $1 ORDER BY first_seen_at', [articleId])).rows.map(toArticle);
+    return (
+      await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE duplicate_of = $1 ORDER BY first_seen_at', [articleId])
+    ).rows.map(toArticle);
   }
 
   async count(): Promise<number> {

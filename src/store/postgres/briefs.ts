@@ -16,7 +16,14 @@ export class PgBriefRepo implements BriefRepo {
       `INSERT INTO briefs (id, topic_id, content_key, created_at, brief_json, article_map) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET topic_id = EXCLUDED.topic_id, content_key = EXCLUDED.content_key,
          created_at = EXCLUDED.created_at, brief_json = EXCLUDED.brief_json, article_map = EXCLUDED.article_map`,
-      [stored.id, stored.topicId, stored.contentKey, stored.createdAt, pgText(JSON.stringify(stored.brief)), JSON.stringify(stored.articleMap)],
+      [
+        stored.id,
+        stored.topicId,
+        stored.contentKey,
+        stored.createdAt,
+        pgText(JSON.stringify(stored.brief)),
+        JSON.stringify(stored.articleMap),
+      ],
     );
   }
 
@@ -25,7 +32,10 @@ export class PgBriefRepo implements BriefRepo {
   }
 
   byContentKey(topicId: string, contentKey: string): Promise<StoredBrief | undefined> {
-    return this.one('SELECT * FROM briefs WHERE topic_id = $1 AND content_key = $2 ORDER BY created_at DESC LIMIT 1', [topicId, contentKey]);
+    return this.one('SELECT * FROM briefs WHERE topic_id = $1 AND content_key = $2 ORDER BY created_at DESC LIMIT 1', [
+      topicId,
+      contentKey,
+    ]);
   }
 
   latest(topicId: string): Promise<StoredBrief | undefined> {

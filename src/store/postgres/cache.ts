@@ -7,13 +7,18 @@ export function pgKey(value: string): string {
 }
 
 export class PgCacheRepo implements CacheRepo {
-  constructor(private readonly pool: Pool, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async get(namespace: string, key: string): Promise<string | undefined> {
-    const row = (await this.pool.query<{ value: string; expires_at: string | null }>(
-      'SELECT value, expires_at FROM cache WHERE namespace = $1 AND key = $2',
-      [pgKey(namespace), pgKey(key)],
-    )).rows[0];
+    const row = (
+      await this.pool.query<{ value: string; expires_at: string | null }>(
+        'SELECT value, expires_at FROM cache WHERE namespace = $1 AND key = $2',
+        [pgKey(namespace), pgKey(key)],
+      )
+    ).rows[0];
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= this.now().toISOString()) return undefined;
     return row.value;

@@ -21,14 +21,23 @@ const CLAIMABLE = `o.status = 'pending' AND (o.next_attempt_at IS NULL OR o.next
 const changed = (result: pg.QueryResult): boolean => (result.rowCount ?? 0) > 0;
 
 export class PgChatRepo implements ChatRepo {
-  constructor(private readonly pool: Pool, private readonly url: string) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly url: string,
+  ) {}
 
   private async notify(): Promise<void> {
     await this.pool.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   }
 
   async follow(channel: string, topicId: string, at: string): Promise<boolean> {
-    return changed(await this.pool.query('INSERT INTO chat_follows (channel, topic_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channel, topicId, at]));
+    return changed(
+      await this.pool.query('INSERT INTO chat_follows (channel, topic_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        channel,
+        topicId,
+        at,
+      ]),
+    );
   }
 
   async unfollow(channel: string, topicId: string): Promise<boolean> {
@@ -36,12 +45,21 @@ export class PgChatRepo implements ChatRepo {
   }
 
   async followers(topicId: string): Promise<string[]> {
-    const rows = (await this.pool.query<{ channel: string }>('SELECT channel FROM chat_follows WHERE topic_id = $1 ORDER BY created_at, channel COLLATE "C"', [topicId])).rows;
+    const rows = (
+      await this.pool.query<{ channel: string }>(
+        'SELECT channel FROM chat_follows WHERE topic_id = $1 ORDER BY created_at, channel COLLATE "C"',
+        [topicId],
+      )
+    ).rows;
     return rows.map((r) => r.channel);
   }
 
   async following(channel: string): Promise<string[]> {
-    const rows = (await this.pool.query<{ topic_id: string }>('SELECT topic_id FROM chat_follows WHERE channel = $1 ORDER BY topic_id COLLATE "C"', [channel])).rows;
+    const rows = (
+      await this.pool.query<{ topic_id: string }>('SELECT topic_id FROM chat_follows WHERE channel = $1 ORDER BY topic_id COLLATE "C"', [
+        channel,
+      ])
+    ).rows;
     return rows.map((r) => r.topic_id);
   }
 
@@ -62,14 +80,18 @@ export class PgChatRepo implements ChatRepo {
   }
 
   async attachBrief(topicId: string, runId: string, briefId: string, at: string): Promise<void> {
-    const result = await this.pool.query('UPDATE chat_outbox SET brief_id = $1, updated_at = $2 WHERE topic_id = $3 AND run_id = $4 AND brief_id IS NULL', [briefId, at, topicId, runId]);
+    const result = await this.pool.query(
+      'UPDATE chat_outbox SET brief_id = $1, updated_at = $2 WHERE topic_id = $3 AND run_id = $4 AND brief_id IS NULL',
+      [briefId, at, topicId, runId],
+    );
     if (changed(result)) await this.notify();
   }
 
   async claimDue(at: string, lease: Lease, limit: number, platforms: readonly string[]): Promise<OutboxEntry[]> {
     if (limit <= 0 || platforms.length === 0) return [];
-    const rows = (await this.pool.query<OutboxRow>(
-      `WITH picked AS (
+    const rows = (
+      await this.pool.query<OutboxRow>(
+        `WITH picked AS (
          SELECT o.key FROM chat_outbox o
          WHERE ${CLAIMABLE} AND split_part(o.channel, ':', 1) = ANY($5::text[])
          ORDER BY o.created_at, o.key COLLATE "C" LIMIT $4
@@ -78,78 +100,107 @@ export class PgChatRepo implements ChatRepo {
          lease_owner = $2, lease_until = $3, updated_at = $1
        FROM picked WHERE t.key = picked.key
        RETURNING t.*`,
-      [at, lease.owner, lease.until, limit, [...platforms]],
-    )).rows;
+        [at, lease.owner, lease.until, limit, [...platforms]],
+      )
+    ).rows;
     return rows.map(toEntry).sort(byAge);
   }
 
   async renewClaims(keys: readonly string[], lease: Lease): Promise<string[]> {
     if (keys.length === 0) return [];
-    const rows = (await this.pool.query<{ key: string }>(
-      `UPDATE chat_outbox SET lease_until = $1 WHERE key = ANY($2::text[]) AND status = 'sending' AND lease_owner = $3 RETURNING key`,
-      [lease.until, [...keys], lease.owner],
-    )).rows;
+    const rows = (
+      await this.pool.query<{ key: string }>(
+        `UPDATE chat_outbox SET lease_until = $1 WHERE key = ANY($2::text[]) AND status = 'sending' AND lease_owner = $3 RETURNING key`,
+        [lease.until, [...keys], lease.owner],
+      )
+    ).rows;
     return rows.map((r) => r.key);
   }
 
   async releaseClaim(key: string, attemptId: string, at: string): Promise<boolean> {
-    const released = changed(await this.pool.query(
-      `UPDATE chat_outbox SET status = 'pending', attempts = greatest(0, attempts - 1), lease_owner = NULL, lease_until = NULL, updated_at = $1
+    const released = changed(
+      await this.pool.query(
+        `UPDATE chat_outbox SET status = 'pending', attempts = greatest(0, attempts - 1), lease_owner = NULL, lease_until = NULL, updated_at = $1
        WHERE key = $2 AND status = 'sending' AND attempt_id = $3`,
-      [at, key, attemptId],
-    ));
+        [at, key, attemptId],
+      ),
+    );
     if (released) await this.notify();
     return released;
   }
 
-  async markSent(key: string, attemptId: string, posted: { threadId: string; messageIds: readonly string[] }, at: string): Promise<boolean> {
-    return changed(await this.pool.query(
-      `UPDATE chat_outbox SET status = 'sent', thread_id = $1, message_ids = $2, last_error = NULL, next_attempt_at = NULL,
+  async markSent(
+    key: string,
+    attemptId: string,
+    posted: { threadId: string; messageIds: readonly string[] },
+    at: string,
+  ): Promise<boolean> {
+    return changed(
+      await this.pool.query(
+        `UPDATE chat_outbox SET status = 'sent', thread_id = $1, message_ids = $2, last_error = NULL, next_attempt_at = NULL,
          lease_owner = NULL, lease_until = NULL, updated_at = $3
        WHERE key = $4 AND attempt_id = $5 AND status = 'sending'`,
-      [posted.threadId, JSON.stringify(posted.messageIds), at, key, attemptId],
-    ));
+        [posted.threadId, JSON.stringify(posted.messageIds), at, key, attemptId],
+      ),
+    );
   }
 
-  async markRetry(key: string, attemptId: string, error: string, nextAttemptAt: string, at: string, options: { countAttempt?: boolean } = {}): Promise<boolean> {
-    const retried = changed(await this.pool.query(
-      `UPDATE chat_outbox SET status = 'pending', last_error = $1, next_attempt_at = $2, updated_at = $3, attempts = attempts + $4,
+  async markRetry(
+    key: string,
+    attemptId: string,
+    error: string,
+    nextAttemptAt: string,
+    at: string,
+    options: { countAttempt?: boolean } = {},
+  ): Promise<boolean> {
+    const retried = changed(
+      await this.pool.query(
+        `UPDATE chat_outbox SET status = 'pending', last_error = $1, next_attempt_at = $2, updated_at = $3, attempts = attempts + $4,
          lease_owner = NULL, lease_until = NULL
        WHERE key = $5 AND status = 'sending' AND attempt_id = $6`,
-      [error, nextAttemptAt, at, options.countAttempt ? 1 : 0, key, attemptId],
-    ));
+        [error, nextAttemptAt, at, options.countAttempt ? 1 : 0, key, attemptId],
+      ),
+    );
     if (retried && nextAttemptAt <= at) await this.notify();
     return retried;
   }
 
   async markFailed(key: string, attemptId: string, error: string, at: string): Promise<boolean> {
-    return changed(await this.pool.query(
-      `UPDATE chat_outbox SET status = 'failed', last_error = $1, updated_at = $2, lease_owner = NULL, lease_until = NULL
+    return changed(
+      await this.pool.query(
+        `UPDATE chat_outbox SET status = 'failed', last_error = $1, updated_at = $2, lease_owner = NULL, lease_until = NULL
        WHERE key = $3 AND status = 'sending' AND attempt_id = $4`,
-      [error, at, key, attemptId],
-    ));
+        [error, at, key, attemptId],
+      ),
+    );
   }
 
   async inDoubt(at: string, owner: string): Promise<OutboxEntry[]> {
-    const rows = (await this.pool.query<OutboxRow>(
-      `SELECT * FROM chat_outbox WHERE status = 'sending' AND (lease_until IS NULL OR lease_until <= $1 OR lease_owner = $2)
+    const rows = (
+      await this.pool.query<OutboxRow>(
+        `SELECT * FROM chat_outbox WHERE status = 'sending' AND (lease_until IS NULL OR lease_until <= $1 OR lease_owner = $2)
        ORDER BY created_at, key COLLATE "C"`,
-      [at, owner],
-    )).rows;
+        [at, owner],
+      )
+    ).rows;
     return rows.map(toEntry);
   }
 
   async takeOver(key: string, attemptId: string, lease: Lease, at: string): Promise<OutboxEntry | undefined> {
-    const row = (await this.pool.query<OutboxRow>(
-      `UPDATE chat_outbox SET attempt_id = gen_random_uuid()::text, lease_owner = $1, lease_until = $2, updated_at = $3
+    const row = (
+      await this.pool.query<OutboxRow>(
+        `UPDATE chat_outbox SET attempt_id = gen_random_uuid()::text, lease_owner = $1, lease_until = $2, updated_at = $3
        WHERE key = $4 AND status = 'sending' AND attempt_id = $5 RETURNING *`,
-      [lease.owner, lease.until, at, key, attemptId],
-    )).rows[0];
+        [lease.owner, lease.until, at, key, attemptId],
+      )
+    ).rows[0];
     return row && toEntry(row);
   }
 
   async due(at: string): Promise<OutboxEntry[]> {
-    const rows = (await this.pool.query<OutboxRow>(`SELECT * FROM chat_outbox o WHERE ${CLAIMABLE} ORDER BY o.created_at, o.key COLLATE "C"`, [at])).rows;
+    const rows = (
+      await this.pool.query<OutboxRow>(`SELECT * FROM chat_outbox o WHERE ${CLAIMABLE} ORDER BY o.created_at, o.key COLLATE "C"`, [at])
+    ).rows;
     return rows.map(toEntry);
   }
 
@@ -203,10 +254,12 @@ export class PgChatRepo implements ChatRepo {
   }
 
   async renewRun(topicId: string, scheduledFor: string, lease: Lease): Promise<boolean> {
-    return changed(await this.pool.query(
-      'UPDATE chat_schedule_runs SET lease_until = $1 WHERE topic_id = $2 AND scheduled_for = $3 AND lease_owner = $4 AND finished_at IS NULL',
-      [lease.until, topicId, scheduledFor, lease.owner],
-    ));
+    return changed(
+      await this.pool.query(
+        'UPDATE chat_schedule_runs SET lease_until = $1 WHERE topic_id = $2 AND scheduled_for = $3 AND lease_owner = $4 AND finished_at IS NULL',
+        [lease.until, topicId, scheduledFor, lease.owner],
+      ),
+    );
   }
 
   async finishRun(topicId: string, scheduledFor: string, at: string, error?: string): Promise<void> {
@@ -217,7 +270,12 @@ export class PgChatRepo implements ChatRepo {
   }
 
   async lastRun(topicId: string): Promise<ScheduleRun | undefined> {
-    const row = (await this.pool.query<RunRow>('SELECT * FROM chat_schedule_runs WHERE topic_id = $1 ORDER BY scheduled_for COLLATE "C" DESC LIMIT 1', [topicId])).rows[0];
+    const row = (
+      await this.pool.query<RunRow>(
+        'SELECT * FROM chat_schedule_runs WHERE topic_id = $1 ORDER BY scheduled_for COLLATE "C" DESC LIMIT 1',
+        [topicId],
+      )
+    ).rows[0];
     return row && toScheduleRun(row);
   }
 
@@ -230,10 +288,17 @@ export class PgChatRepo implements ChatRepo {
   }
 
   async briefForThread(channel: string, threadId: string): Promise<string | undefined> {
-    return (await this.pool.query<{ brief_id: string }>('SELECT brief_id FROM chat_threads WHERE channel = $1 AND thread_id = $2', [channel, threadId])).rows[0]?.brief_id;
+    return (
+      await this.pool.query<{ brief_id: string }>('SELECT brief_id FROM chat_threads WHERE channel = $1 AND thread_id = $2', [
+        channel,
+        threadId,
+      ])
+    ).rows[0]?.brief_id;
   }
 
   async markEventProcessed(eventId: string, at: string): Promise<boolean> {
-    return changed(await this.pool.query('INSERT INTO chat_events (event_id, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [eventId, at]));
+    return changed(
+      await this.pool.query('INSERT INTO chat_events (event_id, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [eventId, at]),
+    );
   }
 }

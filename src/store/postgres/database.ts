@@ -87,20 +87,28 @@ export async function migrate(pool: Pool, list: readonly Migration[] = migration
     const newest = Math.max(0, ...list.map((m) => m.version));
     const ahead = [...applied].filter((v) => v > newest);
     if (ahead.length > 0) {
-      throw new BriefbotError('STORE', `database schema version ${Math.max(...ahead)} is newer than this Briefbot (${newest}); upgrade Briefbot`);
+      throw new BriefbotError(
+        'STORE',
+        `database schema version ${Math.max(...ahead)} is newer than this Briefbot (${newest}); upgrade Briefbot`,
+      );
     }
     const done: number[] = [];
     for (const migration of [...list].sort((a, b) => a.version - b.version)) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [migration.version, migration.name]);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [
+        migration.version,
+        migration.name,
+      ]);
       done.push(migration.version);
     }
     await client.query('COMMIT');
     return done;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw error instanceof BriefbotError ? error : new BriefbotError('STORE', `migrating the database failed: ${oneLine(error)}`, { cause: error });
+    throw error instanceof BriefbotError
+      ? error
+      : new BriefbotError('STORE', `migrating the database failed: ${oneLine(error)}`, { cause: error });
   } finally {
     client.release();
   }

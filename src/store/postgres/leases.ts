@@ -26,6 +26,8 @@ export class PgLeaseRepo implements LeaseRepo {
   }
 
   async holder(name: string, at: string): Promise<{ owner: string; until: string } | undefined> {
-    return (await this.pool.query<{ owner: string; until: string }>('SELECT owner, until FROM leases WHERE name = $1 AND until > $2', [name, at])).rows[0];
+    return (
+      await this.pool.query<{ owner: string; until: string }>('SELECT owner, until FROM leases WHERE name = $1 AND until > $2', [name, at])
+    ).rows[0];
   }
 }

@@ -54,7 +54,12 @@ export class PgSourceRepo implements SourceRepo {
         [scope, [...new Set(paths)]],
       )
     ).rows;
-    return new Map(rows.map((r) => [r.path, { path: r.path, size: Number(r.size), mtimeMs: Number(r.mtime_ms), hash: r.hash, checkedAtMs: Number(r.checked_at_ms) }]));
+    return new Map(
+      rows.map((r) => [
+        r.path,
+        { path: r.path, size: Number(r.size), mtimeMs: Number(r.mtime_ms), hash: r.hash, checkedAtMs: Number(r.checked_at_ms) },
+      ]),
+    );
   }
 
   async recordLocalFiles(scope: string, files: readonly LocalFileState[]): Promise<void> {
@@ -64,7 +69,14 @@ export class PgSourceRepo implements SourceRepo {
        SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::double precision[], $5::text[], $6::bigint[])
        ON CONFLICT (scope, path) DO UPDATE SET size = EXCLUDED.size, mtime_ms = EXCLUDED.mtime_ms,
          hash = EXCLUDED.hash, checked_at_ms = EXCLUDED.checked_at_ms`,
-      [scope, files.map((f) => pgText(f.path)), files.map((f) => f.size), files.map((f) => f.mtimeMs), files.map((f) => f.hash), files.map((f) => f.checkedAtMs)],
+      [
+        scope,
+        files.map((f) => pgText(f.path)),
+        files.map((f) => f.size),
+        files.map((f) => f.mtimeMs),
+        files.map((f) => f.hash),
+        files.map((f) => f.checkedAtMs),
+      ],
     );
   }
 }

@@ -15,10 +15,12 @@ export class PgTransferRepo implements TransferRepo {
   async *read(table: string, batchSize: number): AsyncIterable<TableRow[]> {
     const spec = tableSpec(table);
     for (let offset = 0; ; offset += batchSize) {
-      const rows = (await this.pool.query<TableRow>(
-        `SELECT ${spec.columns.join(', ')} FROM ${spec.name} ORDER BY ${spec.orderBy} LIMIT $1 OFFSET $2`,
-        [batchSize, offset],
-      )).rows;
+      const rows = (
+        await this.pool.query<TableRow>(`SELECT ${spec.columns.join(', ')} FROM ${spec.name} ORDER BY ${spec.orderBy} LIMIT $1 OFFSET $2`, [
+          batchSize,
+          offset,
+        ])
+      ).rows;
       if (rows.length > 0) yield rows;
       if (rows.length < batchSize) return;
     }

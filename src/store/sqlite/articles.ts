@@ -42,7 +42,9 @@ export class SqliteArticleRepo implements ArticleRepo {
       lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM articles').pluck(),
       byUrl: db.prepare('SELECT id, duplicate_of FROM articles WHERE canonical_url = ?'),
       originalByHash: db.prepare('SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL LIMIT 1').pluck(),
-      insertBands: db.prepare(`INSERT OR IGNORE INTO article_bands (band, seq) VALUES ${Array.from({ length: BANDS_PER_STATEMENT }, () => '(?, ?)').join(', ')}`),
+      insertBands: db.prepare(
+        `INSERT OR IGNORE INTO article_bands (band, seq) VALUES ${Array.from({ length: BANDS_PER_STATEMENT }, () => '(?, ?)').join(', ')}`,
+      ),
       insertBand: db.prepare('INSERT OR IGNORE INTO article_bands (band, seq) VALUES (?, ?)'),
       insertTopic: db.prepare('INSERT OR IGNORE INTO article_topics (article_id, topic_id) VALUES (?, ?)'),
       insertSource: db.prepare('INSERT OR IGNORE INTO article_sources (source_id, article_id) VALUES (?, ?)'),
@@ -102,33 +104,39 @@ export class SqliteArticleRepo implements ArticleRepo {
     // IMMEDIATE: the write lock is taken before the content-hash checks and the last sequence
     // number are read, so another process's insert of the same text cannot fall between a check
     // and its insert, nor take the same numbers.
-    return this.db.transaction((): InsertResult[] => {
-      let seq = lastSeq.get() as number;
-      const keys: number[] = [];
-      const results = batch.inserts.map(({ article, bands, topicIds, matchContentHash }): InsertResult => {
-        const existing = byUrl.get(article.canonicalUrl) as { id: string; duplicate_of: string | null } | undefined;
-        if (existing) {
-          // Already stored (another collect got there first): link its topics and source only.
-          this.link(existing.id, topicIds, article.sourceId);
-          return { inserted: false, ...(existing.duplicate_of !== null && { duplicateOf: existing.duplicate_of }) };
-        }
-        let duplicateOf = article.duplicateOf;
-        if (duplicateOf === undefined && matchContentHash === true) duplicateOf = originalByHash.get(article.contentHash) as string | undefined;
-        seq += 1;
-        insert.run({ ...articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) }), seq });
-        // Copies get no bands: later articles are compared with originals only.
-        if (duplicateOf === undefined) for (const band of bands) keys.push(bandKey(band), seq);
-        this.link(article.id, topicIds, article.sourceId);
-        return { inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) };
-      });
-      // Band keys of the whole batch, sorted (inserts in index order touch fewer pages), many per statement.
-      const pairs = Array.from({ length: keys.length / 2 }, (_, i) => [keys[2 * i]!, keys[2 * i + 1]!] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      let i = 0;
-      for (; i + BANDS_PER_STATEMENT <= pairs.length; i += BANDS_PER_STATEMENT) insertBands.run(pairs.slice(i, i + BANDS_PER_STATEMENT).flat());
-      for (; i < pairs.length; i += 1) insertBand.run(pairs[i]![0], pairs[i]![1]);
-      for (const link of batch.links) this.link(link.articleId, link.topicIds, link.sourceId);
-      return results;
-    }).immediate();
+    return this.db
+      .transaction((): InsertResult[] => {
+        let seq = lastSeq.get() as number;
+        const keys: number[] = [];
+        const results = batch.inserts.map(({ article, bands, topicIds, matchContentHash }): InsertResult => {
+          const existing = byUrl.get(article.canonicalUrl) as { id: string; duplicate_of: string | null } | undefined;
+          if (existing) {
+            // Already stored (another collect got there first): link its topics and source only.
+            this.link(existing.id, topicIds, article.sourceId);
+            return { inserted: false, ...(existing.duplicate_of !== null && { duplicateOf: existing.duplicate_of }) };
+          }
+          let duplicateOf = article.duplicateOf;
+          if (duplicateOf === undefined && matchContentHash === true)
+            duplicateOf = originalByHash.get(article.contentHash) as string | undefined;
+          seq += 1;
+          insert.run({ ...articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) }), seq });
+          // Copies get no bands: later articles are compared with originals only.
+          if (duplicateOf === undefined) for (const band of bands) keys.push(bandKey(band), seq);
+          this.link(article.id, topicIds, article.sourceId);
+          return { inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) };
+        });
+        // Band keys of the whole batch, sorted (inserts in index order touch fewer pages), many per statement.
+        const pairs = Array.from({ length: keys.length / 2 }, (_, i) => [keys[2 * i]!, keys[2 * i + 1]!] as const).sort(
+          (a, b) => a[0] - b[0] || a[1] - b[1],
+        );
+        let i = 0;
+        for (; i + BANDS_PER_STATEMENT <= pairs.length; i += BANDS_PER_STATEMENT)
+          insertBands.run(pairs.slice(i, i + BANDS_PER_STATEMENT).flat());
+        for (; i < pairs.length; i += 1) insertBand.run(pairs[i]![0], pairs[i]![1]);
+        for (const link of batch.links) this.link(link.articleId, link.topicIds, link.sourceId);
+        return results;
+      })
+      .immediate();
   }
 
   private link(articleId: string, topicIds: readonly string[], sourceId: string | undefined): void {
@@ -159,9 +167,10 @@ export class SqliteArticleRepo implements ArticleRepo {
     const filter = where.length > 0 ? `AND ${where.join(' AND ')}` : '';
     // One article per text (original and copies share COALESCE(duplicate_of, id)): the original
     // when it is a member, else the earliest member copy.
-    const sql = query.includeDuplicates === true
-      ? `SELECT a.id FROM articles a WHERE a.id IN (${members}) ${filter} ORDER BY a.effective_at, a.id`
-      : `SELECT id FROM (
+    const sql =
+      query.includeDuplicates === true
+        ? `SELECT a.id FROM articles a WHERE a.id IN (${members}) ${filter} ORDER BY a.effective_at, a.id`
+        : `SELECT id FROM (
            SELECT a.id, a.effective_at, ROW_NUMBER() OVER (
              PARTITION BY COALESCE(a.duplicate_of, a.id)
              ORDER BY a.duplicate_of IS NOT NULL, a.first_seen_at, a.id) AS family_rank

@@ -11,9 +11,7 @@ export class SqliteBriefRepo implements BriefRepo {
       save: db.prepare(`INSERT OR REPLACE INTO briefs (id, topic_id, content_key, created_at, brief_json, article_map)
         VALUES (?, ?, ?, ?, ?, ?)`),
       byId: db.prepare('SELECT * FROM briefs WHERE id = ?'),
-      byKey: db.prepare(
-        'SELECT * FROM briefs WHERE topic_id = ? AND content_key = ? ORDER BY created_at DESC LIMIT 1',
-      ),
+      byKey: db.prepare('SELECT * FROM briefs WHERE topic_id = ? AND content_key = ? ORDER BY created_at DESC LIMIT 1'),
       latest: db.prepare('SELECT * FROM briefs WHERE topic_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     };
   }

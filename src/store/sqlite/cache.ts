@@ -4,7 +4,10 @@ import type { Db } from './database.ts';
 export class SqliteCacheRepo implements CacheRepo {
   private readonly statements;
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.statements = {
       get: db.prepare('SELECT value, expires_at FROM cache WHERE namespace = ? AND key = ?'),
       set: db.prepare('INSERT OR REPLACE INTO cache (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)'),

@@ -104,7 +104,13 @@ export class SqliteChatRepo implements ChatRepo {
 
   async claimDue(at: string, lease: Lease, limit: number, platforms: readonly string[]): Promise<OutboxEntry[]> {
     if (limit <= 0 || platforms.length === 0) return [];
-    const rows = this.s.claimDue.all({ at, owner: lease.owner, until: lease.until, limit, platforms: JSON.stringify(platforms) }) as OutboxRow[];
+    const rows = this.s.claimDue.all({
+      at,
+      owner: lease.owner,
+      until: lease.until,
+      limit,
+      platforms: JSON.stringify(platforms),
+    }) as OutboxRow[];
     return rows.map(toEntry).sort(byAge);
   }
 
@@ -116,11 +122,23 @@ export class SqliteChatRepo implements ChatRepo {
     return this.s.release.run(at, key, attemptId).changes > 0;
   }
 
-  async markSent(key: string, attemptId: string, posted: { threadId: string; messageIds: readonly string[] }, at: string): Promise<boolean> {
+  async markSent(
+    key: string,
+    attemptId: string,
+    posted: { threadId: string; messageIds: readonly string[] },
+    at: string,
+  ): Promise<boolean> {
     return this.s.sent.run(posted.threadId, JSON.stringify(posted.messageIds), at, key, attemptId).changes > 0;
   }
 
-  async markRetry(key: string, attemptId: string, error: string, nextAttemptAt: string, at: string, options: { countAttempt?: boolean } = {}): Promise<boolean> {
+  async markRetry(
+    key: string,
+    attemptId: string,
+    error: string,
+    nextAttemptAt: string,
+    at: string,
+    options: { countAttempt?: boolean } = {},
+  ): Promise<boolean> {
     return this.s.retry.run(error, nextAttemptAt, at, options.countAttempt ? 1 : 0, key, attemptId).changes > 0;
   }
 

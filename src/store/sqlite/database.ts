@@ -42,7 +42,10 @@ function checkExistingFile(path: string): void {
     );
   }
   if (!header.equals(SQLITE_HEADER)) {
-    throw new ConfigError(`database ${path} is not a Briefbot database (not an SQLite file); restore it from a backup or move it aside`, 'database');
+    throw new ConfigError(
+      `database ${path} is not a Briefbot database (not an SQLite file); restore it from a backup or move it aside`,
+      'database',
+    );
   }
 }
 
@@ -108,7 +111,10 @@ export function openDatabase(path: string, list: readonly Migration[] = migratio
   } catch (error) {
     db.close();
     if (isCorruption(error)) {
-      throw new ConfigError(`database ${path} is not a Briefbot database (${oneLine(error)}); restore it from a backup or move it aside`, 'database');
+      throw new ConfigError(
+        `database ${path} is not a Briefbot database (${oneLine(error)}); restore it from a backup or move it aside`,
+        'database',
+      );
     }
     throw error;
   }
@@ -119,7 +125,10 @@ export function migrate(db: Db, list: readonly Migration[]): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').all().map((row) => (row as { version: number }).version),
+    db
+      .prepare('SELECT version FROM schema_migrations')
+      .all()
+      .map((row) => (row as { version: number }).version),
   );
   const newest = Math.max(0, ...list.map((m) => m.version));
   const ahead = [...applied].filter((v) => v > newest);

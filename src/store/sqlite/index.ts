@@ -26,7 +26,10 @@ export function openSqliteStore(path: string): Store {
       db.prepare('SELECT 1').get();
     },
     async schemaVersions() {
-      return db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => (r as { version: number }).version);
+      return db
+        .prepare('SELECT version FROM schema_migrations ORDER BY version')
+        .all()
+        .map((r) => (r as { version: number }).version);
     },
     async close() {
       if (db.open) db.close();

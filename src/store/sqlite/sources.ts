@@ -76,7 +76,9 @@ export class SqliteSourceRepo implements SourceRepo {
   async localFiles(scope: string, paths: readonly string[]): Promise<Map<string, LocalFileState>> {
     // A folder of 10,000 files is 20 queries: the serving thread gets a turn between them.
     const rows = await this.localFileList.allYielding(paths, scope);
-    return new Map(rows.map((r) => [r.path, { path: r.path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, checkedAtMs: r.checked_at_ms }]));
+    return new Map(
+      rows.map((r) => [r.path, { path: r.path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, checkedAtMs: r.checked_at_ms }]),
+    );
   }
 
   async recordLocalFiles(scope: string, files: readonly LocalFileState[]): Promise<void> {

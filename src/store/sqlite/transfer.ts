@@ -21,7 +21,9 @@ export class SqliteTransferRepo implements TransferRepo {
     // Keyset-free paging by OFFSET is fine here: the copy runs on a database no one writes to.
     const statement =
       table === 'article_bands'
-        ? this.db.prepare(`SELECT ${BAND_TEXT} AS band, a.id AS article_id FROM article_bands b JOIN articles a ON a.seq = b.seq ORDER BY band, article_id LIMIT ? OFFSET ?`)
+        ? this.db.prepare(
+            `SELECT ${BAND_TEXT} AS band, a.id AS article_id FROM article_bands b JOIN articles a ON a.seq = b.seq ORDER BY band, article_id LIMIT ? OFFSET ?`,
+          )
         : this.db.prepare(`SELECT ${spec.columns.join(', ')} FROM ${spec.name} ORDER BY ${spec.orderBy} LIMIT ? OFFSET ?`);
     for (let offset = 0; ; offset += batchSize) {
       const rows = statement.all(batchSize, offset) as TableRow[];
@@ -33,7 +35,9 @@ export class SqliteTransferRepo implements TransferRepo {
   async write(table: string, rows: readonly TableRow[]): Promise<number> {
     if (table === 'article_bands') {
       const insert = this.db.prepare('INSERT OR IGNORE INTO article_bands (band, seq) SELECT ?, seq FROM articles WHERE id = ?');
-      return this.db.transaction(() => rows.reduce((n, row) => n + insert.run(bandKey(String(row['band'])), row['article_id']).changes, 0))();
+      return this.db.transaction(() =>
+        rows.reduce((n, row) => n + insert.run(bandKey(String(row['band'])), row['article_id']).changes, 0),
+      )();
     }
     const spec = tableSpec(table);
     const insert = this.db.prepare(
@@ -42,7 +46,8 @@ export class SqliteTransferRepo implements TransferRepo {
     return this.db.transaction(() => {
       const written = rows.reduce((n, row) => n + insert.run(row).changes, 0);
       // Copied articles get sequence numbers after every number in use (their bands follow them).
-      if (table === 'articles') this.db.exec('UPDATE articles SET seq = (SELECT coalesce(max(seq), 0) FROM articles) + rowid WHERE seq IS NULL');
+      if (table === 'articles')
+        this.db.exec('UPDATE articles SET seq = (SELECT coalesce(max(seq), 0) FROM articles) + rowid WHERE seq IS NULL');
       return written;
     })();
   }

@@ -25,10 +25,27 @@ interface Axis {
 }
 
 const AXES: Axis[] = [
-  { label: 'widening or narrowing', up: /\b(?:widen\w*|grow\w*|larger|expand\w*|deepen\w*)\b/, down: /\b(?:narrow\w*|clos(?:e|es|ed|ing) (?:the |a |that |this )?(?:gap|distance|divide)|clos(?:e|es|ing) in on|shrink\w*|smaller|catch(?:ing)? up)\b/ },
-  { label: 'ahead or behind', up: /\b(?:win|wins|winning|beat|beats|beating|surpass\w*|overtak\w*|overtook|outpac\w*|ahead of)\b/, down: /\b(?:los(?:e|es|ing) (?:the|to|ground)|lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|(?:fall\w*|falls|fell|is|are|was|were|remains?|stay\w*|left) behind|at a disadvantage)\b/ },
-  { label: 'likely or unlikely', up: /\b(?:likely|probable|expected|confident|(?:little|no) doubt)\b/, down: /\b(?:unlikely|improbable|(?<!(?:little|no) )doubt\w*|skeptic\w*|sceptic\w*)\b/ },
-  { label: 'rising or falling', up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/, down: /\b(?:(?<!(?:last|this|next|the|early|late|in) )(?:fall|falls|falling|fell)(?! behind| short| fights?| elections?| semester| season| campaign)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/, measured: true },
+  {
+    label: 'widening or narrowing',
+    up: /\b(?:widen\w*|grow\w*|larger|expand\w*|deepen\w*)\b/,
+    down: /\b(?:narrow\w*|clos(?:e|es|ed|ing) (?:the |a |that |this )?(?:gap|distance|divide)|clos(?:e|es|ing) in on|shrink\w*|smaller|catch(?:ing)? up)\b/,
+  },
+  {
+    label: 'ahead or behind',
+    up: /\b(?:win|wins|winning|beat|beats|beating|surpass\w*|overtak\w*|overtook|outpac\w*|ahead of)\b/,
+    down: /\b(?:los(?:e|es|ing) (?:the|to|ground)|lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|(?:fall\w*|falls|fell|is|are|was|were|remains?|stay\w*|left) behind|at a disadvantage)\b/,
+  },
+  {
+    label: 'likely or unlikely',
+    up: /\b(?:likely|probable|expected|confident|(?:little|no) doubt)\b/,
+    down: /\b(?:unlikely|improbable|(?<!(?:little|no) )doubt\w*|skeptic\w*|sceptic\w*)\b/,
+  },
+  {
+    label: 'rising or falling',
+    up: /\b(?:ris(?:e|es|ing)|rose|increas(?:e|es|ed|ing)|climb\w*|surg(?:e|es|ed|ing)|jump(?:s|ed)?)\b/,
+    down: /\b(?:(?<!(?:last|this|next|the|early|late|in) )(?:fall|falls|falling|fell)(?! behind| short| fights?| elections?| semester| season| campaign)|decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped)?|plung\w*|slump\w*)\b/,
+    measured: true,
+  },
   { label: 'safe or unsafe', up: /\b(?:safe|secure|harmless)\b/, down: /\b(?:unsafe|dangerous|risky|harmful)\b/ },
   {
     label: 'will it pass?',
@@ -53,7 +70,8 @@ function globalOf(re: RegExp): RegExp {
 }
 
 /** A negation that governs the cue right after it ("cannot beat", "is not rising"). */
-const NEGATION = /\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable to|fail\w* to|no longer)\s+(?:[\p{L}'-]+\s+){0,2}$/u;
+const NEGATION =
+  /\b(?:not|no|never|cannot|can't|won't|couldn't|isn't|aren't|wasn't|unable to|fail\w* to|no longer)\s+(?:[\p{L}'-]+\s+){0,2}$/u;
 const CONTRAST = /\b(?:but|however|yet|still|although|though|whereas)\b/i;
 
 /** A sentence's polarity on an axis and the words around its cues (what the cue is said of). */
@@ -68,7 +86,8 @@ interface Assessment {
    */
   readonly modal?: boolean;
 }
-const MODAL = /\b(?:can|could|may|might|will|would|still|chances?|odds|probability|likelihood|likely|possible)\b(?:\s+[\p{L}'’-]+){0,3}\s*$/u;
+const MODAL =
+  /\b(?:can|could|may|might|will|would|still|chances?|odds|probability|likelihood|likely|possible)\b(?:\s+[\p{L}'’-]+){0,3}\s*$/u;
 
 /** A cue inside a supposition is nobody's assessment: "thinking Chinese models have surpassed", "whether it can win". */
 const SUPPOSED = /\b(?:thinking|believing|assuming|hoping|imagining|if|whether)\b(?:\s+[\p{L}'’-]+){0,6}\s+$/u;
@@ -94,7 +113,8 @@ const NEGATION_WORD = /^(?:not|no|never|cannot|can't|won't|less|unable|fail\w*)$
 const ODDS_GOVERN = /\b(?:chances?|probability|odds|likelihood)\s+(?:of|to|that|for)\b(?:\s+[\p{L}\p{N}'’-]+){0,6}\s+$/u;
 const LOW_ODDS =
   /(?:\b(?:less|fewer) than|\bunder|\bbelow|\bno more than|\bat most)[\s-]+(?:an?\s+)?(?:\d|one[\s-]in[\s-]|even\b|half\b|a (?:fifth|tenth|quarter|third)\b)|\b(?:slim|slight|low|small|remote|little|tiny|poor|negligible|outside|no)\s+(?:real\s+)?(?:chances?|odds|probability|likelihood|hope)\b|\b(?:is|are|was|were|put|seen|rated|looks?|remains?)\s+(?:as\s+)?(?:very\s+|extremely\s+|only\s+)?(?:low|slim|small|remote|poor|negligible)\b/u;
-const HIGH_ODDS = /(?:\b(?:more|better) than|\bover|\babove|\bat least)[\s-]+(?:an?\s+)?(?:\d|even\b|half\b)|\b(?:good|high|strong|excellent|real|fair|decent)\s+(?:chances?|odds|probability|likelihood)\b|\b(?:is|are|was|were|put|seen|rated|looks?|remains?)\s+(?:as\s+)?(?:very\s+)?(?:high|good|strong)\b/u;
+const HIGH_ODDS =
+  /(?:\b(?:more|better) than|\bover|\babove|\bat least)[\s-]+(?:an?\s+)?(?:\d|even\b|half\b)|\b(?:good|high|strong|excellent|real|fair|decent)\s+(?:chances?|odds|probability|likelihood)\b|\b(?:is|are|was|were|put|seen|rated|looks?|remains?)\s+(?:as\s+)?(?:very\s+)?(?:high|good|strong)\b/u;
 const PERCENT = /(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)/u;
 /** Words of the odds themselves, not of what they are odds of. */
 const ODDS_WORDS = /\b(?:less|fewer|than|under|below|chances?|probability|odds|likelihood|percent|per cent)\b|\d+(?:\.\d+)?\s*%?/g;
@@ -108,7 +128,8 @@ function oddsSign(around: string): number {
   const p = PERCENT.exec(around);
   return p ? (Number(p[1]) < 50 ? -1 : 1) : 0;
 }
-const TIME_WORD = /^(?:\d.*|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|week|month|year|today|yesterday)$/;
+const TIME_WORD =
+  /^(?:\d.*|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|week|month|year|today|yesterday)$/;
 
 /**
  * Polarity of a sentence on an axis: +1, −1 or 0, with the words its deciding cues sit among.
@@ -133,7 +154,10 @@ function assess(sentence: string, axis: Axis): Assessment {
   for (const [i, part] of parts.entries()) {
     const weight = i === parts.length - 1 && parts.length > 1 ? 2 : 1;
     const signs = new Set<number>();
-    for (const [re, sign] of [[globalOf(axis.up), 1], [globalOf(axis.down), -1]] as const) {
+    for (const [re, sign] of [
+      [globalOf(axis.up), 1],
+      [globalOf(axis.down), -1],
+    ] as const) {
       re.lastIndex = 0;
       for (const m of part.matchAll(re)) {
         const before = part.slice(0, m.index);
@@ -155,16 +179,33 @@ function assess(sentence: string, axis: Axis): Assessment {
         const lead = (odds ? before.replace(ODDS_WORDS, ' ') : before.replace(NEGATION, ' ')).trim().split(/\s+/);
         const words = [...lead.slice(-SUBJECT_BEFORE), ...after.trim().split(/\s+/).slice(0, SUBJECT_AFTER)];
         signs.add(s);
-        near.push({ sign: s, words, object: after.trim().split(/\s+/).slice(0, SUBJECT_AFTER), modal: odds || MODAL.test(lower.slice(0, starts[i]! + m.index!)) });
+        near.push({
+          sign: s,
+          words,
+          object: after.trim().split(/\s+/).slice(0, SUBJECT_AFTER),
+          modal: odds || MODAL.test(lower.slice(0, starts[i]! + m.index!)),
+        });
       }
     }
     if (signs.size > 1) return none;
   }
   const polarity = Math.sign(total);
-  const subject = new Set(contentTokens(near.filter((n) => n.sign === polarity).flatMap((n) => n.words).join(' ')).filter((t) => !TIME_WORD.test(t) && !NEGATION_WORD.test(t)));
+  const subject = new Set(
+    contentTokens(
+      near
+        .filter((n) => n.sign === polarity)
+        .flatMap((n) => n.words)
+        .join(' '),
+    ).filter((t) => !TIME_WORD.test(t) && !NEGATION_WORD.test(t)),
+  );
   // What the losing cues were said of: the words after them ("lose the LLM race").
   const against = new Set(
-    contentTokens(near.filter((n) => n.sign === -polarity).flatMap((n) => n.object).join(' ')).filter((t) => !subject.has(t) && !TIME_WORD.test(t)),
+    contentTokens(
+      near
+        .filter((n) => n.sign === -polarity)
+        .flatMap((n) => n.object)
+        .join(' '),
+    ).filter((t) => !subject.has(t) && !TIME_WORD.test(t)),
   );
   return { polarity, subject, against, modal: near.some((n) => n.sign === polarity && n.modal) };
 }
@@ -176,7 +217,26 @@ function cueClause(text: string, axis: Axis): string {
 }
 
 /** Single words of multi-word cues ("falls behind", "ahead of"): not topic terms. */
-const CUE_PARTS = new Set(['behind', 'ahead', 'los', 'lose', 'losing', 'fall', 'fell', 'falling', 'disadvantage', 'remain', 'stay', 'left', 'still', 'sharply', 'steeply', 'slightly', 'further', 'again']);
+const CUE_PARTS = new Set([
+  'behind',
+  'ahead',
+  'los',
+  'lose',
+  'losing',
+  'fall',
+  'fell',
+  'falling',
+  'disadvantage',
+  'remain',
+  'stay',
+  'left',
+  'still',
+  'sharply',
+  'steeply',
+  'slightly',
+  'further',
+  'again',
+]);
 
 function axisTokens(s: StorySentence, axis: Axis): Set<string> {
   return new Set([...s.tokenSet].filter((t) => !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t) && !/^\d/.test(t)));
@@ -193,7 +253,16 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
   const titleSentences: StorySentence[] = [...distinctTitles.values()].map(([id, text], i) => {
     const set = new Set(contentTokens(text));
     const ids = [...story.titles].filter(([, t]) => t === text).map(([x]) => x);
-    return { text, tokens: [...set], tokenSet: set, articleIds: ids.length ? ids : [id], articleId: id, position: -1 - i, heading: true, score: 1 };
+    return {
+      text,
+      tokens: [...set],
+      tokenSet: set,
+      articleIds: ids.length ? ids : [id],
+      articleId: id,
+      position: -1 - i,
+      heading: true,
+      score: 1,
+    };
   });
   const pool = [...story.sentences].sort((a, b) => b.score - a.score).slice(0, 150);
   const candidates = [...titleSentences, ...pool];
@@ -202,7 +271,8 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
   const df = new Map<string, number>();
   for (const s of story.sentences) for (const t of s.tokenSet) df.set(t, (df.get(t) ?? 0) + 1);
   const inArticles = new Map<string, Set<string>>();
-  for (const s of story.sentences) for (const t of s.tokenSet) for (const id of s.articleIds) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
+  for (const s of story.sentences)
+    for (const t of s.tokenSet) for (const id of s.articleIds) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
   const nArticles = story.articles.length;
   const specific = (t: string): boolean => (df.get(t) ?? 0) <= Math.max(2, story.sentences.length * 0.3);
   // For the label: a term nearly every article uses ("Tencent" in a Tencent story) names nothing.
@@ -220,7 +290,8 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
     let best: { a: (typeof signed)[number]; b: (typeof signed)[number]; shared: string[]; weight: number } | undefined;
     for (const a of ups) {
       for (const b of downs) {
-        const sameSource = a.s.articleIds.every((id) => b.s.articleIds.includes(id)) && b.s.articleIds.every((id) => a.s.articleIds.includes(id));
+        const sameSource =
+          a.s.articleIds.every((id) => b.s.articleIds.includes(id)) && b.s.articleIds.every((id) => a.s.articleIds.includes(id));
         // Within one article, two named speakers at odds count; one voice hedging does not.
         if (sameSource) {
           const sa = speakerOf(a.s.text);
@@ -240,7 +311,9 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
         // A measured change needs the thing that changes named on both sides ("prices … rose" /
         // "prices … fell"), two words of it: "shares in Halden Line rose" and "container lines
         // face falling freight rates" share only "line".
-        const subjectShared = [...a.subject].filter((t) => b.subject.has(t) && !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t)).length;
+        const subjectShared = [...a.subject].filter(
+          (t) => b.subject.has(t) && !axis.up.test(t) && !axis.down.test(t) && !CUE_PARTS.has(t),
+        ).length;
         if (subjectShared < (axis.measured ? 2 : 1)) continue;
         // A sentence with cues both ways agrees with the other on the subject of its minority cue
         // ("may lose the LLM race and still win in AI" agrees that China lags on LLMs).
@@ -254,7 +327,8 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
         const headlines = a.s.heading && b.s.heading && shared.length > 0;
         if (!headlines && ((shared.length < 2 && !rare) || (nSpecific === 0 && shared.length < 4))) continue;
         const weight = shared.length + nSpecific + jaccard(a.terms, b.terms);
-        if (!best || weight > best.weight) best = { a, b, shared: [...shared.filter(specific), ...shared.filter((t) => !specific(t))], weight };
+        if (!best || weight > best.weight)
+          best = { a, b, shared: [...shared.filter(specific), ...shared.filter((t) => !specific(t))], weight };
       }
     }
     if (!best) continue;

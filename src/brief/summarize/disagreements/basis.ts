@@ -16,7 +16,27 @@ const SUBJECT_WINDOW = 6;
 /** Sentences compared pairwise: bounded, so a story of a thousand copies stays fast. */
 const MAX_CANDIDATES = 60;
 /** Capitalised words that start clauses or sentences, not names. */
-const NOT_NAMES = new Set(['The', 'A', 'An', 'This', 'That', 'These', 'Those', 'It', 'He', 'She', 'They', 'We', 'I', 'In', 'On', 'At', 'And', 'Or', 'But']);
+const NOT_NAMES = new Set([
+  'The',
+  'A',
+  'An',
+  'This',
+  'That',
+  'These',
+  'Those',
+  'It',
+  'He',
+  'She',
+  'They',
+  'We',
+  'I',
+  'In',
+  'On',
+  'At',
+  'And',
+  'Or',
+  'But',
+]);
 
 interface Basis {
   readonly sentence: StorySentence;
@@ -35,7 +55,11 @@ function basisOf(s: StorySentence): Basis | undefined {
   const m = CUE.exec(s.text);
   if (!m) return undefined;
   const before = s.text.slice(0, m.index).split(/\s+/).slice(-SUBJECT_WINDOW).join(' ');
-  const after = s.text.slice(m.index + m[0].length).split(/\s+/).slice(0, NAME_WINDOW).join(' ');
+  const after = s.text
+    .slice(m.index + m[0].length)
+    .split(/\s+/)
+    .slice(0, NAME_WINDOW)
+    .join(' ');
   const names = new Set<string>();
   for (const w of after.match(/\b\p{Lu}[\p{L}\p{N}.'’-]*/gu) ?? []) {
     const word = w.replace(/[.,;:]+$/, w.endsWith('U.S.') ? '.' : '');
@@ -47,7 +71,10 @@ function basisOf(s: StorySentence): Basis | undefined {
 
 /** At most one: the pair of articles that name the most different things. */
 export function basisConflicts(story: PreparedStory): Disagreement[] {
-  const found = story.sentences.map(basisOf).filter((b): b is Basis => b !== undefined).slice(0, MAX_CANDIDATES);
+  const found = story.sentences
+    .map(basisOf)
+    .filter((b): b is Basis => b !== undefined)
+    .slice(0, MAX_CANDIDATES);
   let best: { a: Basis; b: Basis; weight: number } | undefined;
   for (let i = 0; i < found.length; i += 1) {
     for (let j = i + 1; j < found.length; j += 1) {

@@ -10,7 +10,8 @@ import { figureClass } from '../figure-range.ts';
 
 const NOTE = /\b(?:correction|corrects?|corrected|misstated|incorrectly (?:stated|reported|said)|an earlier version)\b/i;
 /** A value the note calls wrong: "misstated … as X", "not X", "incorrectly … X", "instead of X". */
-const WRONG_BEFORE = /(?:\bmisstated\b[^.;]{0,80}\bas|\bnot|\binstead of|\bincorrectly (?:stated|reported|said)(?: as)?|\bwrongly (?:stated|reported|given)(?: as)?|\berroneously(?: as)?)\s*$/i;
+const WRONG_BEFORE =
+  /(?:\bmisstated\b[^.;]{0,80}\bas|\bnot|\binstead of|\bincorrectly (?:stated|reported|said)(?: as)?|\bwrongly (?:stated|reported|given)(?: as)?|\berroneously(?: as)?)\s*$/i;
 
 /** True for a correction note: its figures are bookkeeping, not readings to compare. */
 export function isCorrectionNote(sentence: string): boolean {

@@ -20,7 +20,7 @@ import { differentSources, GENERIC_WORDS, publisherLookup, statementsOf, storyCo
  * the nouns.
  */
 const NOUN_BEFORE =
-  "(?<!\\b(?:the|a|an|its|their|his|her|our|these|those|such|many|some|new|key|major|main|serious|significant|real|big|biggest|great|greater|greatest|huge|other|several|difficult|hard|open|unanswered|legal|technical|poses?|posed|posing|faces?|faced|facing|presents?|presented|presenting|raises?|raised|raising|asks?|asked|asking|answer(?:s|ed|ing)?)\\s+)";
+  '(?<!\\b(?:the|a|an|its|their|his|her|our|these|those|such|many|some|new|key|major|main|serious|significant|real|big|biggest|great|greater|greatest|huge|other|several|difficult|hard|open|unanswered|legal|technical|poses?|posed|posing|faces?|faced|facing|presents?|presented|presenting|raises?|raised|raising|asks?|asked|asking|answer(?:s|ed|ing)?)\\s+)';
 /** A statement that disputes another's account. */
 const DISPUTE = new RegExp(
   String.raw`\b(?:contradict\w*|disputed|disputing|disputes (?:the|this|that|it|his|her|their|a)|${NOUN_BEFORE}question(?:s|ed|ing) (?:the|whether|that|its|their|his|her)|reject\w*|den(?:y|ies|ied)|${NOUN_BEFORE}challeng(?:e|es|ed|ing)\b|cast(?:s|ing)? doubt|rebut\w*|refut\w*|dismiss(?:ed|es)|(?:found|find|see|saw) no (?:sign|evidence|trace)|no (?:sign|evidence) (?:of|that)|(?:a |very |quite )*different (?:account|version|story|picture)|countered|insist(?:s|ed)? (?:that|it)|(?:were|was) not affected|no \w+ (?:were|was) affected|refused to)\b`,
@@ -29,7 +29,37 @@ const DISPUTE = new RegExp(
 /** A cue that only points at the next statement ("The union gave a very different account."). */
 const POINTS_AHEAD = /\b(?:different (?:account|version|story|picture)|disagreed|disputes? (?:this|that|the account))\W*$/i;
 /** Words of the cues themselves, not what the dispute is about. */
-const CUE_WORDS = new Set(['contradict', 'dispute', 'disput', 'question', 'reject', 'deny', 'deni', 'challeng', 'cast', 'doubt', 'refut', 'dismiss', 'found', 'sign', 'evidence', 'different', 'account', 'version', 'blame', 'blam', 'counter', 'insist', 'affect', 'refus', 'view', 'claim', 'theory', 'explanation', 'statement']);
+const CUE_WORDS = new Set([
+  'contradict',
+  'dispute',
+  'disput',
+  'question',
+  'reject',
+  'deny',
+  'deni',
+  'challeng',
+  'cast',
+  'doubt',
+  'refut',
+  'dismiss',
+  'found',
+  'sign',
+  'evidence',
+  'different',
+  'account',
+  'version',
+  'blame',
+  'blam',
+  'counter',
+  'insist',
+  'affect',
+  'refus',
+  'view',
+  'claim',
+  'theory',
+  'explanation',
+  'statement',
+]);
 /** Shared words a disputed account needs with its dispute. */
 const MIN_SHARED = 2;
 const MAX_DISPUTES = 2;
@@ -64,7 +94,9 @@ export function disputeConflicts(story: PreparedStory): Disagreement[] {
     let best: { account: Statement; weight: number } | undefined;
     if (candidates !== pool) {
       // The nearest earlier statement of another holder is the account disputed.
-      const earlier = candidates.filter((c) => c !== s && statements.get(c)!.holder !== undefined && differentSources(statements.get(c)!, dispute, publisherOf));
+      const earlier = candidates.filter(
+        (c) => c !== s && statements.get(c)!.holder !== undefined && differentSources(statements.get(c)!, dispute, publisherOf),
+      );
       const nearest = earlier.sort((x, y) => y.position - x.position)[0];
       if (nearest) best = { account: statements.get(nearest)!, weight: 1 };
     } else {

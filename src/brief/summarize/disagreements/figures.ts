@@ -16,7 +16,15 @@ import type { FigureMention } from '../figures.ts';
 import type { PreparedStory, StorySentence } from '../story-text.ts';
 import { correctedValues, isCorrectionNote } from './corrections.ts';
 import { capitalize, surfaceTerms } from './label.ts';
-import { clauseAround, differentSources, GENERIC_WORDS, publisherLookup, statementsOf, storyCommonTokens, type Statement } from './statements.ts';
+import {
+  clauseAround,
+  differentSources,
+  GENERIC_WORDS,
+  publisherLookup,
+  statementsOf,
+  storyCommonTokens,
+  type Statement,
+} from './statements.ts';
 
 /** A figure as found in the story: the mention and the articles that state that sentence. */
 export interface LocatedFigure {
@@ -49,7 +57,10 @@ const POINTS: ReadonlyArray<[string, RegExp]> = [
 const NEAR_WORDS = 6;
 /** Ways of naming one kind of quantity: money a measure brings in, what a project costs. */
 const FAMILIES: ReadonlyArray<[string, RegExp]> = [
-  ['~revenue', /\b(?:raise|raises|raising|net|nets|bring in|brings in|generate|generates|yield|yields|earn|earns|collect|collects|revenue|revenues)\b/i],
+  [
+    '~revenue',
+    /\b(?:raise|raises|raising|net|nets|bring in|brings in|generate|generates|yield|yields|earn|earns|collect|collects|revenue|revenues)\b/i,
+  ],
   ['~cost', /\b(?:cost|costs|budget|budgeted|price tag|bill|spending|spent)\b/i],
   ['~shortfall', /\b(?:gap|shortfall|deficit|hole)\b/i],
   ['~evacuation', /\b(?:evacuat\w*|displaced|left (?:their|his|her) homes?|moved out|fled)\b/i],
@@ -67,10 +78,20 @@ const FAMILY_LABELS: ReadonlyArray<[string, string]> = [
 const HEAD_WORDS = 3;
 
 /** Words that name a kind of measure, not the thing measured. */
-const MEASURE_WORDS = new Set(['capacity', 'size', 'value', 'amount', 'level', 'rate', 'share', 'total', 'volume', 'worth', 'number'].map(stem));
+const MEASURE_WORDS = new Set(
+  ['capacity', 'size', 'value', 'amount', 'level', 'rate', 'share', 'total', 'volume', 'worth', 'number'].map(stem),
+);
 
 /** Counted things that are one thing under different names. */
-const NOUN_FAMILY: Record<string, string> = { vessel: 'ship', ship: 'ship', boat: 'ship', protester: 'crowd', marcher: 'crowd', demonstrator: 'crowd', attendee: 'crowd' };
+const NOUN_FAMILY: Record<string, string> = {
+  vessel: 'ship',
+  ship: 'ship',
+  boat: 'ship',
+  protester: 'crowd',
+  marcher: 'crowd',
+  demonstrator: 'crowd',
+  attendee: 'crowd',
+};
 /** A gathering's size is named many ways ("crowd", "people joined a march", "attended the rally"). */
 const GATHERING = /\b(?:crowd|rally|rallies|march(?:ed|es)?|protest\w*|demonstrat\w*|turnout|attend\w*|joined)\b/i;
 
@@ -104,8 +125,10 @@ function scaled(f: FigureMention): { cls: string; value: number; range: ValueRan
 }
 
 /** "last year", "in 2023", "up from": the figure is an earlier reading, whatever comes before it. */
-const BASELINE_AFTER = /^[\s,]*(?:[\p{L}-]+\s){0,4}?(?:last year|the year before|a year (?:earlier|ago|before)|in (?:19|20)\d\d\b|previously|at the time|this year)/iu;
-const BASELINE_BEFORE = /\b(?:originally|initially|had (?:been )?(?:said|planned|expected|estimated)|was (?:supposed|due)|this year'?s|last year'?s|the \d{4} estimate|before the)\b[^.;]{0,40}$/i;
+const BASELINE_AFTER =
+  /^[\s,]*(?:[\p{L}-]+\s){0,4}?(?:last year|the year before|a year (?:earlier|ago|before)|in (?:19|20)\d\d\b|previously|at the time|this year)/iu;
+const BASELINE_BEFORE =
+  /\b(?:originally|initially|had (?:been )?(?:said|planned|expected|estimated)|was (?:supposed|due)|this year'?s|last year'?s|the \d{4} estimate|before the)\b[^.;]{0,40}$/i;
 const NOMINAL_BEFORE = /\b(?:design(?:ed)?(?: to)?|capacity of|rated at|nameplate)\b[^.;]{0,40}$/i;
 
 function roleOf(f: LocatedFigure): string {
@@ -136,7 +159,8 @@ export function focusedClause(text: string, value: string): string {
     if (/\d/.test(part) && /^,/.test(part)) break;
     kept += part;
   }
-  const cutHead = head.lastIndexOf(', ') >= 0 && /\d/.test(head.slice(0, head.lastIndexOf(', '))) ? head.slice(head.lastIndexOf(', ') + 2) : head;
+  const cutHead =
+    head.lastIndexOf(', ') >= 0 && /\d/.test(head.slice(0, head.lastIndexOf(', '))) ? head.slice(head.lastIndexOf(', ') + 2) : head;
   const out = `${cutHead}${value}${kept}`.trim();
   if (out.split(/\s+/).length < 5) return clause;
   const capped = out.charAt(0).toUpperCase() + out.slice(1);
@@ -157,7 +181,12 @@ function nearText(text: string, value: string, limit = NEAR_WORDS): string {
     return out;
   };
   const before = take(text.slice(0, at).split(/[;]/).pop()!.split(/\s+/).reverse()).reverse().join(' ');
-  const after = take(text.slice(at + value.length).split(/[;]/)[0]!.split(/\s+/)).join(' ');
+  const after = take(
+    text
+      .slice(at + value.length)
+      .split(/[;]/)[0]!
+      .split(/\s+/),
+  ).join(' ');
   return `${before} ${after}`;
 }
 
@@ -167,30 +196,62 @@ function readingOf(f: LocatedFigure, statement: Statement, common: ReadonlySet<s
   const text = f.sentence.text;
   // An end of a range ("a range of $15 to $17", "between 3 and 5") is not a reading of its own.
   const at = text.indexOf(f.mention.value);
-  if (at >= 0 && (/^\s*(?:to|-|–|and)\s*[$€£¥]?\d/.test(text.slice(at + f.mention.value.length)) || /\b(?:between|from)\s*$|\d\s*(?:to|-|–)\s*$/.test(text.slice(Math.max(0, at - 12), at)))) return undefined;
+  if (
+    at >= 0 &&
+    (/^\s*(?:to|-|–|and)\s*[$€£¥]?\d/.test(text.slice(at + f.mention.value.length)) ||
+      /\b(?:between|from)\s*$|\d\s*(?:to|-|–)\s*$/.test(text.slice(Math.max(0, at - 12), at)))
+  )
+    return undefined;
   const clause = focusedClause(text, f.mention.value);
   const valueTokens = new Set(contentTokens(f.mention.value));
   const near = nearText(text, f.mention.value);
-  const context = new Set(contentTokens(near).filter((t) => !/^\d[\d.,]*$/.test(t) && !GENERIC_WORDS.has(t) && !valueTokens.has(t) && !common.has(t)));
+  const context = new Set(
+    contentTokens(near).filter((t) => !/^\d[\d.,]*$/.test(t) && !GENERIC_WORDS.has(t) && !valueTokens.has(t) && !common.has(t)),
+  );
   for (const [family, re] of FAMILIES) if (re.test(near) || re.test(clause)) context.add(family);
   const headText = nearText(text, f.mention.value, HEAD_WORDS);
   const heads = new Set(FAMILIES.filter(([, re]) => re.test(headText)).map(([family]) => family));
-  const rawNoun = f.mention.kind === 'count' && f.mention.unit !== undefined && !SI_UNIT.test(f.mention.unit) ? stem(f.mention.unit.toLowerCase()) : undefined;
+  const rawNoun =
+    f.mention.kind === 'count' && f.mention.unit !== undefined && !SI_UNIT.test(f.mention.unit)
+      ? stem(f.mention.unit.toLowerCase())
+      : undefined;
   const gathering = GATHERING.test(clause);
-  let noun = rawNoun === undefined ? undefined : rawNoun === 'people' || rawNoun === 'person' ? (gathering ? 'crowd' : 'people') : (NOUN_FAMILY[rawNoun] ?? rawNoun);
+  let noun =
+    rawNoun === undefined
+      ? undefined
+      : rawNoun === 'people' || rawNoun === 'person'
+        ? gathering
+          ? 'crowd'
+          : 'people'
+        : (NOUN_FAMILY[rawNoun] ?? rawNoun);
   if (gathering && (noun === undefined || noun === 'crowd')) {
     noun = 'crowd';
     context.add('~gathering');
   }
   const points = new Set(POINTS.filter(([, re]) => re.test(clause)).map(([p]) => p));
-  return { f, statement, cls: s.cls, value: s.value, range: s.range, clause, context, heads, points, role: roleOf(f), ...(noun !== undefined && { noun }) };
+  return {
+    f,
+    statement,
+    cls: s.cls,
+    value: s.value,
+    range: s.range,
+    clause,
+    context,
+    heads,
+    points,
+    role: roleOf(f),
+    ...(noun !== undefined && { noun }),
+  };
 }
 
 function sameQuantity(a: Reading, b: Reading): string[] | undefined {
   if (a.cls !== b.cls || a.role !== b.role || a.role === 'baseline') return undefined;
   if (a.noun !== undefined && b.noun !== undefined && a.noun !== b.noun) return undefined;
   if (a.points.size > 0 && b.points.size > 0 && ![...a.points].some((p) => b.points.has(p))) return undefined;
-  if (a.points.size + b.points.size > 0 && (a.points.has('premarket') || b.points.has('premarket') || a.points.has('intraday') || b.points.has('intraday'))) {
+  if (
+    a.points.size + b.points.size > 0 &&
+    (a.points.has('premarket') || b.points.has('premarket') || a.points.has('intraday') || b.points.has('intraday'))
+  ) {
     if (![...a.points].some((p) => b.points.has(p))) return undefined;
   }
   if (a.heads.size > 0 && b.heads.size > 0 && ![...a.heads].some((h) => b.heads.has(h))) return undefined;
@@ -225,7 +286,8 @@ export function figureConflicts(story: PreparedStory, figures: readonly LocatedF
     for (const id of r.f.sentence.articleIds) (ownVoice.get(id) ?? ownVoice.set(id, []).get(id)!).push(r);
   }
   const standsApart = (x: Reading, other: Reading): boolean =>
-    x.statement.holder !== undefined || x.f.sentence.articleIds.some((id) => !(ownVoice.get(id) ?? []).some((o) => o.cls === x.cls && !rangesConflict(o.range, other.range)));
+    x.statement.holder !== undefined ||
+    x.f.sentence.articleIds.some((id) => !(ownVoice.get(id) ?? []).some((o) => o.cls === x.cls && !rangesConflict(o.range, other.range)));
   const byClass = new Map<string, Reading[]>();
   for (const r of readings) {
     const list = byClass.get(r.cls) ?? byClass.set(r.cls, []).get(r.cls)!;
@@ -246,7 +308,13 @@ export function figureConflicts(story: PreparedStory, figures: readonly LocatedF
         // leaves it unclear which one a reader should compare; a kind of figure few readings
         // share ("percentage points") pins the quantity down.
         const crowded = crowdOf(a, list) + crowdOf(b, list);
-        const weight = shared.length + (a.statement.holder !== b.statement.holder ? 0.5 : 0) + Math.min(a.f.sentence.score, 1) + Math.min(b.f.sentence.score, 1) - 0.5 * crowded + 1 / list.length;
+        const weight =
+          shared.length +
+          (a.statement.holder !== b.statement.holder ? 0.5 : 0) +
+          Math.min(a.f.sentence.score, 1) +
+          Math.min(b.f.sentence.score, 1) -
+          0.5 * crowded +
+          1 / list.length;
         found.push({ a, b, shared, weight });
       }
     }
@@ -258,7 +326,10 @@ export function figureConflicts(story: PreparedStory, figures: readonly LocatedF
     const key = [a.value, b.value].sort((m, n) => m - n).join('|');
     if (usedValues.has(key) || usedValues.has(`${a.cls}|${a.value}`) || usedValues.has(`${b.cls}|${b.value}`)) continue;
     usedValues.add(key).add(`${a.cls}|${a.value}`).add(`${b.cls}|${b.value}`);
-    const terms = surfaceTerms(shared.filter((t) => !t.startsWith('~') && !common.has(t)), `${a.clause} ${b.clause}`).slice(0, 2);
+    const terms = surfaceTerms(
+      shared.filter((t) => !t.startsWith('~') && !common.has(t)),
+      `${a.clause} ${b.clause}`,
+    ).slice(0, 2);
     const family = FAMILY_LABELS.find(([f]) => a.context.has(f) && b.context.has(f))?.[1];
     const what = family ?? (a.noun === 'crowd' ? 'How many took part' : terms.length > 0 ? capitalize(terms.join(', ')) : 'The figure');
     // Other articles that give the same value for the same quantity in their own words join
@@ -268,7 +339,12 @@ export function figureConflicts(story: PreparedStory, figures: readonly LocatedF
       const cited = new Set(self.f.sentence.articleIds);
       for (const r of byClass.get(self.cls) ?? []) {
         if (list.length >= 2) break;
-        if (r.f.sentence.articleIds.every((id) => cited.has(id)) || rangesConflict(r.range, self.range) || !rangesConflict(r.range, other.range)) continue;
+        if (
+          r.f.sentence.articleIds.every((id) => cited.has(id)) ||
+          rangesConflict(r.range, self.range) ||
+          !rangesConflict(r.range, other.range)
+        )
+          continue;
         if (!sameQuantity(r, other)) continue;
         list.push(r);
         r.f.sentence.articleIds.forEach((id) => cited.add(id));
@@ -293,6 +369,10 @@ export function phraseAround(text: string, value: string, words: number): string
   const last = tokens.findIndex((t) => t.index! + t[0].length >= at + value.length);
   const from = Math.max(0, first - words);
   const to = Math.min(tokens.length - 1, (last < 0 ? first : last) + words);
-  const phrase = tokens.slice(from, to + 1).map((t) => t[0]).join(' ').replace(/[,;:]$/, '');
+  const phrase = tokens
+    .slice(from, to + 1)
+    .map((t) => t[0])
+    .join(' ')
+    .replace(/[,;:]$/, '');
   return `${from > 0 ? '…' : ''}${phrase}${to < tokens.length - 1 ? '…' : ''}`;
 }

@@ -25,7 +25,6 @@ export type { LocatedFigure } from './figures.ts';
 
 const MAX_POSITION_CHARS = 240;
 
-
 /** All disagreements of a story, most telling first, at most four. */
 export function findDisagreements(story: PreparedStory, figures: readonly LocatedFigure[]): Disagreement[] {
   const found = [
@@ -38,7 +37,10 @@ export function findDisagreements(story: PreparedStory, figures: readonly Locate
     ...speakerContrasts(story),
   ];
   // Positions are quoted whole up to a length, then cut at a word.
-  const all = found.map((d) => ({ ...d, positions: d.positions.map((p) => ({ ...p, text: clip(p.text, MAX_POSITION_CHARS, { atWord: true }) })) }));
+  const all = found.map((d) => ({
+    ...d,
+    positions: d.positions.map((p) => ({ ...p, text: clip(p.text, MAX_POSITION_CHARS, { atWord: true }) })),
+  }));
   // One sentence answers one question: a position already shown under an earlier disagreement
   // (the same dispute found as an assessment too) does not open another.
   const seen = new Set<string>();

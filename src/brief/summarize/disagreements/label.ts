@@ -9,9 +9,40 @@ export function capitalize(s: string): string {
 
 /** Words too general to name what a disagreement is about. */
 const GENERIC_LABEL_WORDS = new Set([
-  'former', 'could', 'would', 'should', 'which', 'about', 'their', 'there', 'still', 'after', 'before', 'while',
-  'said', 'says', 'saying', 'other', 'these', 'those', 'where', 'being', 'since', 'because', 'report', 'reported',
-  'stated', 'states', 'currently', 'according', 'added', 'also', 'told', 'noted', 'argued', 'warned',
+  'former',
+  'could',
+  'would',
+  'should',
+  'which',
+  'about',
+  'their',
+  'there',
+  'still',
+  'after',
+  'before',
+  'while',
+  'said',
+  'says',
+  'saying',
+  'other',
+  'these',
+  'those',
+  'where',
+  'being',
+  'since',
+  'because',
+  'report',
+  'reported',
+  'stated',
+  'states',
+  'currently',
+  'according',
+  'added',
+  'also',
+  'told',
+  'noted',
+  'argued',
+  'warned',
 ]);
 
 /**
@@ -25,7 +56,12 @@ export function surfaceTerms(stems: readonly string[], text: string): string[] {
     const escaped = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const word = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped}[\\p{L}\\p{N}'’-]*)`, 'iu').exec(text)?.[1];
     if (!word || GENERIC_LABEL_WORDS.has(word.toLowerCase())) continue;
-    if (!/\p{Lu}/u.test(word) && word.length < 5 && !['gap', 'war', 'ban', 'tax', 'law', 'vote', 'deal', 'race', 'odds'].includes(word.toLowerCase())) continue;
+    if (
+      !/\p{Lu}/u.test(word) &&
+      word.length < 5 &&
+      !['gap', 'war', 'ban', 'tax', 'law', 'vote', 'deal', 'race', 'odds'].includes(word.toLowerCase())
+    )
+      continue;
     if (!out.some((w) => w.toLowerCase() === word.toLowerCase())) out.push(word);
   }
   return out;

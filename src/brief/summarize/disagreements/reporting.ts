@@ -6,7 +6,8 @@ import type { Disagreement } from '../../../core/types.ts';
 import { speakerOf } from '../claims.ts';
 import type { PreparedStory, StorySentence } from '../story-text.ts';
 
-const MEDIA_WORD = /\b(?:Post|Times|News|Journal|Herald|Tribune|Guardian|Telegraph|Agency|Press|Reuters|Bloomberg|Xinhua|Daily|Gazette|Observer|Economist|Wire|Broadcasting|Television|Radio)\b/;
+const MEDIA_WORD =
+  /\b(?:Post|Times|News|Journal|Herald|Tribune|Guardian|Telegraph|Agency|Press|Reuters|Bloomberg|Xinhua|Daily|Gazette|Observer|Economist|Wire|Broadcasting|Television|Radio)\b/;
 /**
  * Up to six capitalised words: an outlet's name. Words are separated by one whitespace each,
  * so a run of capitals can be read one way only (no backtracking over ways to split it).
@@ -14,7 +15,10 @@ const MEDIA_WORD = /\b(?:Post|Times|News|Journal|Herald|Tribune|Guardian|Telegra
 const WORDS = String.raw`\p{Lu}[\p{L}&.'-]*(?:\s\p{Lu}[\p{L}&.'-]*){0,5}`;
 const NAME = `(${WORDS}\\s?)`;
 const CREDIT = [
-  new RegExp(String.raw`\b(?:[Aa]ccording to |[Ii]n |[Cc]iting )?(?:a |an )(?:report|interview|article|story|dispatch) (?:by|in|from|with) (?:the )?\*?${NAME}`, 'u'),
+  new RegExp(
+    String.raw`\b(?:[Aa]ccording to |[Ii]n |[Cc]iting )?(?:a |an )(?:report|interview|article|story|dispatch) (?:by|in|from|with) (?:the )?\*?${NAME}`,
+    'u',
+  ),
   new RegExp(String.raw`\b[Rr]eported by (?:the )?\*?${NAME}`, 'u'),
   new RegExp(String.raw`\b[Aa]ccording to (?:the )?\*?${NAME}`, 'u'),
   new RegExp(String.raw`\b(?:[Ii]nterviews?) with (?:the )?\*?${NAME}`, 'u'),
@@ -27,13 +31,53 @@ const CREDIT = [
  * companies ("according to the CDC's data"), which are sources of a fact, not of the report.
  */
 const MEDIA_ACRONYM = new Set([
-  'AFP', 'AP', 'ANSA', 'DPA', 'EFE', 'UPI', 'PTI', 'TASS', 'BBC', 'CNN', 'NPR', 'PBS', 'ABC', 'CBS', 'NBC', 'CNBC', 'MSNBC',
-  'SCMP', 'WSJ', 'NYT', 'FT', 'NHK', 'KBS', 'CCTV', 'CGTN', 'RFI', 'DW', 'ORF', 'RTE', 'ARD', 'ZDF', 'SVT', 'NRK', 'TMZ',
+  'AFP',
+  'AP',
+  'ANSA',
+  'DPA',
+  'EFE',
+  'UPI',
+  'PTI',
+  'TASS',
+  'BBC',
+  'CNN',
+  'NPR',
+  'PBS',
+  'ABC',
+  'CBS',
+  'NBC',
+  'CNBC',
+  'MSNBC',
+  'SCMP',
+  'WSJ',
+  'NYT',
+  'FT',
+  'NHK',
+  'KBS',
+  'CCTV',
+  'CGTN',
+  'RFI',
+  'DW',
+  'ORF',
+  'RTE',
+  'ARD',
+  'ZDF',
+  'SVT',
+  'NRK',
+  'TMZ',
 ]);
 
 function outletKey(name: string): string {
-  const words = name.replace(/^The\s/, '').split(/\s+/).filter(Boolean);
-  return words.length === 1 ? words[0]!.toUpperCase() : words.map((w) => w[0]).join('').toUpperCase();
+  const words = name
+    .replace(/^The\s/, '')
+    .split(/\s+/)
+    .filter(Boolean);
+  return words.length === 1
+    ? words[0]!.toUpperCase()
+    : words
+        .map((w) => w[0])
+        .join('')
+        .toUpperCase();
 }
 
 /** Sentences this close to an article's top credit the whole story, not one detail of it. */
@@ -47,7 +91,11 @@ export function reportingConflicts(story: PreparedStory): Disagreement[] {
     if (s.position >= CREDIT_LEAD_SENTENCES && !s.heading) continue;
     for (const re of CREDIT) {
       const m = re.exec(s.text);
-      let name = m?.[1]?.replace(/\*/g, '').replace(/[.,;:'’]+\s*$/, '').replace(/\s+(?:on|in|at|that|and|said|reported)$/i, '').trim();
+      let name = m?.[1]
+        ?.replace(/\*/g, '')
+        .replace(/[.,;:'’]+\s*$/, '')
+        .replace(/\s+(?:on|in|at|that|and|said|reported)$/i, '')
+        .trim();
       if (!name) continue;
       name = name.replace(/\s(?:On|In|At|Thursday|Monday|Tuesday|Wednesday|Friday|Saturday|Sunday)\b.*$/, '').trim();
       if (!MEDIA_ACRONYM.has(name) && !MEDIA_WORD.test(name)) continue;

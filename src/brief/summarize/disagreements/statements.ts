@@ -14,7 +14,8 @@ const COLLECTIVE =
   /\b((?:the\s+)?(?:police|organi[sz]ers|union|company|agency|council|regulators?|operator|management|analysts?|officials?|government|ministry|board|inspectors?|coast guard|prosecutors?|investors|critics|residents|campaigners|lawyers?|economists?|researchers|spokes(?:wo)?man|spokesperson|forwarders|shippers|carriers?))\b(?=[^.;]{0,60}\b(?:said|says|say|estimated|estimates|put|puts|counted|argued|argues|claimed|claims|insisted|believes|believe|expects|expect|told|gave|blamed|denied|disputed|countered))/i;
 const ACCORDING_TO = /\baccording to (?:the |a )?((?:\p{Lu}[\p{L}'’&.-]*\s?){1,5}|police|organi[sz]ers|the company|officials|analysts)/u;
 /** A named organisation as the subject of a speech verb ("Kraftlinjen said", "Seatrace counted"). */
-const ORG_SUBJECT = /((?:\p{Lu}[\p{L}'’&.-]*\s){0,3}\p{Lu}[\p{L}'’&.-]*)\s+(?:said|says|estimated|estimates|counted|put|puts|argued|argues|claimed|claims|expects|believes|told|blamed|denied|disputed)\b/u;
+const ORG_SUBJECT =
+  /((?:\p{Lu}[\p{L}'’&.-]*\s){0,3}\p{Lu}[\p{L}'’&.-]*)\s+(?:said|says|estimated|estimates|counted|put|puts|argued|argues|claimed|claims|expects|believes|told|blamed|denied|disputed)\b/u;
 const NOT_A_HOLDER = /^(?:The|This|That|It|He|She|They|We|I|In|On|At|But|And|If|When|While|As)$/;
 
 /** Who a sentence attributes its content to, lowercased; undefined when the article speaks in its own voice. */
@@ -23,10 +24,16 @@ export function explicitHolder(text: string): string | undefined {
   if (speaker) return speaker.toLowerCase();
   const according = ACCORDING_TO.exec(text)?.[1]?.trim();
   if (according && !NOT_A_HOLDER.test(according)) return according.toLowerCase().replace(/^the /, '');
-  const org = ORG_SUBJECT.exec(text)?.[1]?.trim().replace(/^(?:The|A|An)\s+/, '');
+  const org = ORG_SUBJECT.exec(text)?.[1]
+    ?.trim()
+    .replace(/^(?:The|A|An)\s+/, '');
   if (org && !NOT_A_HOLDER.test(org.split(/\s+/)[0]!)) return org.toLowerCase();
   const collective = COLLECTIVE.exec(text)?.[1];
-  if (collective) return collective.toLowerCase().replace(/^the\s+/, '').replace(/s$/, '');
+  if (collective)
+    return collective
+      .toLowerCase()
+      .replace(/^the\s+/, '')
+      .replace(/s$/, '');
   return undefined;
 }
 
@@ -41,11 +48,17 @@ export interface Statement {
 export function statementsOf(story: PreparedStory): Map<StorySentence, Statement> {
   const out = new Map<StorySentence, Statement>();
   const lastSpeaker = new Map<string, string>();
-  const ordered = [...story.sentences].sort((a, b) => (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : a.position - b.position));
+  const ordered = [...story.sentences].sort((a, b) =>
+    a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : a.position - b.position,
+  );
   for (const s of ordered) {
     let holder = explicitHolder(s.text);
     // "He said …" and a quote that runs on without attribution belong to the last speaker.
-    if (!holder && (/^(?:["“][^"”]+["”],?\s)?(?:he|she)\s(?:said|says|added|told|argued)\b|["”],?\s(?:he|she) (?:said|added)\b/i.test(s.text) || /^["“]/.test(s.text))) {
+    if (
+      !holder &&
+      (/^(?:["“][^"”]+["”],?\s)?(?:he|she)\s(?:said|says|added|told|argued)\b|["”],?\s(?:he|she) (?:said|added)\b/i.test(s.text) ||
+        /^["“]/.test(s.text))
+    ) {
       holder = lastSpeaker.get(s.articleId);
     }
     if (holder) lastSpeaker.set(s.articleId, holder);
@@ -68,7 +81,10 @@ export function differentSources(a: Statement, b: Statement, publisherOf: (id: s
   // One article quoting someone against its own account: two sources.
   if ((a.holder === undefined) !== (b.holder === undefined)) return true;
   const outletsA = new Set(a.sentence.articleIds.map(publisherOf));
-  return b.sentence.articleIds.some((id) => !outletsA.has(publisherOf(id))) && a.sentence.articleIds.some((id) => !new Set(b.sentence.articleIds.map(publisherOf)).has(publisherOf(id)));
+  return (
+    b.sentence.articleIds.some((id) => !outletsA.has(publisherOf(id))) &&
+    a.sentence.articleIds.some((id) => !new Set(b.sentence.articleIds.map(publisherOf)).has(publisherOf(id)))
+  );
 }
 
 /** The outlet of each article of the story (its id when none is known). */
@@ -83,7 +99,11 @@ export function publisherLookup(story: PreparedStory): (id: string) => string {
  * than its whole sentence. Short results fall back to the sentence.
  */
 export function clauseAround(text: string, at: number, end = at): string {
-  const cuts = [...text.matchAll(/;\s+|,\s+(?:and|but|while|whereas|although|though)\s+|\s+[—–]\s+|,\s+(?=(?:which|who|not|with|up from|down from|compared with|against)\s)/g)];
+  const cuts = [
+    ...text.matchAll(
+      /;\s+|,\s+(?:and|but|while|whereas|although|though)\s+|\s+[—–]\s+|,\s+(?=(?:which|who|not|with|up from|down from|compared with|against)\s)/g,
+    ),
+  ];
   let start = 0;
   let stop = text.length;
   for (const m of cuts) {
@@ -94,20 +114,87 @@ export function clauseAround(text: string, at: number, end = at): string {
       break;
     }
   }
-  const clause = text.slice(start, stop).trim().replace(/^(?:and|but|while|whereas)\s+/i, '');
+  const clause = text
+    .slice(start, stop)
+    .trim()
+    .replace(/^(?:and|but|while|whereas)\s+/i, '');
   if (clause.split(/\s+/).length < 5) return text;
   const capped = clause.charAt(0).toUpperCase() + clause.slice(1);
   return /[.!?"”]$/.test(capped) ? capped : `${capped.replace(/[,:]$/, '')}…`;
 }
 
 /** Content words that tell what two clauses are about, minus words every report uses. */
-export const GENERIC_WORDS = new Set([
-  'said', 'say', 'says', 'year', 'years', 'week', 'day', 'month', 'time', 'would', 'could', 'will', 'also', 'new', 'one', 'two',
-  'three', 'first', 'last', 'next', 'more', 'less', 'than', 'about', 'around', 'some', 'per', 'cent', 'percent', 'million', 'billion',
-  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'yesterday', 'told', 'according', 'expect',
-  'expected', 'estimate', 'estimated', 'put', 'rose', 'rise', 'fell', 'fall', 'number', 'figure', 'total', 'people', 'company',
-  'above', 'below', 'range', 'well', 'just', 'nearly', 'almost', 'least', 'most', 'only', 'barely',
-].map(stem));
+export const GENERIC_WORDS = new Set(
+  [
+    'said',
+    'say',
+    'says',
+    'year',
+    'years',
+    'week',
+    'day',
+    'month',
+    'time',
+    'would',
+    'could',
+    'will',
+    'also',
+    'new',
+    'one',
+    'two',
+    'three',
+    'first',
+    'last',
+    'next',
+    'more',
+    'less',
+    'than',
+    'about',
+    'around',
+    'some',
+    'per',
+    'cent',
+    'percent',
+    'million',
+    'billion',
+    'monday',
+    'tuesday',
+    'wednesday',
+    'thursday',
+    'friday',
+    'saturday',
+    'sunday',
+    'today',
+    'yesterday',
+    'told',
+    'according',
+    'expect',
+    'expected',
+    'estimate',
+    'estimated',
+    'put',
+    'rose',
+    'rise',
+    'fell',
+    'fall',
+    'number',
+    'figure',
+    'total',
+    'people',
+    'company',
+    'above',
+    'below',
+    'range',
+    'well',
+    'just',
+    'nearly',
+    'almost',
+    'least',
+    'most',
+    'only',
+    'barely',
+  ].map(stem),
+);
 
 /**
  * Tokens of the story that nearly every article uses (its company, its place, its subject):
@@ -123,8 +210,10 @@ export function storyCommonTokens(story: PreparedStory): Set<string> {
     return new Set([...(a ?? [])].filter((t) => b?.has(t)));
   }
   const inArticles = new Map<string, Set<string>>();
-  for (const s of story.sentences) for (const t of s.tokenSet) for (const id of s.articleIds) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
-  for (const [id, title] of story.titles) for (const t of contentTokens(title)) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
+  for (const s of story.sentences)
+    for (const t of s.tokenSet) for (const id of s.articleIds) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
+  for (const [id, title] of story.titles)
+    for (const t of contentTokens(title)) (inArticles.get(t) ?? inArticles.set(t, new Set()).get(t)!).add(id);
   return new Set([...inArticles].filter(([, ids]) => ids.size >= COMMON_SHARE * n).map(([t]) => t));
 }
 const COMMON_SHARE = 0.8;

@@ -18,15 +18,21 @@ const SEASONS: Record<string, [number, number]> = { spring: [2, 4], summer: [5, 
 const MONTH = String.raw`(?:January|February|March|April|May|June|July|August|September|October|November|December)`;
 const WHEN = String.raw`(?:(?:the )?(?:end|start|beginning|middle) of (?:the )?|mid-|early |late |the )?(?:${MONTH}|spring|summer|autumn|fall|winter|(?:first|second|third|fourth|1st|2nd|3rd|4th) quarter|Q[1-4]|Christmas|year-end|the end of the year)(?:,? (?:19|20)\d\d)?|(?:19|20)\d\d`;
 /** "not before X", "no … before X", "won't … until X", "no earlier than X". */
-const NOT_BEFORE = new RegExp(String.raw`\b(?:not|no|never|won't|will not|cannot|can't|isn't|doesn't|does not|unlikely)\b[^.;]{0,80}?\b(?:before|until|earlier than)\s+(${WHEN})`, 'gi');
+const NOT_BEFORE = new RegExp(
+  String.raw`\b(?:not|no|never|won't|will not|cannot|can't|isn't|doesn't|does not|unlikely)\b[^.;]{0,80}?\b(?:before|until|earlier than)\s+(${WHEN})`,
+  'gi',
+);
 const BY = new RegExp(String.raw`\b(?:by|before|no later than)\s+(${WHEN})`, 'gi');
 const IN = new RegExp(String.raw`\b(?:in|from|during)\s+(${WHEN})`, 'gi');
 /** An expectation, not a report of the past: someone expects, aims, plans, or something will be. */
-const EXPECTATION = /\b(?:expect(?:s|ed|ing|ation)?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|target(?:s|ed|ing)?|will|would|could|should|due|scheduled|forecasts?|predict(?:s|ed|ion)?|hope(?:s|d)?|intend(?:s|ed)?|believe(?:s|d)?|think|likely|possible|not before|won't|cannot|on track|base case|central case)\b/i;
+const EXPECTATION =
+  /\b(?:expect(?:s|ed|ing|ation)?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|target(?:s|ed|ing)?|will|would|could|should|due|scheduled|forecasts?|predict(?:s|ed|ion)?|hope(?:s|d)?|intend(?:s|ed)?|believe(?:s|d)?|think|likely|possible|not before|won't|cannot|on track|base case|central case)\b/i;
 /** What is expected to happen: something opens, runs, resumes, is filed, connected or approved. */
-const EVENT = /\b(?:open\w*|reopen\w*|service|online|operat\w*|start\w*|restart\w*|resum\w*|launch\w*|complet\w*|finish\w*|ready|connect\w*|fil(?:e|es|ed|ing)|submit\w*|approv\w*|deliver\w*|back|return\w*|export\w*|passengers?|running|ready|decision|vote|verdict|ruling)\b/i;
+const EVENT =
+  /\b(?:open\w*|reopen\w*|service|online|operat\w*|start\w*|restart\w*|resum\w*|launch\w*|complet\w*|finish\w*|ready|connect\w*|fil(?:e|es|ed|ing)|submit\w*|approv\w*|deliver\w*|back|return\w*|export\w*|passengers?|running|ready|decision|vote|verdict|ruling)\b/i;
 /** The text sets this date aside: the old plan, not anyone's expectation now. */
-const SET_ASIDE = /\b(?:not in|instead of|rather than|originally|initially|had (?:been )?(?:said|planned|promised|scheduled)|was (?:due|supposed|scheduled)|previously|promis(?:e|ed)|were told)\b[^.;]{0,50}$/i;
+const SET_ASIDE =
+  /\b(?:not in|instead of|rather than|originally|initially|had (?:been )?(?:said|planned|promised|scheduled)|was (?:due|supposed|scheduled)|previously|promis(?:e|ed)|were told)\b[^.;]{0,50}$/i;
 
 interface Expectation {
   readonly statement: Statement;
@@ -50,13 +56,19 @@ function monthsOf(phrase: string, ref: Date): [number, number] | undefined {
     if (y * 12 + m1 < refMonths) y += 1; // a month already past means next year's
     return [y * 12 + m0, y * 12 + m1];
   };
-  const month = MONTHS.findIndex((m) => new RegExp(`\\b${m}`).test(p.replace(/^(?:the )?(?:end|start|beginning|middle) of |^mid-|^early |^late /, '')));
+  const month = MONTHS.findIndex((m) =>
+    new RegExp(`\\b${m}`).test(p.replace(/^(?:the )?(?:end|start|beginning|middle) of |^mid-|^early |^late /, '')),
+  );
   if (month >= 0 && new RegExp(String.raw`\b${MONTH}`, 'i').test(phrase)) return anchored(month, month);
   const season = Object.keys(SEASONS).find((s) => p.includes(s));
   if (season) return anchored(...SEASONS[season]!);
   const quarter = /\b(?:(first|second|third|fourth|1st|2nd|3rd|4th) quarter|q([1-4]))\b/.exec(p);
   if (quarter) {
-    const q = quarter[2] !== undefined ? Number(quarter[2]) : ['first', 'second', 'third', 'fourth'].findIndex((w) => quarter[1]!.startsWith(w.slice(0, 3))) + 1 || Number(quarter[1]!.charAt(0));
+    const q =
+      quarter[2] !== undefined
+        ? Number(quarter[2])
+        : ['first', 'second', 'third', 'fourth'].findIndex((w) => quarter[1]!.startsWith(w.slice(0, 3))) + 1 ||
+          Number(quarter[1]!.charAt(0));
     return anchored((q - 1) * 3, (q - 1) * 3 + 2);
   }
   if (/christmas|year-end|end of the year/.test(p)) return anchored(11, 11);
@@ -76,9 +88,14 @@ function expectationsIn(statement: Statement, ref: Date, common: ReadonlySet<str
     const months = monthsOf(m[1]!, ref);
     if (!months) return;
     taken.push([at, at + m[0].length]);
-    const span: [number, number] = kind === 'not-before' ? [months[0], Number.POSITIVE_INFINITY] : kind === 'by' ? [Number.NEGATIVE_INFINITY, months[1]] : months;
+    const span: [number, number] =
+      kind === 'not-before' ? [months[0], Number.POSITIVE_INFINITY] : kind === 'by' ? [Number.NEGATIVE_INFINITY, months[1]] : months;
     const clause = focusedClause(text, m[0]);
-    const terms = new Set(contentTokens(clause).filter((t) => !/\d/.test(t) && !GENERIC_WORDS.has(t) && !common.has(t) && !MONTHS.some((mo) => t.startsWith(mo))));
+    const terms = new Set(
+      contentTokens(clause).filter(
+        (t) => !/\d/.test(t) && !GENERIC_WORDS.has(t) && !common.has(t) && !MONTHS.some((mo) => t.startsWith(mo)),
+      ),
+    );
     const phrase = `${kind === 'not-before' ? 'not before' : kind === 'by' ? 'by' : 'in'} ${m[1]!}`;
     out.push({ statement, phrase, kind, clause, span, terms });
   };
@@ -118,11 +135,16 @@ export function timingConflicts(story: PreparedStory): Disagreement[] {
       const shared = [...a.terms].filter((t) => b.terms.has(t)).length;
       // One side open-ended ("not before") against a bound or a date is the classic dispute;
       // two plain dates with nothing in common may be two different milestones.
-      const openEnded = Number.isFinite(a.span[0]) !== Number.isFinite(b.span[0]) || Number.isFinite(a.span[1]) !== Number.isFinite(b.span[1]);
+      const openEnded =
+        Number.isFinite(a.span[0]) !== Number.isFinite(b.span[0]) || Number.isFinite(a.span[1]) !== Number.isFinite(b.span[1]);
       if (shared === 0 && (!openEnded || !EVENT.test(a.clause) || !EVENT.test(b.clause))) continue;
       // "By X" against "not before Y" is the plainest dispute over timing.
       const opposed = (a.kind === 'by' && b.kind === 'not-before') || (a.kind === 'not-before' && b.kind === 'by');
-      pairs.push({ a, b, weight: shared + (openEnded ? 1 : 0) + (opposed ? 1.5 : 0) + a.statement.sentence.score + b.statement.sentence.score });
+      pairs.push({
+        a,
+        b,
+        weight: shared + (openEnded ? 1 : 0) + (opposed ? 1.5 : 0) + a.statement.sentence.score + b.statement.sentence.score,
+      });
     }
   }
   pairs.sort((p, q) => q.weight - p.weight);
