@@ -15,6 +15,7 @@ import {
   shingleSet,
   shingleSetOfNormal,
   signatureOf,
+  type Shingles,
 } from './dedupe.ts';
 import type { NewArticle, Store, TopicLink } from '../store/port.ts';
 
@@ -72,7 +73,7 @@ interface Fresh {
   readonly hash: string;
   /** The normalised text, kept until its shingles are taken (one normalisation for both). */
   normal: string | undefined;
-  shingles?: Set<number>;
+  shingles?: Shingles;
   bands: readonly string[];
 }
 
@@ -178,7 +179,7 @@ async function nearCandidates(
     if (ids.size > 0) candidatesOf.set(f, [...ids]);
   }
   const texts = new Map((await store.articles.byIds([...new Set([...candidatesOf.values()].flat())])).map((a) => [a.id, a]));
-  const shingles = new Map<string, Set<number>>();
+  const shingles = new Map<string, Shingles>();
   return {
     find(f, draft) {
       for (const id of candidatesOf.get(f) ?? []) {
