@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { startFakeOpenAi, userPrompt, type FakeOpenAi } from './fakes/openai.ts';
 import { inventedArticles } from './helpers/articles.ts';
 import { repoRoot } from './helpers/cli.ts';
+import { ensureBuilt } from './helpers/process.ts';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 
@@ -146,10 +146,9 @@ test('the LLM summarizer runs in the worker; its cache is the store this thread 
 });
 
 test('compiled (dist/): the pool starts build-worker.js with no TypeScript loader', { timeout: 180_000 }, async () => {
-  if (!existsSync(join(repoRoot, 'dist', 'app', 'build-pool.js'))) {
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
-    assert.equal(build.status, 0, 'npm run build');
-  }
+  // Built under the suite's lock: a build of its own would rewrite dist/ under other test files'
+  // processes (one crashed on a half-written module in CI).
+  await ensureBuilt();
   // A plain node process (no --import tsx): what `npm start` and the Docker image run.
   const script = `
     const { BuildPool } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'app', 'build-pool.js')).href)});

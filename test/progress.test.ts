@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { before, test } from 'node:test';
 import { main } from '../src/cli/main.ts';
 import { repoRoot, tempDir } from './helpers/cli.ts';
+import { ensureBuilt } from './helpers/process.ts';
 
 /** ANSI "erase line" (ESC [2K), drawn before each redraw of the progress line. */
 const ERASE = `${String.fromCharCode(27)}[2K`;
@@ -77,10 +78,10 @@ test('collect on a terminal reports sources, files and articles; piped, only the
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
-before(() => {
-  if (hasScript && !existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
-    assert.equal(spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' }).status, 0, 'npm run build');
-  }
+// Built under the suite's lock: a build of its own would rewrite dist/ under other test files'
+// processes, and would run a stale dist/ when one exists.
+before(async () => {
+  if (hasScript) await ensureBuilt();
 });
 
 test(
