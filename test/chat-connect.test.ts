@@ -7,21 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { FakeSlack, waitFor } from './fakes/slack.ts';
 import { tempDir } from './helpers/cli.ts';
 import { ensureBuilt, runBriefbot, spawnBriefbot } from './helpers/process.ts';
-
-/** A port with nothing listening on it (connections are refused). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort as closedPort } from './helpers/ports.ts';
 
 function project(): string {
   const cwd = tempDir('briefbot-connect-');

@@ -7,23 +7,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FakeSlack, sendSigned, slashCommandBody, waitFor } from './fakes/slack.ts';
 import { repoRoot, tempDir } from './helpers/cli.ts';
 import { ensureBuilt } from './helpers/process.ts';
+import { freePort } from './helpers/ports.ts';
 
 const SECRET = 'serve-process-secret';
 let slack: FakeSlack;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   await ensureBuilt();

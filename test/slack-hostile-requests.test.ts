@@ -6,24 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FakeSlack, sendSigned, slashCommandBody, waitFor } from './fakes/slack.ts';
 import { tempDir } from './helpers/cli.ts';
 import { ensureBuilt, spawnBriefbot } from './helpers/process.ts';
+import { freePort } from './helpers/ports.ts';
 
 const SECRET = 'hostile-requests-secret';
 const FORM = 'application/x-www-form-urlencoded';
 let slack: FakeSlack;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   await ensureBuilt();

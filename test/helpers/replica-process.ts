@@ -4,8 +4,8 @@
  * Shared by the replicas end-to-end test and `npm run bench -- replicas`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './ports.ts';
 
 const ENTRY = join(import.meta.dirname, 'briefbot-src.ts');
 /** tsx by absolute URL: the processes run in a temp dir with no node_modules. */
@@ -14,14 +14,6 @@ export const TSX = import.meta.resolve('tsx');
 /** Arguments for `node` to run the briefbot CLI from the sources. */
 export function briefbotArgs(...args: string[]): string[] {
   return ['--import', TSX, ENTRY, ...args];
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export class ReplicaProcess {
