@@ -1,44 +1,13 @@
 import type { Article } from '../../core/types.ts';
 import type { ArticleBatch, ArticleQuery, ArticleRepo, InsertResult } from '../port.ts';
 import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
+import { tableSpec } from '../tables.ts';
 import { inTransaction, pgText, type Pool } from './database.ts';
 
-const COLUMNS = [
-  'id',
-  'canonical_url',
-  'url',
-  'title',
-  'text',
-  'publisher',
-  'author',
-  'published_at',
-  'first_seen_at',
-  'effective_at',
-  'lang',
-  'guid',
-  'source_id',
-  'content_hash',
-  'duplicate_of',
-  'instructions',
-] as const;
-const PARAM_KEYS = [
-  'id',
-  'canonicalUrl',
-  'url',
-  'title',
-  'text',
-  'publisher',
-  'author',
-  'publishedAt',
-  'firstSeenAt',
-  'effectiveAt',
-  'lang',
-  'guid',
-  'sourceId',
-  'contentHash',
-  'duplicateOf',
-  'instructions',
-] as const;
+// The columns as the SQLite/PostgreSQL transfer knows them (tables.ts), and the matching keys of
+// articleParams: one list to keep in step with the migrations.
+const COLUMNS = tableSpec('articles').columns;
+const PARAM_KEYS = COLUMNS.map((column) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
 
 export class PgArticleRepo implements ArticleRepo {
   constructor(private readonly pool: Pool) {}
