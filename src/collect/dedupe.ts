@@ -122,12 +122,25 @@ export function signature(text: string): NearDupSignature {
 
 /** {@link signature} of shingles already computed (ingest keeps them to verify candidates). */
 export function signatureOf(shingles: Shingles): NearDupSignature {
-  const minhash = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
-  for (const s of shingles) {
-    for (let i = 0; i < PERMUTATIONS; i += 1) {
-      const h = mix(s ^ SEEDS[i]!);
-      if (h < minhash[i]!) minhash[i] = h;
+  const minhash = new Uint32Array(PERMUTATIONS);
+  // One permutation at a time over all shingles, its minimum kept in a local: twice as fast as
+  // updating 128 array slots per shingle (500 long items: 0.6 s of a 6 s brief).
+  for (let i = 0; i < PERMUTATIONS; i += 1) {
+    const seed = SEEDS[i]!;
+    // mix() inlined and kept in signed 32-bit arithmetic: the sign bit is flipped so that a
+    // signed comparison orders as the unsigned hashes do (no conversion to doubles).
+    let least = 0x7fffffff;
+    for (let k = 0; k < shingles.length; k += 1) {
+      let h = shingles[k]! ^ seed;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      h ^= 0x80000000;
+      if (h < least) least = h;
     }
+    minhash[i] = (least ^ 0x80000000) >>> 0;
   }
   const bands: string[] = [];
   for (let b = 0; b < BANDS; b += 1) {
