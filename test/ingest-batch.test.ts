@@ -94,3 +94,51 @@ test('two reports of one event stay two articles', async () => {
   );
   await store.close();
 });
+
+/**
+ * Items that share most of their words (a topic's look-alike bulletins): each pair shares LSH
+ * bands without being copies. `changed` of every 100 words of one base text are swapped.
+ */
+function lookAlikes(count: number, changed: number, seed: number): string[] {
+  let state = seed;
+  const next = (n: number): number => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state % n;
+  };
+  const vocabulary = ['harbour', 'dredging', 'channel', 'council', 'ferry', 'port', 'vessel', 'crane', 'berth', 'tide', 'quay', 'cargo'];
+  const word = (): string => `${vocabulary[next(vocabulary.length)]}${next(400)}`;
+  const base = Array.from({ length: 1200 }, word);
+  return Array.from({ length: count }, () => {
+    const words = [...base];
+    for (let k = 0; k < (words.length * changed) / 100; k += 1) words[next(words.length)] = word();
+    return `${words.join(' ')}.`;
+  });
+}
+
+test('a copy is found among many look-alike items, in the batch and in the store', async () => {
+  const crowd = lookAlikes(61, 5, 11);
+  const original = crowd.pop()!;
+  // The copy: the same text with one word in a hundred changed (a wire copy's house edits).
+  const copy = original
+    .split(' ')
+    .map((w, k) => (k % 100 === 0 ? 'edited' : w))
+    .join(' ');
+  const crowdDrafts = crowd.map((text, i) => draft(`https://w.example/bulletin-${i}`, text));
+  const pair = [draft('https://a.example/original', original), draft('https://b.example/copy', copy)];
+
+  const oneBatch = openSqliteStore(':memory:');
+  const together = await ingestBatch(items([...crowdDrafts, ...pair]), oneBatch, NOW);
+  assert.equal(together.filter((r) => r.outcome === 'duplicate').length, 1, 'look-alikes are not copies of each other');
+  assert.equal(together.at(-1)!.outcome, 'duplicate');
+  assert.deepEqual(
+    (await oneBatch.articles.duplicatesOf(together.at(-2)!.articleId)).map((a) => a.url),
+    ['https://b.example/copy'],
+  );
+  await oneBatch.close();
+
+  const stored = openSqliteStore(':memory:');
+  await ingestBatch(items([...crowdDrafts, pair[0]!]), stored, NOW);
+  const later = await ingestBatch(items([pair[1]!]), stored, NOW);
+  assert.equal(later[0]!.outcome, 'duplicate');
+  await stored.close();
+});
