@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { anchorFactor, timeAnchors } from '../src/brief/cluster/anchors.ts';
+import { CLUSTER_TEXT_CHARS, clusterArticles } from '../src/brief/cluster/index.ts';
 import { splitIncoherent } from '../src/brief/cluster/split.ts';
 import { buildVectors, pairOverlap } from '../src/brief/cluster/vectors.ts';
 
@@ -77,4 +78,31 @@ test('shared rarity: a term only two articles use counts 1, a topic word little,
   const rare = pairOverlap(a, b, df, 5, { cosine: 0, rarity: 0 }).rarity;
   assert.ok(rare >= 1 && rare < 1.2, `only "zhoulan" (df 2) should count: ${rare}`);
   assert.equal(pairOverlap(vectors[0]!, vectors[1]!, df, 5, { cosine: 0, rarity: 0 }).rarity, 0, 'terms in 42 of 42 articles are not rare');
+});
+
+test('clustering reads the first 12,000 characters of a text: a padded tail cannot move an article', () => {
+  const dredging =
+    'The harbour authority approved the Vesterhavn dredging plan on Thursday. Port director Ines Holm said the deeper channel would take eleven months to dig. ';
+  const ferry =
+    'Nordsund Ferries will start the Skerry island line in May with four crossings a day. Council member Petra Lind said islanders had waited a decade for it. ';
+  const more =
+    "Holm said the Vesterhavn channel dredging keeps one lane open; the harbour authority will publish sediment monitoring monthly, and Thursday's approval ends a two-year review. ";
+  const repeat = (text: string, chars: number): string => text.repeat(Math.ceil(chars / text.length));
+  const docs = [
+    { id: 'dredging-1', title: 'Vesterhavn dredging plan approved', text: dredging },
+    { id: 'dredging-2', title: 'Harbour authority backs Vesterhavn dredging', text: `${dredging} Fishermen asked for a study.` },
+    { id: 'ferry-1', title: 'Skerry island ferry line to start in May', text: ferry },
+    // A ferry report, then filler to the limit, then a page tail of the dredging story over and
+    // over: read whole, it would join the dredging story (it did before the limit).
+    {
+      id: 'ferry-2',
+      title: 'News from the islands',
+      text: `${ferry}${repeat('Reporting continues. ', CLUSTER_TEXT_CHARS - ferry.length - 40)}${repeat(`${dredging}${more}`, 60_000)}`,
+    },
+  ];
+  const stories = clusterArticles(docs).map((s) => [...s.articleIds].sort());
+  assert.deepEqual(stories.sort(), [
+    ['dredging-1', 'dredging-2'],
+    ['ferry-1', 'ferry-2'],
+  ]);
 });
