@@ -258,7 +258,9 @@ out.push(
 );
 out.push('| input | size | exit | wall (s) | peak RSS (MB) | within budget |');
 out.push('| --- | ---: | ---: | ---: | ---: | :---: |');
-for (const input of INPUTS) {
+// BENCH_ONLY=<part of a row's name> runs the matching rows alone.
+const only = process.env['BENCH_ONLY'];
+for (const input of INPUTS.filter((i) => only === undefined || i.name.includes(only))) {
   const path = join(work, input.file);
   const content = input.content();
   writeFileSync(path, content);
