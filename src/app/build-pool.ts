@@ -10,9 +10,10 @@
  * replaced by the next job.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { BriefbotError, BuildBudgetError, oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
+import { startWorker } from '../core/worker.ts';
 import type { BuiltBrief } from '../brief/index.ts';
 import type { CacheRepo } from '../store/port.ts';
 import type { BriefBuilder, BuildJob } from './build.ts';
@@ -60,20 +61,8 @@ const PINO_LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' 
   60: 'fatal',
 };
 
-/**
- * Workers run compiled JS in production (dist/app/build-worker.js). When this module is the
- * TypeScript source (tests, benches), the worker loads build-worker.ts through tsx's loader
- * API: Node 20 does not pass a parent's `--import tsx` hooks on to a worker's entry module.
- */
-function startWorker(settings: WorkerSettings, maxHeapMb: number): Worker {
-  // No inherited flags: a worker needs none, and some break it (`--input-type`, `-e`).
-  const options = { workerData: settings, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, execArgv: [] };
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./build-worker.js', here), options);
-  const entry = new URL('./build-worker.ts', here).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
+function startBuildWorker(settings: WorkerSettings, maxHeapMb: number): Worker {
+  return startWorker(import.meta.url, 'build-worker', { workerData: settings, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
 }
 
 export class BuildPool {
@@ -121,7 +110,7 @@ export class BuildPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker({ logLevel: this.options.logger.level }, this.options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB);
+    const worker = startBuildWorker({ logLevel: this.options.logger.level }, this.options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB);
     const slot: Slot = { worker, dead: false };
     worker.on('message', (message: FromWorker) => void this.onMessage(slot, message));
     worker.on('error', (error) => this.onDeath(slot, error));
