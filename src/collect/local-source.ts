@@ -6,13 +6,15 @@
  * saved, so a crash in between makes the next run read them again (and find them known).
  */
 import { createHash } from 'node:crypto';
-import { BriefbotError, oneLine } from '../core/errors.ts';
+import { BriefbotError } from '../core/errors.ts';
 import { LoopYielder } from '../core/yield.ts';
 import type { ArticleDraft, Topic } from '../core/types.ts';
 import type { LocalFileState } from '../store/port.ts';
 import { INGEST_BATCH, storeDrafts, type SourceContext } from './context.ts';
 import { storeFeed } from './feed-source.ts';
-import { listLocalSource, parseLocalFile, readLocalFile, type LocalDocument, type LocalFile } from './local.ts';
+import { listLocalSource, type LocalFile } from './local.ts';
+import type { DedupeSketch } from './dedupe.ts';
+import { readFiles } from './read-files.ts';
 
 /**
  * A file modified within this long of its validators being taken may have changed again in
@@ -35,12 +37,6 @@ function unchanged(file: LocalFile, state: LocalFileState | undefined): boolean 
   return state !== undefined && state.size === file.size && state.mtimeMs === file.mtimeMs && file.mtimeMs < state.checkedAtMs - RACY_MS;
 }
 
-interface ReadFile {
-  readonly state: LocalFileState;
-  /** Absent when the bytes hash as recorded: nothing to parse. */
-  readonly documents?: LocalDocument[];
-}
-
 export async function collectLocal(ctx: SourceContext): Promise<void> {
   const listing = await listLocalSource(ctx.source.url);
   ctx.tally.warnings.push(...listing.skipped);
@@ -54,34 +50,51 @@ export async function collectLocal(ctx: SourceContext): Promise<void> {
   ctx.tally.unchangedFiles += listing.files.length - toRead.length;
   const yielder = new LoopYielder();
   let parsed = 0;
-  for (let start = 0; start < toRead.length; start += INGEST_BATCH) {
-    const batch: ReadFile[] = [];
-    for (const file of toRead.slice(start, start + INGEST_BATCH)) {
-      await yielder.maybeYield();
-      try {
-        const bytes = readLocalFile(file);
-        ctx.progress.filesRead += 1;
-        const state = { ...file, hash: createHash('sha256').update(bytes).digest('hex'), checkedAtMs: Date.now() };
-        batch.push(recorded.get(file.path)?.hash === state.hash ? { state } : { state, documents: parseLocalFile(file.path, bytes) });
-      } catch (error) {
-        ctx.tally.warnings.push(`${file.path}: ${oneLine(error)}`);
-      }
-    }
-    const drafts: ArticleDraft[] = [];
-    for (const read of batch) {
+  const reads = readFiles(
+    toRead.map((file) => ({ file, ...(recorded.has(file.path) && { recordedHash: recorded.get(file.path)!.hash }) })),
+    {
+      logger: ctx.deps.logger,
+      ...(ctx.deps.readers !== undefined && { workers: ctx.deps.readers }),
+      ...(ctx.deps.readerHeapMb !== undefined && { maxHeapMb: ctx.deps.readerHeapMb }),
+    },
+  );
+  // Files go in batches of INGEST_BATCH: their drafts are stored together, then their validators
+  // recorded. A feed's items are stored as soon as its file is read (in chunks of their own), so
+  // storing one feed overlaps reading the next on a reader thread.
+  let drafts: ArticleDraft[] = [];
+  let sketches: (DedupeSketch | undefined)[] = [];
+  let states: LocalFileState[] = [];
+  let filesInBatch = 0;
+  const flush = async (): Promise<void> => {
+    await storeDrafts(ctx, drafts, sketches);
+    await store.sources.recordLocalFiles(scope, states);
+    drafts = [];
+    sketches = [];
+    states = [];
+    filesInBatch = 0;
+  };
+  for await (const read of reads) {
+    await yielder.maybeYield();
+    ctx.progress.filesRead += 1;
+    filesInBatch += 1;
+    if ('error' in read) {
+      ctx.tally.warnings.push(`${read.file.path}: ${read.error}`);
+    } else {
+      states.push(read.state);
       if (!read.documents) ctx.tally.unchangedFiles += 1;
       for (const doc of read.documents ?? []) {
         parsed += 1;
-        if (doc.kind === 'feed') await storeFeed(ctx, doc.feed, doc.fileUrl);
-        else drafts.push({ ...doc.article, sourceId: ctx.source.id });
+        if (doc.kind === 'feed') {
+          await storeFeed(ctx, doc.feed, doc.fileUrl, doc.prepared);
+        } else {
+          drafts.push({ ...doc.article, sourceId: ctx.source.id });
+          sketches.push(doc.sketch);
+        }
       }
     }
-    await storeDrafts(ctx, drafts);
-    await store.sources.recordLocalFiles(
-      scope,
-      batch.map((read) => read.state),
-    );
+    if (filesInBatch === INGEST_BATCH) await flush();
   }
+  if (filesInBatch > 0) await flush();
   // A lone file that could not be read fails its source (a folder's bad files are warnings).
   if (!listing.isDirectory && toRead.length > 0 && parsed === 0 && ctx.tally.unchangedFiles === 0) {
     throw new BriefbotError('SOURCE', ctx.tally.warnings[0] ?? `${listing.files[0]?.path ?? ctx.source.url}: nothing readable`);

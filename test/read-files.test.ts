@@ -1,0 +1,154 @@
+/**
+ * Reader threads (collect/read-files.ts): a folder read and parsed on worker threads is stored
+ * exactly as when read on the main thread — same articles, copies, warnings, order — and a
+ * reader thread that dies (out of memory here) loses nothing: the rest is read on the main thread.
+ * Real files, real worker threads, real SQLite; articles invented for the test.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { collectTopics, type CollectDeps } from '../src/collect/index.ts';
+import { MIN_FILES_FOR_WORKERS } from '../src/collect/read-files.ts';
+import { createLogger, silentLogger } from '../src/core/log.ts';
+import type { Topic } from '../src/core/types.ts';
+import { openSqliteStore } from '../src/store/sqlite/index.ts';
+import { tempDir } from './helpers/cli.ts';
+
+const PAST = new Date('2026-01-01T00:00:00Z');
+const BERTHS = ['north quay', 'grain pier', 'ferry slip', 'east basin', 'tanker jetty', 'fish market wharf'];
+
+function report(i: number): string {
+  const berth = BERTHS[i % BERTHS.length]!;
+  return [
+    `The ${berth} at Vesterhavn handled ${i * 13 + 40} ship calls in week ${i}, the harbour office said on Monday.`,
+    `Pilots reported ${i + 2} delays caused by fog, and the crane crews at the ${berth} worked ${i % 3} extra night shifts.`,
+    `Harbour master Ines Holm said the figures for week ${i} were in line with the season and that dredging would resume.`,
+  ].join('\n\n');
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function feed(name: string, items: Array<{ title: string; link: string; html: string }>): string {
+  const body = items
+    .map(
+      (it) =>
+        `<item><title>${escapeXml(it.title)}</title><link>${it.link}</link><pubDate>Mon, 05 Jan 2026 08:00:00 GMT</pubDate><content:encoded>${escapeXml(it.html)}</content:encoded></item>`,
+    )
+    .join('');
+  return `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>${name}</title>${body}</channel></rss>`;
+}
+
+/** A folder: weekly reports as text, one exact and one edited copy, an unreadable file, two feeds. */
+function folder(): string {
+  const dir = join(tempDir(), 'harbour');
+  mkdirSync(dir);
+  const write = (name: string, content: string | Buffer): void => {
+    writeFileSync(join(dir, name), content);
+    utimesSync(join(dir, name), PAST, PAST);
+  };
+  for (let i = 0; i < 24; i += 1) write(`week-${String(i).padStart(2, '0')}.txt`, `Week ${i} at the harbour\n\n${report(i)}\n`);
+  write('week-03-copy.txt', `Harbour week 3, as syndicated\n\n${report(3)}\n`);
+  write(
+    'week-05-edited.md',
+    `# Week five in port\n\nSubscribe to our newsletter.\n\n${report(5).replace('on Monday', 'on Monday morning')}\n`,
+  );
+  write('broken.txt', Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 7, 8, 0, 0, 0, 9, 0]));
+  write(
+    'wire.xml',
+    feed(
+      'Coast Wire',
+      Array.from({ length: 12 }, (_, i) => ({
+        title: `Wire: week ${i + 30} at Vesterhavn`,
+        link: `https://wire.example/harbour/${i + 30}`,
+        html: `<p>${report(i + 30)
+          .split('\n\n')
+          .join('</p><p>')}</p><p>Photo: Coast Wire</p>`,
+      })),
+    ),
+  );
+  write(
+    'reprints.xml',
+    feed('Reprints', [
+      { title: 'Week 7 again', link: 'https://reprints.example/7', html: `<p>${report(7).split('\n\n').join('</p><p>')}</p>` },
+      { title: 'Week 31 again', link: 'https://reprints.example/31', html: `<div>${report(31)}</div>` },
+    ]),
+  );
+  return dir;
+}
+
+function topic(dir: string): Topic {
+  const url = pathToFileURL(dir).href;
+  return {
+    id: 'harbour',
+    title: 'harbour',
+    sources: [{ id: url, url, kind: 'auto' }],
+    include: [],
+    exclude: [],
+    window: 'all',
+    channels: [],
+    summarizer: { kind: 'extractive', maxStories: 8 },
+  };
+}
+
+/** What a collect stored, comparable across databases: each article's fields, its original by URL. */
+async function collected(dir: string, deps: Partial<CollectDeps>): Promise<{ report: unknown; stored: unknown[] }> {
+  const store = openSqliteStore(':memory:');
+  const result = await collectTopics([topic(dir)], { store, logger: silentLogger, ...deps });
+  const all = await store.articles.list({ topicId: 'harbour', includeDuplicates: true });
+  const urlOf = new Map(all.map((a) => [a.id, a.url]));
+  const stored = all.map((a) => ({
+    url: a.url,
+    title: a.title,
+    text: a.text,
+    publisher: a.publisher,
+    publishedAt: a.publishedAt,
+    contentHash: a.contentHash,
+    copyOf: a.duplicateOf === undefined ? undefined : urlOf.get(a.duplicateOf),
+  }));
+  await store.close();
+  const source = result.sources[0]!;
+  return { report: { new: source.new, duplicate: source.duplicate, known: source.known, warnings: source.warnings }, stored };
+}
+
+test('a folder read on a reader thread is stored exactly as when read on the main thread', async () => {
+  const dir = folder();
+  assert.ok(28 >= MIN_FILES_FOR_WORKERS, 'enough files for reader threads');
+  const here = await collected(dir, { readers: 0 });
+  const threaded = await collected(dir, { readers: 1 });
+  assert.deepEqual(threaded, here);
+  const stored = here.stored as Array<{ url: string; copyOf?: string }>;
+  // The folder's copies were found (through the sketches taken on the reader thread as well),
+  // whichever of each pair was read first.
+  const linked = (a: string, b: string): boolean =>
+    stored.some((x) => (x.url.endsWith(a) && x.copyOf?.endsWith(b)) || (x.url.endsWith(b) && x.copyOf?.endsWith(a)));
+  assert.ok(linked('/week-03-copy.txt', '/week-03.txt'));
+  assert.ok(linked('/week-05-edited.md', '/week-05.txt'));
+  assert.ok(linked('reprints.example/7', '/week-07.txt'));
+  assert.ok(linked('reprints.example/31', 'wire.example/harbour/31'));
+  assert.ok((here.report as { warnings: string[] }).warnings.some((w) => w.includes('broken.txt')));
+});
+
+test('a reader thread that runs out of memory loses nothing: the rest is read on the main thread', async () => {
+  const dir = folder();
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = createLogger({ level: 'warn', destination });
+  const here = await collected(dir, { readers: 0 });
+  // A heap too small for the reader's own modules: the thread dies on start or on its first chunk.
+  const starved = await collected(dir, { readers: 1, readerHeapMb: 2, logger });
+  assert.deepEqual(starved, here);
+  assert.ok(
+    lines.some((l) => l.includes('file reader thread stopped')),
+    'the failure is logged',
+  );
+});
