@@ -51,11 +51,16 @@ export function buildVectors(
   weighting: VectorWeights = DEFAULT_VECTOR_WEIGHTS,
 ): VectorSpace {
   const ids = new Map<string, number>();
-  const counts: Array<Map<number, number>> = [];
+  // Each document's term counts as sorted typed arrays, not a Map per document: 10,000
+  // documents' Maps held some 80 MB until the weights were computed.
+  const counts: Array<{ terms: Int32Array; tf: Float64Array }> = [];
   const isEntity: boolean[] = [];
+  const local = new Map<string, number>();
+  const tf = new Map<number, number>();
   for (const doc of docs) {
     // Count by string first, then intern each distinct term once.
-    const local = new Map<string, number>();
+    local.clear();
+    tf.clear();
     const count = (tokens: readonly string[], weight: number): void => {
       for (let i = 0; i < tokens.length; i += 1) {
         const t = tokens[i]!;
@@ -68,30 +73,29 @@ export function buildVectors(
     };
     count(tokenize(doc.title), weighting.title);
     count(tokenize(doc.text), 1);
-    const tf = new Map<number, number>();
     for (const [term, c] of local) tf.set(intern(ids, term), c);
     for (const e of entities(`${doc.title}\n${doc.text}`)) {
       const id = intern(ids, e);
       isEntity[id] = true;
       tf.set(id, (tf.get(id) ?? 0) + 1);
     }
-    counts.push(tf);
+    const terms = Int32Array.from(tf.keys()).sort();
+    counts.push({ terms, tf: Float64Array.from(terms, (id) => tf.get(id)!) });
   }
   const df = new Int32Array(ids.size);
-  for (const tf of counts) for (const id of tf.keys()) df[id]! += 1;
+  for (const { terms } of counts) for (let i = 0; i < terms.length; i += 1) df[terms[i]!]! += 1;
   const cjkTerm = new Uint8Array(ids.size);
   for (const [term, id] of ids) if (CJK.test(term)) cjkTerm[id] = 1;
   const latinNorm = new Float32Array(docs.length);
   const n = docs.length;
-  const vectors = counts.map((tf, doc): SparseVector => {
-    const terms = Int32Array.from([...tf.keys()].sort((a, b) => a - b));
+  const vectors = counts.map(({ terms, tf: termCounts }, doc): SparseVector => {
     const weights = new Float32Array(terms.length);
     let norm = 0;
     for (let i = 0; i < terms.length; i += 1) {
       const id = terms[i]!;
       // The pseudo-count keeps a handful of articles from making every unshared word dominant.
       const idf = Math.log((n + IDF_PSEUDO_DOCS) / df[id]!) ** weighting.idfPower;
-      const w = (1 + Math.log(tf.get(id)!)) * idf * (isEntity[id] ? weighting.entity : 1);
+      const w = (1 + Math.log(termCounts[i]!)) * idf * (isEntity[id] ? weighting.entity : 1);
       weights[i] = w;
       norm += w * w;
     }
