@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 
 /** Words per shingle (CJK characters count as words). */
 const SHINGLE = 5;
+/** MinHash permutations (a multiple of 4: signatureOf takes four at a time). */
 const PERMUTATIONS = 128;
 const BANDS = 32;
 const ROWS = PERMUTATIONS / BANDS;
@@ -113,6 +114,16 @@ function shingleHash(words: readonly string[], i: number): number {
   return h >>> 0;
 }
 
+/** mix(h) with its sign bit flipped, as a signed 32-bit number (see signatureOf). */
+function mixFlipped(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h ^ 0x80000000;
+}
+
 const SEEDS = Uint32Array.from({ length: PERMUTATIONS }, (_, i) => mix(0x9e3779b9 + i * 0x632be5ab));
 
 /** MinHash over 5-word shingles, 128 hashes in 32 bands of 4 rows (a match near Jaccard ≥ 0.4). */
@@ -123,24 +134,35 @@ export function signature(text: string): NearDupSignature {
 /** {@link signature} of shingles already computed (ingest keeps them to verify candidates). */
 export function signatureOf(shingles: Shingles): NearDupSignature {
   const minhash = new Uint32Array(PERMUTATIONS);
-  // One permutation at a time over all shingles, its minimum kept in a local: twice as fast as
-  // updating 128 array slots per shingle (500 long items: 0.6 s of a 6 s brief).
-  for (let i = 0; i < PERMUTATIONS; i += 1) {
-    const seed = SEEDS[i]!;
-    // mix() inlined and kept in signed 32-bit arithmetic: the sign bit is flipped so that a
-    // signed comparison orders as the unsigned hashes do (no conversion to doubles).
-    let least = 0x7fffffff;
-    for (let k = 0; k < shingles.length; k += 1) {
-      let h = shingles[k]! ^ seed;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      h ^= 0x80000000;
-      if (h < least) least = h;
+  // Four permutations at a time over all shingles, their minima in locals: four independent
+  // chains of arithmetic per shingle, no array writes in the loop (500 long items: 0.6 s of a
+  // 6 s brief before). Kept in signed 32-bit arithmetic with the sign bit flipped, so that a
+  // signed comparison orders as the unsigned hashes do.
+  const n = shingles.length;
+  for (let i = 0; i < PERMUTATIONS; i += 4) {
+    const a = SEEDS[i]! | 0;
+    const b = SEEDS[i + 1]! | 0;
+    const c = SEEDS[i + 2]! | 0;
+    const d = SEEDS[i + 3]! | 0;
+    let leastA = 0x7fffffff;
+    let leastB = 0x7fffffff;
+    let leastC = 0x7fffffff;
+    let leastD = 0x7fffffff;
+    for (let k = 0; k < n; k += 1) {
+      const s = shingles[k]! | 0;
+      const ha = mixFlipped(s ^ a);
+      if (ha < leastA) leastA = ha;
+      const hb = mixFlipped(s ^ b);
+      if (hb < leastB) leastB = hb;
+      const hc = mixFlipped(s ^ c);
+      if (hc < leastC) leastC = hc;
+      const hd = mixFlipped(s ^ d);
+      if (hd < leastD) leastD = hd;
     }
-    minhash[i] = (least ^ 0x80000000) >>> 0;
+    minhash[i] = (leastA ^ 0x80000000) >>> 0;
+    minhash[i + 1] = (leastB ^ 0x80000000) >>> 0;
+    minhash[i + 2] = (leastC ^ 0x80000000) >>> 0;
+    minhash[i + 3] = (leastD ^ 0x80000000) >>> 0;
   }
   const bands: string[] = [];
   for (let b = 0; b < BANDS; b += 1) {
