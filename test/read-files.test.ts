@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { collectTopics, type CollectDeps } from '../src/collect/index.ts';
-import { MIN_FILES_FOR_WORKERS } from '../src/collect/read-files.ts';
+import { defaultReaders, readersFor } from '../src/collect/read-files.ts';
 import { createLogger, silentLogger } from '../src/core/log.ts';
 import type { Topic } from '../src/core/types.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
@@ -117,7 +117,6 @@ async function collected(dir: string, deps: Partial<CollectDeps>): Promise<{ rep
 
 test('a folder read on a reader thread is stored exactly as when read on the main thread', async () => {
   const dir = folder();
-  assert.ok(28 >= MIN_FILES_FOR_WORKERS, 'enough files for reader threads');
   const here = await collected(dir, { readers: 0 });
   const threaded = await collected(dir, { readers: 1 });
   assert.deepEqual(threaded, here);
@@ -151,4 +150,16 @@ test('a reader thread that runs out of memory loses nothing: the rest is read on
     lines.some((l) => l.includes('file reader thread stopped')),
     'the failure is logged',
   );
+});
+
+test('reader threads by default for a megabyte of feeds or pages, not for plain text files', () => {
+  const files = (names: string[], size: number) => names.map((path) => ({ file: { path, size, mtimeMs: 0 } }));
+  const texts = files(
+    Array.from({ length: 10_000 }, (_, i) => `/news/${i}.txt`),
+    3_000,
+  );
+  assert.equal(readersFor(texts, undefined), 0, 'plain text parses fast on this thread');
+  assert.equal(readersFor(files(['/f/a.xml', '/f/b.rss', '/f/c.html'], 400_000), undefined), defaultReaders());
+  assert.equal(readersFor(files(['/f/a.xml'], 5_000), undefined), 0, 'one file: nothing to overlap');
+  assert.equal(readersFor(texts, 2), 2, 'asked for');
 });
