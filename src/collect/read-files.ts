@@ -58,7 +58,9 @@ export function readOneFile({ file, recordedHash }: FileToRead, prepare: boolean
 function prepared(doc: LocalDocument): LocalDocument {
   if (doc.kind === 'article') return { ...doc, sketch: sketchOf(storedText(doc.article.text)) };
   const texts = doc.feed.items.map((item) => htmlToArticleText(item.content ?? item.summary ?? ''));
-  return { ...doc, prepared: { texts, sketches: texts.map((t) => sketchOf(storedText(t.text))) } };
+  // The items' HTML is not sent back: their texts stand in for it, and copying it cost both threads.
+  const items = doc.feed.items.map(({ content: _content, summary: _summary, ...rest }) => rest);
+  return { ...doc, feed: { ...doc.feed, items }, prepared: { texts, sketches: texts.map((t) => sketchOf(storedText(t.text))) } };
 }
 
 /**
