@@ -70,12 +70,20 @@ function fnv1a(s: string): number {
 
 /** A 32-bit finaliser (murmur3 fmix) so that seeded variants act as independent hashes. */
 function mix(h: number): number {
+  return (mixFlipped(h) ^ 0x80000000) >>> 0;
+}
+
+/**
+ * mix(h) with its sign bit flipped, as a signed 32-bit number: signed comparisons of these
+ * order as the unsigned hashes do, without leaving 32-bit arithmetic (see signatureOf).
+ */
+function mixFlipped(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ 0x80000000;
 }
 
 /**
@@ -112,16 +120,6 @@ function shingleHash(words: readonly string[], i: number): number {
     for (let j = 0; j < word.length; j += 1) h = Math.imul(h ^ word.charCodeAt(j), 0x01000193);
   }
   return h >>> 0;
-}
-
-/** mix(h) with its sign bit flipped, as a signed 32-bit number (see signatureOf). */
-function mixFlipped(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h ^ 0x80000000;
 }
 
 const SEEDS = Uint32Array.from({ length: PERMUTATIONS }, (_, i) => mix(0x9e3779b9 + i * 0x632be5ab));
