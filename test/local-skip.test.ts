@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { createBriefService } from '../src/app/brief-service.ts';
 import { collectTopics, type CollectProgress, type CollectReport } from '../src/collect/index.ts';
 import { readEnv } from '../src/config/load.ts';
@@ -15,6 +14,7 @@ import { silentLogger } from '../src/core/log.ts';
 import type { Topic } from '../src/core/types.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { tempDir } from './helpers/cli.ts';
+import { folderTopic } from './helpers/topics.ts';
 
 const PAST = new Date('2026-01-01T00:00:00Z');
 
@@ -34,17 +34,7 @@ function folder(n: number): string {
 }
 
 function topic(dir: string, id = 'harbour'): Topic {
-  const url = pathToFileURL(dir).href;
-  return {
-    id,
-    title: id,
-    sources: [{ id: url, url, kind: 'auto' }],
-    include: [],
-    exclude: [],
-    window: 'all',
-    channels: [],
-    summarizer: { kind: 'extractive', maxStories: 8 },
-  };
+  return folderTopic(dir, id);
 }
 
 async function collect(

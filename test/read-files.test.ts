@@ -7,15 +7,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { collectTopics, type CollectDeps } from '../src/collect/index.ts';
 import { defaultReaders, readersFor } from '../src/collect/read-files.ts';
-import { createLogger, silentLogger } from '../src/core/log.ts';
-import type { Topic } from '../src/core/types.ts';
+import { silentLogger } from '../src/core/log.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { tempDir } from './helpers/cli.ts';
+import { recordingLogger } from './helpers/log.ts';
+import { folderTopic } from './helpers/topics.ts';
 
 const PAST = new Date('2026-01-01T00:00:00Z');
 const BERTHS = ['north quay', 'grain pier', 'ferry slip', 'east basin', 'tanker jetty', 'fish market wharf'];
@@ -81,24 +80,10 @@ function folder(): string {
   return dir;
 }
 
-function topic(dir: string): Topic {
-  const url = pathToFileURL(dir).href;
-  return {
-    id: 'harbour',
-    title: 'harbour',
-    sources: [{ id: url, url, kind: 'auto' }],
-    include: [],
-    exclude: [],
-    window: 'all',
-    channels: [],
-    summarizer: { kind: 'extractive', maxStories: 8 },
-  };
-}
-
 /** What a collect stored, comparable across databases: each article's fields, its original by URL. */
 async function collected(dir: string, deps: Partial<CollectDeps>): Promise<{ report: unknown; stored: unknown[] }> {
   const store = openSqliteStore(':memory:');
-  const result = await collectTopics([topic(dir)], { store, logger: silentLogger, ...deps });
+  const result = await collectTopics([folderTopic(dir, 'harbour')], { store, logger: silentLogger, ...deps });
   const all = await store.articles.list({ topicId: 'harbour', includeDuplicates: true });
   const urlOf = new Map(all.map((a) => [a.id, a.url]));
   const stored = all.map((a) => ({
@@ -134,22 +119,12 @@ test('a folder read on a reader thread is stored exactly as when read on the mai
 
 test('a reader thread that runs out of memory loses nothing: the rest is read on the main thread', async () => {
   const dir = folder();
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(chunk.toString());
-      callback();
-    },
-  });
-  const logger = createLogger({ level: 'warn', destination });
+  const log = recordingLogger('warn');
   const here = await collected(dir, { readers: 0 });
   // A heap too small for the reader's own modules: the thread dies on start or on its first chunk.
-  const starved = await collected(dir, { readers: 1, readerHeapMb: 2, logger });
+  const starved = await collected(dir, { readers: 1, readerHeapMb: 2, logger: log.logger });
   assert.deepEqual(starved, here);
-  assert.ok(
-    lines.some((l) => l.includes('file reader thread stopped')),
-    'the failure is logged',
-  );
+  assert.equal(log.count('a file reader thread stopped; reading the rest on the main thread'), 1, 'the failure is logged');
 });
 
 test('reader threads by default for a megabyte of feeds or pages, not for plain text files', () => {
