@@ -8,6 +8,8 @@
  * furniture. Sentences that merely mention a photo, a source or a newsletter are content.
  */
 
+import { withoutHeadline, words } from './headline.ts';
+
 /** Leading icons and arrows that pages put before furniture ("💬 Comments (0)", "🔒 Log in…"). */
 // The emoji joiner and variation selector are stripped one by one, not read as a sequence.
 // eslint-disable-next-line no-misleading-character-class
@@ -122,35 +124,6 @@ function withoutTrailingArrows(line: string): string {
   let end = line.length;
   while (end > 0 && TRAILING_ARROW.test(line[end - 1]!)) end -= 1;
   return line.slice(0, end);
-}
-
-/** Lowercased words, for comparing headlines. */
-function words(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .normalize('NFKC')
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
-}
-
-/** Whether a paragraph has the same words as the title (`titleKey`: the title's words joined by spaces). */
-function sameText(paragraph: string, titleKey: string): boolean {
-  // A paragraph many times the title's length is not the title with some punctuation: skip
-  // lowercasing and normalising every long paragraph of a long article.
-  if (titleKey === '' || paragraph.length > 4 * titleKey.length + 100) return false;
-  return words(paragraph).join(' ') === titleKey;
-}
-
-/** A headline variant: a short line made mostly of the title's words ("China AI Leaders See…"). */
-function isHeadlineVariant(paragraph: string, title: string): boolean {
-  // Headlines do not end with a full stop; a lede that repeats the headline's words does.
-  if (paragraph.length > 200 || /[.!?。]$/.test(paragraph.trim())) return false;
-  const p = words(paragraph);
-  const t = new Set(words(title));
-  if (p.length < 4 || t.size < 4) return false;
-  const shared = p.filter((w) => t.has(w)).length;
-  return shared / p.length >= 0.75;
 }
 
 /** "… Continue reading →" / "Read more »" left at the end of a feed teaser. */
@@ -321,20 +294,7 @@ export function removeFurniture(text: string, title?: string): string {
     })
     .filter((p) => p !== '' && !isFurnitureLine(p));
 
-  if (title !== undefined && title.trim() !== '') {
-    const t = title.trim();
-    const titleKey = words(t).join(' ');
-    const titleLetters = compact(t);
-    paragraphs = paragraphs
-      .map((p, i) => {
-        if (sameText(p, titleKey) || (i < 3 && isHeadlineVariant(p, t))) return '';
-        // The headline glued to the first sentence ("…bets on videoKuaishou released…"): keep the sentence.
-        const rest = i < 3 ? afterPrefix(p, titleLetters) : undefined;
-        if (rest !== undefined) return rest;
-        return p;
-      })
-      .filter((p) => p !== '');
-  }
+  if (title !== undefined && title.trim() !== '') paragraphs = withoutHeadline(paragraphs, title.trim());
 
   // The tail: truncation marks, tag lists, stray metadata.
   // A lone short paragraph (a feed teaser) is the article, not a tail.
@@ -344,41 +304,4 @@ export function removeFurniture(text: string, title?: string): string {
     else break;
   }
   return paragraphs.join('\n\n');
-}
-
-/** Letters and digits only, lowercased: how a headline is compared when glued to prose. */
-function compact(text: string): string {
-  return (
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]/gu) ?? []
-  ).join('');
-}
-
-/**
- * When a paragraph starts with the headline (`want`: the headline's {@link compact} form) and
- * goes on, returns what follows it; else undefined. Compares letters and digits only, so quotes, emphasis and a missing space at the
- * seam do not matter.
- */
-function afterPrefix(paragraph: string, want: string): string | undefined {
-  if (want.length < 15) return undefined;
-  let matched = 0;
-  for (let i = 0; i < paragraph.length; i++) {
-    const ch = paragraph[i] ?? '';
-    const code = ch.charCodeAt(0);
-    // ASCII letters and digits directly; anything else through the full comparison.
-    const folded = code < 0x80 ? (/[A-Za-z0-9]/.test(ch) ? ch.toLowerCase() : '') : /[\p{L}\p{N}]/u.test(ch) ? compact(ch) : '';
-    if (folded === '') continue;
-    if (folded !== want[matched]) return undefined;
-    matched += 1;
-    if (matched === want.length) {
-      const rest = paragraph
-        .slice(i + 1)
-        .replace(/^[\s"”’'*:.,|–—-]+/u, '')
-        .trim();
-      return rest.length >= 20 ? rest : undefined;
-    }
-  }
-  return undefined;
 }
