@@ -128,6 +128,23 @@ function withoutTrailingArrows(line: string): string {
 
 /** "… Continue reading →" / "Read more »" left at the end of a feed teaser. */
 const TRAILING_MORE = /\s*(continue reading|keep reading|read more|read the full (story|article))\s*[→»›>.…]*\s*$/i;
+const TRAILING_MORE_TAIL = /[\s→»›>.…]/u;
+
+/** The paragraph without a closing "Read more →". */
+function dropTrailingMore(paragraph: string): string {
+  // Every phrase TRAILING_MORE knows holds "read" and ends within 25 characters of the
+  // paragraph's last character that is not a space, arrow or dot.
+  let end = paragraph.length;
+  while (end > 0 && TRAILING_MORE_TAIL.test(paragraph[end - 1]!)) end -= 1;
+  if (
+    !paragraph
+      .slice(Math.max(0, end - 30), end)
+      .toLowerCase()
+      .includes('read')
+  )
+    return paragraph;
+  return paragraph.replace(TRAILING_MORE, '');
+}
 
 /** Inline credits inside a caption or paragraph: "[Photo: Kuaishou]", "(Photo: Reuters)". */
 const INLINE_CREDIT = /\s*[[(](photo|image|picture|graphic|illustration|credit)s?\s*[:=/][^\])]{0,80}[\])]/gi;
@@ -201,8 +218,10 @@ function lazyWordCounts(text: string): () => ReadonlyMap<string, number> {
 function unglue(text: string): string {
   let out = text
     .replace(/([^\n])[ \t]*(#{2,6})[ \t]*(?=\p{L})/gu, '$1\n\n$2 ')
-    .replace(/\*\*([^*\n]{3,200})\*\*(?=\p{Lu})/gu, '**$1**\n\n')
-    .replace(/(\p{Ll}{2}|\d%|[)”"’])([.!?])(["”’]?)(?=\p{Lu}\p{Ll})/gu, '$1$2$3\n\n');
+    .replace(/\*\*([^*\n]{3,200})\*\*(?=\p{Lu})/gu, '**$1**\n\n');
+  // Sentences glued across a lost newline; the cheap test first (a stop right before a capital),
+  // since the full pattern is tried at every position of every text.
+  if (/[.!?]["”’]?\p{Lu}\p{Ll}/u.test(out)) out = out.replace(/(\p{Ll}{2}|\d%|[)”"’])([.!?])(["”’]?)(?=\p{Lu}\p{Ll})/gu, '$1$2$3\n\n');
   // Headings: strip the marks and give each its own paragraph, splitting off glued prose.
   const wordCounts = lazyWordCounts(text);
   out = out.replace(/^[ \t]*#{1,6}[ \t]+(.+)$/gmu, (_line, body: string) => {
@@ -286,10 +305,12 @@ export function removeFurniture(text: string, title?: string): string {
       let clean = p.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/(^|[\s(“"‘'])\*(?=\S)([^*\n]*?\S)\*(?=[\s.,;:!?)”"’']|$)/gu, '$1$2');
       // A caption ends with its credit ("Crews at work in October. Photo: Outlet/Name").
       if (TRAILING_CREDIT.test(clean) && clean.split(/\s+/).length < CAPTION_MAX_WORDS) return '';
-      const credited = clean.replace(INLINE_CREDIT, '').trim();
+      // Both patterns below need a bracket or "read" near the end; most paragraphs have neither,
+      // and each pattern is otherwise tried at every position of every paragraph.
+      const credited = /[[(]/.test(clean) ? clean.replace(INLINE_CREDIT, '').trim() : clean.trim();
       // A caption whose credit was its point is dropped with it; one that names something stays.
       if (credited !== clean && credited.split(/\s+/).length < 4) return '';
-      clean = dropPromoSentences(credited).replace(TRAILING_MORE, '');
+      clean = dropTrailingMore(dropPromoSentences(credited));
       return clean.replace(/\s+\|$/, '').trim();
     })
     .filter((p) => p !== '' && !isFurnitureLine(p));
