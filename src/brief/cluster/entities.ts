@@ -11,7 +11,22 @@ const NAME = /\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:(?:of|de|del|al|van|von|bin)\s+)
  * run, each try reading to the run's end: one 200,000-capital "word" took 35 s. Such runs are
  * blanked first (one linear pass), so a try reads at most this far.
  */
-const LONG_RUN = /[\p{L}\p{M}'’.-]{65,}/gu;
+const LONG_RUN_LENGTH = 65;
+const LONG_RUN = new RegExp(`[\\p{L}\\p{M}'’.-]{${LONG_RUN_LENGTH},}`, 'gu');
+
+/**
+ * Whether a text has LONG_RUN_LENGTH characters in a row with no space or control character
+ * among them, as any LONG_RUN match does: one pass over character codes, where LONG_RUN itself
+ * is tried from every word of every text (a fifth of the entity work on ordinary news).
+ */
+function mayHaveLongRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text.charCodeAt(i) <= 0x20) run = 0;
+    else if (++run >= LONG_RUN_LENGTH) return true;
+  }
+  return false;
+}
 const NUMBER_WITH_UNIT =
   /([$€£¥]\s?)?(\d[\d,]*(?:\.\d+)?)\s?(%|percent|per cent|million|billion|trillion|thousand|yuan|dollars|euros|pounds|people|jobs|votes|cases|deaths|years|months|days|hours|miles|km|tons|tonnes|gw|mw)?/giu;
 /** Sentence-initial words that are capitalised only by position. */
@@ -50,7 +65,8 @@ const CJK_UNIT: Record<string, string> = { 个月: 'months', 天: 'days', 周: '
 /** Entity keys of a text, lowercased, prefixed "e:" (names) or "n:" (numbers with units). */
 export function entities(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.replace(LONG_RUN, ' ').matchAll(NAME)) {
+  const names = mayHaveLongRun(text) ? text.replace(LONG_RUN, ' ') : text;
+  for (const m of names.matchAll(NAME)) {
     const words = m[0].split(/\s+/);
     while (words.length > 0 && FUNCTION_WORDS.has(words[0]!)) words.shift();
     if (words.length < 2) continue;
