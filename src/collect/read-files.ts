@@ -2,8 +2,9 @@
  * Reading a local source's files: bytes, hash and parse, in order. With enough feeds and pages
  * to parse, the work goes to worker threads (read-worker.ts) while this thread stores what was
  * read before: on two cores, parsing 20 feed files of 500 items each no longer waits for their
- * storing, nor the other way round. The worker also takes what storing would compute next: a feed's item texts
- * (HTML to text, furniture out) and every text's dedupe sketch (hash, shingles, MinHash bands).
+ * storing, nor the other way round. The worker also takes what storing would compute next: a
+ * feed's item texts (HTML to text, furniture out) and every text's dedupe sketch (hash,
+ * shingles, MinHash bands).
  *
  * Files come back in the order given, so warnings, article order and the stored result are the
  * same as when read here. A worker that dies (out of memory, a crash) loses nothing: the files
@@ -80,6 +81,7 @@ export function readersFor(files: readonly FileToRead[], asked: number | undefin
   for (const { file } of files) if (PARSED_EXTENSIONS.has(extname(file.path).toLowerCase())) bytes += file.size;
   return bytes >= MIN_PARSED_BYTES_FOR_WORKERS ? defaultReaders() : 0;
 }
+
 /** A chunk (files sent to a worker per message) closes at this many bytes… */
 const CHUNK_BYTES = 256 * 1024;
 /** …or at this many files. */
@@ -102,6 +104,7 @@ function chunksOf(files: readonly FileToRead[]): FileToRead[][] {
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
+
 /** Chunks handed out and not yet taken, per worker: enough to keep it busy, few enough to bound memory. */
 const CHUNKS_AHEAD = 4;
 
@@ -153,8 +156,8 @@ class ReaderPool {
   readonly chunkCount: number;
   private readonly done = new Map<number, FileRead[]>();
   private readonly waiting = new Map<number, (reads: FileRead[]) => void>();
-  /** Chunk → the worker reading it, while it is out. */
-  private readonly out = new Map<number, Worker>();
+  /** Chunks handed to a worker and not yet delivered. */
+  private readonly out = new Set<number>();
   private readonly workers: Worker[] = [];
   private next = 0;
   private failed = false;
@@ -224,7 +227,7 @@ class ReaderPool {
     while (room > 0 && this.next < this.chunkCount) {
       const worker = this.workers[this.next % this.workers.length]!;
       const chunk = this.next++;
-      this.out.set(chunk, worker);
+      this.out.add(chunk);
       worker.postMessage({ chunk, files: this.filesOf(chunk) } satisfies ReadRequest);
       room -= 1;
     }
@@ -235,7 +238,7 @@ class ReaderPool {
     if (!this.workers.includes(worker) || this.failed) return;
     this.failed = true;
     this.logger.warn({ err: oneLine(error) }, 'a file reader thread stopped; reading the rest on the main thread');
-    for (const chunk of [...this.out.keys()].sort((a, b) => a - b)) {
+    for (const chunk of [...this.out].sort((a, b) => a - b)) {
       this.out.delete(chunk);
       if (this.waiting.has(chunk)) this.deliver(chunk, this.readHere(chunk));
     }
