@@ -83,6 +83,7 @@ function rankedCandidates<T>(bands: readonly string[], membersOf: (band: string)
     .slice(0, max)
     .map(([member]) => member);
 }
+
 /** Shorter texts are too short to call a copy by shingles (exact copies still are). */
 const MIN_NEAR_DUP_CHARS = 200;
 
