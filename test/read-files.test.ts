@@ -106,8 +106,7 @@ test('a folder read on a reader thread is stored exactly as when read on the mai
   const threaded = await collected(dir, { readers: 1 });
   assert.deepEqual(threaded, here);
   const stored = here.stored as Array<{ url: string; copyOf?: string }>;
-  // The folder's copies were found (through the sketches taken on the reader thread as well),
-  // whichever of each pair was read first.
+  // The folder's copies were found, whichever of each pair was read first.
   const linked = (a: string, b: string): boolean =>
     stored.some((x) => (x.url.endsWith(a) && x.copyOf?.endsWith(b)) || (x.url.endsWith(b) && x.copyOf?.endsWith(a)));
   assert.ok(linked('/week-03-copy.txt', '/week-03.txt'));

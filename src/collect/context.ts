@@ -7,7 +7,6 @@ import type { ArticleDraft, SourceSpec, Topic } from '../core/types.ts';
 import type { Store } from '../store/port.ts';
 import { clipArticleText, MAX_ARTICLE_CHARS } from '../text/bounds.ts';
 import { screenInstructions } from '../text/instructions.ts';
-import type { DedupeSketch } from './dedupe.ts';
 import type { HttpClient } from './http/client.ts';
 import { ingestBatch, matchingTopics, type IngestItem, type IngestOutcome } from './ingest.ts';
 
@@ -104,11 +103,6 @@ function screened(draft: ArticleDraft): ArticleDraft {
   return { ...draft, text, instructions: (draft.instructions ?? 0) + removed };
 }
 
-/** What storeDrafts leaves of a text: capped, then screened (as `capped` and `screened` do). */
-export function storedText(text: string): string {
-  return screenInstructions(clipArticleText(text).text).text;
-}
-
 /** A draft's text capped first, so that everything after (screening included) works on bounded text. */
 function capped(ctx: SourceContext, whole: ArticleDraft): ArticleDraft {
   const { text, clipped } = clipArticleText(whole.text);
@@ -123,22 +117,16 @@ function capped(ctx: SourceContext, whole: ArticleDraft): ArticleDraft {
  * Stores drafts in batches of INGEST_BATCH (one transaction each), in order, so that dedupe
  * between drafts of one source is deterministic. Empty drafts are skipped with a warning.
  */
-export async function storeDrafts(
-  ctx: SourceContext,
-  raw: readonly ArticleDraft[],
-  sketches?: readonly (DedupeSketch | undefined)[],
-): Promise<void> {
+export async function storeDrafts(ctx: SourceContext, raw: readonly ArticleDraft[]): Promise<void> {
   const items: IngestItem[] = [];
-  for (const [i, whole] of raw.entries()) {
-    const draft = screened(capped(ctx, whole));
+  for (const draft of raw.map((whole) => screened(capped(ctx, whole)))) {
     if (draft.title.trim() === '' && draft.text.trim() === '') {
       ctx.tally.warnings.push(`${draft.url}: empty article skipped`);
       continue;
     }
     const topicIds = matchingTopics(draft, ctx.topics);
     if (topicIds.length === 0) ctx.tally.filtered += 1;
-    const sketch = sketches?.[i];
-    items.push({ draft, topicIds, ...(sketch !== undefined && { sketch }) });
+    items.push({ draft, topicIds });
   }
   for (let i = 0; i < items.length; i += INGEST_BATCH) {
     const results = await ingestBatch(items.slice(i, i + INGEST_BATCH), ctx.deps.store, ctx.now);

@@ -11,7 +11,7 @@ import { INGEST_BATCH, storeDrafts, type SourceContext } from './context.ts';
 import { MAX_FEED_ITEMS, type FeedItem, type ParsedFeed } from './feeds/index.ts';
 import { creditItems, fallbackOutlet, type ItemCredit } from './feeds/outlet.ts';
 import { matchingTopics } from './ingest.ts';
-import type { PreparedItems } from './local.ts';
+import type { ArticleText } from './local.ts';
 import { extractFromHtml, htmlToArticleText } from './pages/index.ts';
 
 /** Teasers: short feed texts, or ones that end in "…" / "Read more". */
@@ -82,11 +82,11 @@ async function draftOf(
   credits: readonly ItemCredit[],
   index: number,
   url: string,
-  prepared: PreparedItems | undefined,
+  itemTexts: readonly ArticleText[] | undefined,
 ): Promise<ArticleDraft> {
   const item = feed.items[index]!;
   const credit = credits[index]!;
-  const content = prepared?.texts[index] ?? htmlToArticleText(item.content ?? item.summary ?? '');
+  const content = itemTexts?.[index] ?? htmlToArticleText(item.content ?? item.summary ?? '');
   let text = content.text;
   let instructions = content.instructions;
   let title = credit.title ?? '';
@@ -122,8 +122,8 @@ async function draftOf(
   };
 }
 
-/** Stores a feed's items; `prepared`: their texts and sketches, when a reader thread took them (read-files.ts). */
-export async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string, prepared?: PreparedItems): Promise<void> {
+/** Stores a feed's items; `itemTexts`: their texts, when a reader thread took them already (read-files.ts). */
+export async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: string, itemTexts?: readonly ArticleText[]): Promise<void> {
   if (feed.problems.length > 0)
     ctx.tally.warnings.push(`feed is not well-formed (${feed.problems[0]}); salvaged ${feed.items.length} items`);
   noteUnread(ctx, feed);
@@ -151,12 +151,8 @@ export async function storeFeed(ctx: SourceContext, feed: ParsedFeed, feedUrl: s
       links.push({ articleId: stored.id, topicIds: matchingTopics(stored, ctx.topics), sourceId: ctx.source.id });
     }
     if (links.length > 0) await store.articles.saveBatch({ inserts: [], links });
-    const drafts = await Promise.all(unknown.map((c) => draftOf(ctx, feed, credits, c.index, c.url, prepared)));
+    const drafts = await Promise.all(unknown.map((c) => draftOf(ctx, feed, credits, c.index, c.url, itemTexts)));
     ctx.progress.itemsRead += chunk.length;
-    await storeDrafts(
-      ctx,
-      drafts,
-      unknown.map((c) => prepared?.sketches[c.index]),
-    );
+    await storeDrafts(ctx, drafts);
   }
 }

@@ -15,7 +15,6 @@ import {
   shingleSet,
   shingleSetOfNormal,
   signatureOf,
-  type DedupeSketch,
   type Shingles,
 } from './dedupe.ts';
 import type { NewArticle, Store, TopicLink } from '../store/port.ts';
@@ -54,8 +53,6 @@ function isUpdateOf(draft: ArticleDraft, earlier: Article): boolean {
 export interface IngestItem {
   readonly draft: ArticleDraft;
   readonly topicIds: readonly string[];
-  /** The draft's dedupe sketch, when a reader thread took it already (used only if it is of this text). */
-  readonly sketch?: DedupeSketch;
 }
 
 export interface IngestResult {
@@ -127,11 +124,6 @@ export async function ingestBatch(items: readonly IngestItem[], store: Store, no
       continue;
     }
     firstWithUrl.set(url, index);
-    const sketch = item.sketch?.forText === item.draft.text ? item.sketch : undefined;
-    if (sketch) {
-      fresh.push({ index, canonicalUrl: url, hash: sketch.hash, normal: undefined, shingles: sketch.shingles, bands: sketch.bands });
-      continue;
-    }
     const normal = normalizeForHash(item.draft.text);
     fresh.push({ index, canonicalUrl: url, hash: contentHashOfNormal(normal), normal, bands: [] });
   }
@@ -142,9 +134,7 @@ export async function ingestBatch(items: readonly IngestItem[], store: Store, no
   // Signatures only for drafts with no stored exact copy (an exact copy gets no bands).
   for (const f of fresh) {
     await yielder.maybeYield();
-    const normal = f.normal;
-    // Sketched already (shingles and bands taken on a reader thread).
-    if (normal === undefined) continue;
+    const normal = f.normal!;
     f.normal = undefined;
     if (exact.has(f.hash) && hasText(f)) continue;
     f.shingles = shingleSetOfNormal(normal);

@@ -13,7 +13,6 @@ import type { LocalFileState } from '../store/port.ts';
 import { INGEST_BATCH, storeDrafts, type SourceContext } from './context.ts';
 import { storeFeed } from './feed-source.ts';
 import { listLocalSource, type LocalFile } from './local.ts';
-import type { DedupeSketch } from './dedupe.ts';
 import { readFiles } from './read-files.ts';
 
 /**
@@ -62,14 +61,12 @@ export async function collectLocal(ctx: SourceContext): Promise<void> {
   // recorded. A feed's items are stored as soon as its file is read (in chunks of their own), so
   // storing one feed overlaps reading the next on a reader thread.
   let drafts: ArticleDraft[] = [];
-  let sketches: (DedupeSketch | undefined)[] = [];
   let states: LocalFileState[] = [];
   let filesInBatch = 0;
   const flush = async (): Promise<void> => {
-    await storeDrafts(ctx, drafts, sketches);
+    await storeDrafts(ctx, drafts);
     await store.sources.recordLocalFiles(scope, states);
     drafts = [];
-    sketches = [];
     states = [];
     filesInBatch = 0;
   };
@@ -84,12 +81,8 @@ export async function collectLocal(ctx: SourceContext): Promise<void> {
       if (!read.documents) ctx.tally.unchangedFiles += 1;
       for (const doc of read.documents ?? []) {
         parsed += 1;
-        if (doc.kind === 'feed') {
-          await storeFeed(ctx, doc.feed, doc.fileUrl, doc.prepared);
-        } else {
-          drafts.push({ ...doc.article, sourceId: ctx.source.id });
-          sketches.push(doc.sketch);
-        }
+        if (doc.kind === 'feed') await storeFeed(ctx, doc.feed, doc.fileUrl, doc.itemTexts);
+        else drafts.push({ ...doc.article, sourceId: ctx.source.id });
       }
     }
     if (filesInBatch === INGEST_BATCH) await flush();

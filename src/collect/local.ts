@@ -16,7 +16,6 @@ import { looksBinary, notArticleReason } from './article-shape.ts';
 import { megabytes } from '../core/units.ts';
 import { extractFromHtml, extractFromText } from './pages/index.ts';
 import { decodeBody } from './charset.ts';
-import type { DedupeSketch } from './dedupe.ts';
 import { looksLikeFeed, parseFeed, type ParsedFeed } from './feeds/index.ts';
 
 export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', '.htm', '.json']);
@@ -31,26 +30,14 @@ const MAX_FILES = 20_000;
 
 /** What a local file turned out to be. */
 export type LocalDocument =
-  | {
-      readonly kind: 'article';
-      readonly fileUrl: string;
-      readonly article: LocalArticle;
-      /** The dedupe sketch of the text as it will be stored, when a reader thread took it already. */
-      readonly sketch?: DedupeSketch;
-    }
+  | { readonly kind: 'article'; readonly fileUrl: string; readonly article: LocalArticle }
   | {
       readonly kind: 'feed';
       readonly fileUrl: string;
       readonly feed: ParsedFeed;
-      /** What a reader thread took of each item already (see read-files.ts). */
-      readonly prepared?: PreparedItems;
+      /** Each item's text (htmlToArticleText), when a reader thread took it already (see read-files.ts). */
+      readonly itemTexts?: readonly ArticleText[];
     };
-
-/** Feed items' texts (htmlToArticleText) and the dedupe sketches of those texts as stored. */
-export interface PreparedItems {
-  readonly texts: readonly ArticleText[];
-  readonly sketches: readonly DedupeSketch[];
-}
 
 /** A feed item's HTML as text, and the planted instructions its hidden text carried. */
 export interface ArticleText {
