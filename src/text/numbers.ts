@@ -56,6 +56,17 @@ const SCALES: Record<string, number> = {
   千: 1e3,
   百万: 1e6,
 };
+/**
+ * The value of one number word ("seven" → 7, "forty" → 40, "a"/"an"/"one" → 1, "hundred" → 100);
+ * undefined for any other word.
+ */
+export function numberWordValue(word: string): number | undefined {
+  const w = word.toLowerCase();
+  if (w === 'one' || w === 'a' || w === 'an') return 1;
+  if (w === 'hundred') return 100;
+  return Object.hasOwn(UNITS, w) ? UNITS[w] : Object.hasOwn(TENS, w) ? TENS[w] : undefined;
+}
+
 /** Scale letters that only count after a currency ("$5m", "€2k"): "100m" alone may be metres. */
 const CURRENCY_SCALES: Record<string, number> = { m: 1e6, k: 1e3, b: 1e9 };
 

@@ -3,6 +3,7 @@
  * model/version numbers. Values are returned exactly as written, with the qualifier when it
  * changes the meaning ("less than 20%", "at least 3 months").
  */
+import { numberWordValue } from '../../text/numbers.ts';
 import { isStopword } from '../../text/stopwords.ts';
 
 export type FigureKind = 'percent' | 'money' | 'duration' | 'count' | 'date' | 'ratio' | 'version' | 'number';
@@ -21,28 +22,6 @@ export interface FigureMention {
   unit?: string;
 }
 
-const SMALL_NUMBERS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fifteen: 15,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  hundred: 100,
-  a: 1,
-  an: 1,
-};
 const WORD_NUM = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty';
 const NUM = String.raw`\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
 const SCALE = String.raw`(?:thousand|million|billion|trillion|bn|mn|m|k)\b`;
@@ -111,7 +90,7 @@ function parseNumber(raw: string): number | undefined {
   if (digits !== undefined) value = Number(digits.replace(/[,\u00a0\u202f]/g, ''));
   else {
     const word = new RegExp(`\\b(${WORD_NUM}|a|an)\\b`).exec(lower)?.[1];
-    if (word !== undefined) value = SMALL_NUMBERS[word];
+    if (word !== undefined) value = numberWordValue(word);
   }
   if (value === undefined || Number.isNaN(value)) return undefined;
   if (/\b(?:trillion)\b/.test(lower)) value *= 1e12;
