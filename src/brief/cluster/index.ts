@@ -191,7 +191,10 @@ export function clusterArticles(input: readonly ClusterDoc[], options: ClusterOp
   };
 
   const scored: Edge[] = [];
-  for (const [i, j] of candidatePairs(vectors, df)) {
+  const pairs = candidatePairs(vectors, df);
+  for (let k = 0; k < pairs.length; k += 2) {
+    const i = pairs[k]!;
+    const j = pairs[k + 1]!;
     let sim = textSimilarity(i, j);
     if (useDates && !Number.isNaN(times[i]!) && !Number.isNaN(times[j]!)) {
       sim *= dateDamping(Math.abs(times[i]! - times[j]!) / DAY_MS, options.dateGraceDays, options.dateHalfLifeDays);
