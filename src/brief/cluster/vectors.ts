@@ -52,9 +52,10 @@ export function buildVectors(
 ): VectorSpace {
   const ids = new Map<string, number>();
   // Each document's term counts as sorted typed arrays, not a Map per document: 10,000
-  // documents' Maps held some 80 MB until the weights were computed. The counts are small
-  // multiples of the title and bigram weights, exact in 32 bits, and each array of counts becomes
-  // the document's weights in place: no second array per document (8 bytes a term; the ingest
+  // documents' Maps held some 80 MB until the weights were computed. The counts are kept in 32
+  // bits (whole numbers with the default weights, so exact; a fractional bigram weight rounds
+  // at the eighth digit, far below any threshold) and each array of counts becomes the
+  // document's weights in place: no second array per document (8 bytes a term; the ingest
   // bench's 10,000 articles have 640,000 terms).
   const counts: Array<{ terms: Int32Array; tf: Float32Array }> = [];
   const isEntity: boolean[] = [];
