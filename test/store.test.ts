@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import type { Article } from '../src/core/types.ts';
 import { EMPTY_CONTENT_HASH } from '../src/collect/dedupe.ts';
 import type { InsertResult, NewArticle, Store } from '../src/store/port.ts';
+import { bandKey, sortedBandRows } from '../src/store/sqlite/articles.ts';
 import { backends } from './helpers/backends.ts';
 
 function article(id: string, fields: Partial<Article> = {}): Article {
@@ -384,4 +385,27 @@ test('SQLite migration 007 keeps the near-duplicate bands an older database stor
   } finally {
     await store.close();
   }
+});
+
+test('band rows sort by key, then article, whether packed into doubles or compared', () => {
+  // A small deterministic generator: the same rows on every run.
+  let state = 7;
+  const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+  const rowsOf = (keys: number[], firstSeq: number): number[] => keys.flatMap((key, i) => [key, firstSeq + Math.floor(i / 32)]);
+  const expected = (flat: number[]): number[] => {
+    const pairs = Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!] as const);
+    return pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]).flat();
+  };
+  const bands = Array.from({ length: 32 * 500 }, (_, i) => bandKey(`b${i % 32}:${next().toString(16).padStart(8, '0')}`));
+  // Copies of one text share band keys: equal keys, ordered by article.
+  bands.splice(32, 32, ...bands.slice(0, 32));
+  for (const firstSeq of [1, 4_000_000_000]) {
+    const flat = rowsOf(bands, firstSeq);
+    assert.deepEqual([...sortedBandRows(flat)], expected(flat), 'packed');
+  }
+  // A key outside the 32 bands (an odd stored band string) and a batch too long to pack.
+  const odd = rowsOf([bandKey('legacy band'), ...bands.slice(0, 40)], 1);
+  assert.deepEqual([...sortedBandRows(odd)], expected(odd), 'odd key');
+  const long = [5, 1, 3, 70_000, 5, 0];
+  assert.deepEqual([...sortedBandRows(long)], [3, 70_000, 5, 0, 5, 1], 'long span');
 });

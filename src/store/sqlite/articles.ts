@@ -23,6 +23,47 @@ export function bandKey(band: string): number {
   return 2 ** 52 + (h >>> 0);
 }
 
+/** Band keys of the 32 bands "b0:…"–"b31:…" are below this (bandKey). */
+const BAND_KEY_LIMIT = 2 ** 37;
+/** Sequence numbers within one batch, packed beside a band key in a double (2^37 × 2^16 = 2^53). */
+const SEQ_SPAN = 2 ** 16;
+
+/**
+ * Flat (band key, seq) rows [k0, s0, k1, s1, …] sorted by key, then seq. Each row is packed
+ * into one double (key × 2^16 + seq − the batch's first seq, exact below 2^53) and the packed
+ * values sorted natively: a comparator sort of one small array per row cost some 300 ms per
+ * 10,000 articles (320,000 rows). Keys or a batch too big to pack take the comparator sort.
+ */
+export function sortedBandRows(flat: readonly number[]): Float64Array {
+  const n = flat.length / 2;
+  let least = Infinity;
+  let most = -Infinity;
+  let packable = true;
+  for (let i = 0; i < n; i += 1) {
+    if (flat[2 * i]! >= BAND_KEY_LIMIT) packable = false;
+    least = Math.min(least, flat[2 * i + 1]!);
+    most = Math.max(most, flat[2 * i + 1]!);
+  }
+  const rows = new Float64Array(2 * n);
+  if (packable && most - least < SEQ_SPAN) {
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) packed[i] = flat[2 * i]! * SEQ_SPAN + (flat[2 * i + 1]! - least);
+    packed.sort();
+    for (let i = 0; i < n; i += 1) {
+      const key = Math.floor(packed[i]! / SEQ_SPAN);
+      rows[2 * i] = key;
+      rows[2 * i + 1] = least + (packed[i]! - key * SEQ_SPAN);
+    }
+    return rows;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => flat[2 * a]! - flat[2 * b]! || flat[2 * a + 1]! - flat[2 * b + 1]!);
+  order.forEach((from, i) => {
+    rows[2 * i] = flat[2 * from]!;
+    rows[2 * i + 1] = flat[2 * from + 1]!;
+  });
+  return rows;
+}
+
 export class SqliteArticleRepo implements ArticleRepo {
   private readonly statements;
   private readonly listStatements = new Map<string, Statement>();
@@ -126,13 +167,14 @@ export class SqliteArticleRepo implements ArticleRepo {
           return { inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) };
         });
         // Band keys of the whole batch, sorted (inserts in index order touch fewer pages), many per statement.
-        const pairs = Array.from({ length: keys.length / 2 }, (_, i) => [keys[2 * i]!, keys[2 * i + 1]!] as const).sort(
-          (a, b) => a[0] - b[0] || a[1] - b[1],
-        );
+        const rows = sortedBandRows(keys);
+        const params: number[] = new Array(2 * BANDS_PER_STATEMENT);
         let i = 0;
-        for (; i + BANDS_PER_STATEMENT <= pairs.length; i += BANDS_PER_STATEMENT)
-          insertBands.run(pairs.slice(i, i + BANDS_PER_STATEMENT).flat());
-        for (; i < pairs.length; i += 1) insertBand.run(pairs[i]![0], pairs[i]![1]);
+        for (; i + 2 * BANDS_PER_STATEMENT <= rows.length; i += 2 * BANDS_PER_STATEMENT) {
+          for (let k = 0; k < params.length; k += 1) params[k] = rows[i + k]!;
+          insertBands.run(params);
+        }
+        for (; i < rows.length; i += 2) insertBand.run(rows[i]!, rows[i + 1]!);
         for (const link of batch.links) this.link(link.articleId, link.topicIds, link.sourceId);
         return results;
       })
