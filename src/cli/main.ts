@@ -13,12 +13,10 @@ import { createLogger, type Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
 import { createBriefService } from '../app/brief-service.ts';
 import { BuildPool } from '../app/build-pool.ts';
-import { HttpClient } from '../collect/http/client.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.ts';
 import type { CliContext } from './context.ts';
 import { runAsk, runBrief, runCollect, runTopics } from './commands.ts';
 import { runMigrate } from './migrate.ts';
-import { runServe } from './serve.ts';
 import { openStore } from './store.ts';
 import { buildLine, collectLine, ProgressLine } from './progress.ts';
 
@@ -108,9 +106,10 @@ async function withContext<T>(
   // The one place that asks whether stderr is a terminal: progress lines only there.
   const progress = new ProgressLine(io.stderr, (io.stderr as Partial<NodeJS.WriteStream>).isTTY === true);
   const store = await openStore(settings.database, settings.env.replicaId ?? 'briefbot');
+  // The HTTP client (and undici under it, some 15 MB) is loaded only by commands that fetch.
   const http = options.offline
     ? undefined
-    : new HttpClient({
+    : new (await import('../collect/http/client.ts')).HttpClient({
         timeoutMs: settings.fetch.timeoutMs,
         maxBytes: settings.fetch.maxBytes,
         maxRedirects: settings.fetch.maxRedirects,
@@ -257,6 +256,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--config <file>', 'config file')
     .action(async (options: CommonOptions) => {
       io.stopOnSignals();
+      // Loaded here, not at the top: Bolt and the web server under it added some 12 MB to every
+      // other command, which never talks to a chat.
+      const { runServe } = await import('./serve.ts');
       setExit(await withContext(io, options, 'info', (ctx) => runServe(ctx), { buildInWorkers: true }));
     });
 
