@@ -8,6 +8,7 @@ import type { Store } from '../store/port.ts';
 import { clipArticleText, MAX_ARTICLE_CHARS } from '../text/bounds.ts';
 import { screenInstructions } from '../text/instructions.ts';
 import type { HttpClient } from './http/client.ts';
+import type { DedupeSketch } from './dedupe.ts';
 import { ingestBatch, matchingTopics, type IngestItem, type IngestOutcome } from './ingest.ts';
 
 /** Counts of a collect in progress, all sources together (for a progress line). */
@@ -116,17 +117,26 @@ function capped(ctx: SourceContext, whole: ArticleDraft): ArticleDraft {
 /**
  * Stores drafts in batches of INGEST_BATCH (one transaction each), in order, so that dedupe
  * between drafts of one source is deterministic. Empty drafts are skipped with a warning.
+ * `sketches[i]`, when given, is the dedupe sketch of `raw[i]`'s text (see read-files.ts).
  */
-export async function storeDrafts(ctx: SourceContext, raw: readonly ArticleDraft[]): Promise<void> {
+export async function storeDrafts(
+  ctx: SourceContext,
+  raw: readonly ArticleDraft[],
+  sketches?: readonly (DedupeSketch | undefined)[],
+): Promise<void> {
   const items: IngestItem[] = [];
-  for (const draft of raw.map((whole) => screened(capped(ctx, whole)))) {
+  for (const [i, whole] of raw.entries()) {
+    const draft = screened(capped(ctx, whole));
     if (draft.title.trim() === '' && draft.text.trim() === '') {
       ctx.tally.warnings.push(`${draft.url}: empty article skipped`);
       continue;
     }
     const topicIds = matchingTopics(draft, ctx.topics);
     if (topicIds.length === 0) ctx.tally.filtered += 1;
-    items.push({ draft, topicIds });
+    // A sketch taken on a reader thread is of the text as read: kept only when capping and
+    // screening changed nothing (they return the draft itself then).
+    const sketch = draft === whole ? sketches?.[i] : undefined;
+    items.push({ draft, topicIds, ...(sketch && { sketch }) });
   }
   for (let i = 0; i < items.length; i += INGEST_BATCH) {
     const results = await ingestBatch(items.slice(i, i + INGEST_BATCH), ctx.deps.store, ctx.now);

@@ -257,3 +257,19 @@ function ratiosOf(common: number, na: number, nb: number): { jaccard: number; co
   const smaller = Math.min(na, nb);
   return { jaccard: union === 0 ? 0 : common / union, containment: smaller === 0 ? 0 : common / smaller };
 }
+
+/**
+ * What ingest computes of a text to find its copies: the content hash, the shingles and the LSH
+ * band keys. A reader thread (read-files.ts) takes it when it is ahead of the thread storing.
+ */
+export interface DedupeSketch {
+  readonly hash: string;
+  readonly shingles: Shingles;
+  readonly bands: readonly string[];
+}
+
+export function sketchOf(text: string): DedupeSketch {
+  const normal = normalizeForHash(text);
+  const shingles = shingleSetOfNormal(normal);
+  return { hash: contentHashOfNormal(normal), shingles, bands: signatureOf(shingles).bands };
+}

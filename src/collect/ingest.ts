@@ -15,6 +15,7 @@ import {
   shingleSet,
   shingleSetOfNormal,
   signatureOf,
+  type DedupeSketch,
   type Shingles,
 } from './dedupe.ts';
 import type { NewArticle, Store, TopicLink } from '../store/port.ts';
@@ -53,6 +54,8 @@ function isUpdateOf(draft: ArticleDraft, earlier: Article): boolean {
 export interface IngestItem {
   readonly draft: ArticleDraft;
   readonly topicIds: readonly string[];
+  /** The dedupe sketch of exactly `draft.text`, when a reader thread took it already. */
+  readonly sketch?: DedupeSketch;
 }
 
 export interface IngestResult {
@@ -124,6 +127,11 @@ export async function ingestBatch(items: readonly IngestItem[], store: Store, no
       continue;
     }
     firstWithUrl.set(url, index);
+    if (item.sketch) {
+      const { hash, shingles, bands } = item.sketch;
+      fresh.push({ index, canonicalUrl: url, hash, normal: undefined, shingles, bands });
+      continue;
+    }
     const normal = normalizeForHash(item.draft.text);
     fresh.push({ index, canonicalUrl: url, hash: contentHashOfNormal(normal), normal, bands: [] });
   }
@@ -134,7 +142,9 @@ export async function ingestBatch(items: readonly IngestItem[], store: Store, no
   // Signatures only for drafts with no stored exact copy (an exact copy gets no bands).
   for (const f of fresh) {
     await yielder.maybeYield();
-    const normal = f.normal!;
+    const normal = f.normal;
+    // Sketched already, on a reader thread.
+    if (normal === undefined) continue;
     f.normal = undefined;
     if (exact.has(f.hash) && hasText(f)) continue;
     f.shingles = shingleSetOfNormal(normal);

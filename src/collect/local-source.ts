@@ -10,6 +10,7 @@ import { BriefbotError } from '../core/errors.ts';
 import { LoopYielder } from '../core/yield.ts';
 import type { ArticleDraft, Topic } from '../core/types.ts';
 import type { LocalFileState } from '../store/port.ts';
+import type { DedupeSketch } from './dedupe.ts';
 import { INGEST_BATCH, storeDrafts, type SourceContext } from './context.ts';
 import { storeFeed } from './feed-source.ts';
 import { listLocalSource, type LocalFile } from './local.ts';
@@ -61,12 +62,14 @@ export async function collectLocal(ctx: SourceContext): Promise<void> {
   // recorded. A feed's items are stored as soon as its file is read (in chunks of their own), so
   // storing one feed overlaps reading the next on a reader thread.
   let drafts: ArticleDraft[] = [];
+  let sketches: (DedupeSketch | undefined)[] = [];
   let states: LocalFileState[] = [];
   let filesInBatch = 0;
   const flush = async (): Promise<void> => {
-    await storeDrafts(ctx, drafts);
+    await storeDrafts(ctx, drafts, sketches);
     await store.sources.recordLocalFiles(scope, states);
     drafts = [];
+    sketches = [];
     states = [];
     filesInBatch = 0;
   };
@@ -82,7 +85,10 @@ export async function collectLocal(ctx: SourceContext): Promise<void> {
       for (const doc of read.documents ?? []) {
         parsed += 1;
         if (doc.kind === 'feed') await storeFeed(ctx, doc.feed, doc.fileUrl, doc.itemTexts);
-        else drafts.push({ ...doc.article, sourceId: ctx.source.id });
+        else {
+          drafts.push({ ...doc.article, sourceId: ctx.source.id });
+          sketches.push(doc.sketch);
+        }
       }
     }
     if (filesInBatch === INGEST_BATCH) await flush();

@@ -17,6 +17,7 @@ import { megabytes } from '../core/units.ts';
 import { extractFromHtml, extractFromText } from './pages/index.ts';
 import { decodeBody } from './charset.ts';
 import { looksLikeFeed, parseFeed, type ParsedFeed } from './feeds/index.ts';
+import type { DedupeSketch } from './dedupe.ts';
 
 export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', '.htm', '.json']);
 export const FEED_EXTENSIONS = new Set(['.xml', '.rss', '.atom', '.rdf']);
@@ -30,7 +31,13 @@ const MAX_FILES = 20_000;
 
 /** What a local file turned out to be. */
 export type LocalDocument =
-  | { readonly kind: 'article'; readonly fileUrl: string; readonly article: LocalArticle }
+  | {
+      readonly kind: 'article';
+      readonly fileUrl: string;
+      readonly article: LocalArticle;
+      /** The dedupe sketch of the article's text, when a reader thread took it (see read-files.ts). */
+      readonly sketch?: DedupeSketch;
+    }
   | {
       readonly kind: 'feed';
       readonly fileUrl: string;
