@@ -5,11 +5,13 @@
  * Real files, real worker threads, real SQLite; articles invented for the test.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { collectTopics, type CollectDeps } from '../src/collect/index.ts';
-import { defaultReaders, readersFor } from '../src/collect/read-files.ts';
+import { sketchOf } from '../src/collect/dedupe.ts';
+import { ingestBatch } from '../src/collect/ingest.ts';
+import { defaultReaders, readersFor, readOneFile } from '../src/collect/read-files.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { tempDir } from './helpers/cli.ts';
@@ -126,14 +128,63 @@ test('a reader thread that runs out of memory loses nothing: the rest is read on
   assert.equal(log.count('a file reader thread stopped; reading the rest on the main thread'), 1, 'the failure is logged');
 });
 
-test('reader threads by default for a megabyte of feeds or pages, not for plain text files', () => {
+test('reader threads by default for a megabyte of files or more', () => {
   const files = (names: string[], size: number) => names.map((path) => ({ file: { path, size, mtimeMs: 0 } }));
   const texts = files(
     Array.from({ length: 10_000 }, (_, i) => `/news/${i}.txt`),
     3_000,
   );
-  assert.equal(readersFor(texts, undefined), 0, 'plain text parses fast on this thread');
+  assert.equal(readersFor(texts, undefined), defaultReaders());
   assert.equal(readersFor(files(['/f/a.xml', '/f/b.rss', '/f/c.html'], 400_000), undefined), defaultReaders());
-  assert.equal(readersFor(files(['/f/a.xml'], 5_000), undefined), 0, 'one file: nothing to overlap');
-  assert.equal(readersFor(texts, 2), 2, 'asked for');
+  assert.equal(readersFor(texts.slice(0, 300), undefined), 0, 'under a megabyte: starting a thread costs more than it saves');
+  assert.equal(readersFor(files(['/f/a.xml'], 5_000_000), undefined), 0, 'one file: nothing to overlap');
+  assert.equal(readersFor(texts, 0), 0, 'asked for');
+});
+
+test('a sketch taken on a reader thread is the one ingest takes itself, and stores the same', async () => {
+  const dir = folder();
+  const names = readdirSync(dir).filter((name) => name.endsWith('.txt') || name.endsWith('.md'));
+  const reads = names.map((name) => {
+    const path = join(dir, name);
+    return readOneFile({ file: { path, size: statSync(path).size, mtimeMs: 0 } }, { itemTexts: true, sketches: true });
+  });
+  const items = reads.flatMap((read) =>
+    'documents' in read && read.documents
+      ? read.documents.flatMap((doc) => (doc.kind === 'article' ? [{ doc, draft: { ...doc.article, sourceId: 'local' } }] : []))
+      : [],
+  );
+  assert.equal(items.length, names.length - 1, 'every readable file, the broken one left out');
+  for (const { doc } of items) assert.deepEqual(doc.sketch, sketchOf(doc.article.text));
+
+  const outcomes = async (sketched: boolean): Promise<string[][]> => {
+    const store = openSqliteStore(':memory:');
+    const batch = items.map(({ doc, draft }) => ({ draft, topicIds: ['harbour'], ...(sketched && doc.sketch && { sketch: doc.sketch }) }));
+    const first = await ingestBatch(batch, store, PAST);
+    // The same texts under other URLs: copies of what the first batch stored, found through the store.
+    const again = await ingestBatch(
+      batch.map((item) => ({ ...item, draft: { ...item.draft, url: `${item.draft.url}?again` } })),
+      store,
+      PAST,
+    );
+    await store.close();
+    return [first.map((r) => r.outcome), again.map((r) => r.outcome)];
+  };
+  const withSketches = await outcomes(true);
+  assert.deepEqual(withSketches, await outcomes(false));
+  assert.ok(withSketches[0]!.includes('duplicate'), 'the folder holds copies');
+  assert.ok(withSketches[1]!.every((outcome) => outcome === 'duplicate'));
+});
+
+test('a folder of text files read with a reader thread is stored as when read here, sketches and all', async () => {
+  // Enough files for the reader to run ahead of storing, and then to sketch what it reads.
+  const dir = join(tempDir(), 'many');
+  mkdirSync(dir);
+  for (let i = 0; i < 1_500; i += 1) {
+    const name = join(dir, `report-${String(i).padStart(4, '0')}.txt`);
+    writeFileSync(name, `Week ${i} at the harbour\n\n${report(i % 700)}\n`);
+    utimesSync(name, PAST, PAST);
+  }
+  const here = await collected(dir, { readers: 0 });
+  assert.deepEqual(await collected(dir, { readers: 1 }), here);
+  assert.equal((here.report as { duplicate: number }).duplicate, 800, 'the repeated weeks are copies');
 });

@@ -1,11 +1,14 @@
 /**
- * Reading a local source's files: bytes, hash and parse, in order. With enough feeds and pages
- * to parse, the work goes to worker threads (read-worker.ts) while this thread stores what was
- * read before: on two cores, parsing 20 feed files of 500 items each no longer waits for their
+ * Reading a local source's files: bytes, hash and parse, in order. With a megabyte of files or
+ * more, the work goes to worker threads (read-worker.ts) while this thread stores what was read
+ * before: on two cores, parsing 20 feed files of 500 items each no longer waits for their
  * storing, nor the other way round. The worker also turns each feed item's HTML into text.
- * Dedupe (hashes, shingles, MinHash) stays on the main thread: there it fills time the main
- * thread would spend waiting for the worker, which parsing keeps the busier of the two (taken on
- * the worker, it made collecting 20 feeds of 500 items 0.5 s slower).
+ *
+ * Which thread takes an article's dedupe sketch (hash, shingles, MinHash) depends on which one
+ * is behind. Parsing feeds and pages keeps the reader the busier one, and the sketches then stay
+ * on this thread, filling time it would spend waiting (taken on the reader, they made collecting
+ * 20 feeds of 500 items 0.5 s slower). Plain text parses fast and storing sets the pace: the
+ * reader, when it is ahead, sketches the articles of the files it reads next.
  *
  * Files come back in the order given, so warnings, article order and the stored result are the
  * same as when read here. A worker that dies (out of memory, a crash) loses nothing: the files
@@ -13,13 +16,13 @@
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { oneLine } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { startWorker } from '../core/worker.ts';
 import type { LocalFileState } from '../store/port.ts';
-import { FEED_EXTENSIONS, parseLocalFile, readLocalFile, type LocalDocument, type LocalFile } from './local.ts';
+import { parseLocalFile, readLocalFile, type LocalDocument, type LocalFile } from './local.ts';
+import { sketchOf } from './dedupe.ts';
 import { htmlToArticleText } from './pages/index.ts';
 
 /** What reading one file gave: its validators and documents, or why it could not be read. */
@@ -38,25 +41,33 @@ export interface FileToRead {
   readonly recordedHash?: string;
 }
 
-/**
- * Reads and parses one file (on whichever thread runs it). `prepare`: also turn feed items' HTML
- * into text, as storing them would, so that a reader thread does it.
- */
-export function readOneFile({ file, recordedHash }: FileToRead, prepare: boolean): FileRead {
+/** What a reader thread does beyond parsing, so that the thread storing need not. */
+export interface Preparation {
+  /** Turn feed items' HTML into text. */
+  readonly itemTexts: boolean;
+  /** Take each article's dedupe sketch. */
+  readonly sketches: boolean;
+}
+
+const PARSE_ONLY: Preparation = { itemTexts: false, sketches: false };
+
+/** Reads and parses one file (on whichever thread runs it), and does what `prepare` asks. */
+export function readOneFile({ file, recordedHash }: FileToRead, prepare: Preparation = PARSE_ONLY): FileRead {
   try {
     const bytes = readLocalFile(file);
     const state: LocalFileState = { ...file, hash: createHash('sha256').update(bytes).digest('hex'), checkedAtMs: Date.now() };
     if (recordedHash === state.hash) return { file, state };
     const documents = parseLocalFile(file.path, bytes);
-    return { file, state, documents: prepare ? documents.map(prepared) : documents };
+    return { file, state, documents: documents.map((doc) => prepared(doc, prepare)) };
   } catch (error) {
     return { file, error: oneLine(error) };
   }
 }
 
-/** A feed with its items' texts taken here. */
-function prepared(doc: LocalDocument): LocalDocument {
-  if (doc.kind === 'article') return doc;
+/** An article with its sketch, a feed with its items' texts, as asked. */
+function prepared(doc: LocalDocument, prepare: Preparation): LocalDocument {
+  if (doc.kind === 'article') return prepare.sketches ? { ...doc, sketch: sketchOf(doc.article.text) } : doc;
+  if (!prepare.itemTexts) return doc;
   const texts = doc.feed.items.map((item) => htmlToArticleText(item.content ?? item.summary ?? ''));
   // The items' HTML is not sent back: their texts stand in for it, and copying it cost both threads.
   const items = doc.feed.items.map(({ content: _content, summary: _summary, ...rest }) => rest);
@@ -64,24 +75,20 @@ function prepared(doc: LocalDocument): LocalDocument {
 }
 
 /**
- * By default reader threads are used for feeds and HTML pages only, and only for this many bytes
- * of them or more. Parsing those (XML, then each item's or page's HTML through a DOM) is what
- * costs; a plain-text or Markdown file parses in about 0.1 ms. For a folder of 10,000 of them a
- * reader can save time only when it may run more than an ingest batch ahead and takes the dedupe
- * sketches while this thread stores (the ingest bench, medians of 5: 6.9 s → 5.7 s), but the
- * brief's peak memory then rose from about 290 to 300–311 MB, past its 300 MB budget: the
- * thread's allocations stay with the process. So plain text stays on this thread.
+ * By default reader threads are used for this many bytes of files or more: below it, starting a
+ * thread (some 30 ms) is a large share of the work. Plain text counts too: parsing it is quick,
+ * but with a reader reading ahead and taking dedupe sketches, 10,000 text files brief in 5.4 s
+ * instead of 6.9 s, for 17 MB more peak memory (273 MB; the ingest bench, medians of 5).
  */
-export const MIN_PARSED_BYTES_FOR_WORKERS = 1024 * 1024;
-const PARSED_EXTENSIONS = new Set([...FEED_EXTENSIONS, '.html', '.htm']);
+export const MIN_BYTES_FOR_WORKERS = 1024 * 1024;
 
-/** Reader threads for these files: as many as asked, else by core count when enough of them need parsing. */
+/** Reader threads for these files: as many as asked, else by core count when there is enough to read. */
 export function readersFor(files: readonly FileToRead[], asked: number | undefined): number {
   if (files.length < 2) return 0;
   if (asked !== undefined) return asked;
   let bytes = 0;
-  for (const { file } of files) if (PARSED_EXTENSIONS.has(extname(file.path).toLowerCase())) bytes += file.size;
-  return bytes >= MIN_PARSED_BYTES_FOR_WORKERS ? defaultReaders() : 0;
+  for (const { file } of files) bytes += file.size;
+  return bytes >= MIN_BYTES_FOR_WORKERS ? defaultReaders() : 0;
 }
 
 /** A chunk (files sent to a worker per message) closes at this many bytes… */
@@ -107,8 +114,16 @@ function chunksOf(files: readonly FileToRead[]): FileToRead[][] {
   return chunks;
 }
 
-/** Chunks handed out and not yet taken, per worker: enough to keep it busy, few enough to bound memory. */
-const CHUNKS_AHEAD = 4;
+/**
+ * How far the readers may run ahead of the consumer (files handed out and not yet taken): more
+ * than the files of one ingest batch (500, collect/context.ts), so that they keep reading while
+ * the consumer stores a batch. With at most 256 files ahead, the reader stalled during each store
+ * and the consumer then waited for it: 10,000 text files took 6.3 s, against 5.7 s with 1,024
+ * (before readers took sketches)…
+ */
+const AHEAD_FILES = 1024;
+/** …and at most this many bytes of files, to bound memory with big ones. */
+const AHEAD_BYTES = 16 * 1024 * 1024;
 
 export interface ReadOptions {
   readonly logger: Logger;
@@ -129,7 +144,7 @@ export function defaultReaders(): number {
 export async function* readFiles(files: readonly FileToRead[], options: ReadOptions): AsyncGenerator<FileRead> {
   const workers = readersFor(files, options.workers);
   if (workers === 0) {
-    for (const file of files) yield readOneFile(file, false);
+    for (const file of files) yield readOneFile(file);
     return;
   }
   const chunks = chunksOf(files);
@@ -147,10 +162,11 @@ export interface ReadReply {
   readonly reads: FileRead[];
 }
 
-/** Message to a read worker: a chunk of files to read. */
+/** Message to a read worker: a chunk of files to read, and what to prepare of them. */
 export interface ReadRequest {
   readonly chunk: number;
   readonly files: FileToRead[];
+  readonly prepare: Preparation;
 }
 
 /** Workers reading chunks of the file list ahead of the consumer; chunks are taken in order. */
@@ -161,7 +177,12 @@ class ReaderPool {
   /** Chunks handed to a worker and not yet delivered. */
   private readonly out = new Set<number>();
   private readonly workers: Worker[] = [];
+  /** Files and bytes in the chunks before each chunk (prefix sums), to bound how far readers go ahead. */
+  private readonly filesBefore: number[] = [0];
+  private readonly bytesBefore: number[] = [0];
+  /** The next chunk to hand out, and the next one the consumer takes. */
   private next = 0;
+  private nextTaken = 0;
   private failed = false;
 
   constructor(
@@ -171,6 +192,10 @@ class ReaderPool {
     maxHeapMb: number,
   ) {
     this.chunkCount = chunks.length;
+    for (const chunk of chunks) {
+      this.filesBefore.push(this.filesBefore.at(-1)! + chunk.length);
+      this.bytesBefore.push(this.bytesBefore.at(-1)! + chunk.reduce((sum, f) => sum + f.file.size, 0));
+    }
     for (let i = 0; i < size; i += 1) this.spawn(maxHeapMb);
     this.handOut();
   }
@@ -184,6 +209,7 @@ class ReaderPool {
         ? this.readHere(chunk)
         : await new Promise<FileRead[]>((resolve) => this.waiting.set(chunk, resolve)));
     this.done.delete(chunk);
+    this.nextTaken = chunk + 1;
     this.handOut();
     return reads;
   }
@@ -197,7 +223,7 @@ class ReaderPool {
   }
 
   private readHere(chunk: number): FileRead[] {
-    return this.filesOf(chunk).map((file) => readOneFile(file, false));
+    return this.filesOf(chunk).map((file) => readOneFile(file));
   }
 
   private spawn(maxHeapMb: number): void {
@@ -221,17 +247,23 @@ class ReaderPool {
     else this.done.set(chunk, reads);
   }
 
-  /** Hands chunks to idle workers, staying at most CHUNKS_AHEAD per worker ahead of the consumer. */
+  /**
+   * Hands chunks to the workers in turn, up to AHEAD_FILES and AHEAD_BYTES ahead of the consumer
+   * (and always one chunk per worker). Chunks read and not yet taken mean the consumer is the one
+   * behind: the articles of the chunks handed out then are sketched on the reader.
+   */
   private handOut(): void {
     if (this.failed) return;
-    const pending = this.out.size + this.done.size;
-    let room = CHUNKS_AHEAD * this.workers.length - pending;
-    while (room > 0 && this.next < this.chunkCount) {
+    const prepare: Preparation = { itemTexts: true, sketches: this.done.size > 0 };
+    while (this.next < this.chunkCount) {
+      const pending = this.next - this.nextTaken;
+      const files = this.filesBefore[this.next]! - this.filesBefore[this.nextTaken]!;
+      const bytes = this.bytesBefore[this.next]! - this.bytesBefore[this.nextTaken]!;
+      if (pending >= this.workers.length && (files >= AHEAD_FILES || bytes >= AHEAD_BYTES)) break;
       const worker = this.workers[this.next % this.workers.length]!;
       const chunk = this.next++;
       this.out.add(chunk);
-      worker.postMessage({ chunk, files: this.filesOf(chunk) } satisfies ReadRequest);
-      room -= 1;
+      worker.postMessage({ chunk, files: this.filesOf(chunk), prepare } satisfies ReadRequest);
     }
   }
 

@@ -9,5 +9,5 @@ const port = parentPort;
 if (!port) throw new Error('read-worker.ts runs as a worker thread (see read-files.ts)');
 
 port.on('message', (request: ReadRequest) => {
-  port.postMessage({ chunk: request.chunk, reads: request.files.map((file) => readOneFile(file, true)) } satisfies ReadReply);
+  port.postMessage({ chunk: request.chunk, reads: request.files.map((file) => readOneFile(file, request.prepare)) } satisfies ReadReply);
 });
