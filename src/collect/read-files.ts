@@ -80,7 +80,7 @@ function prepared(doc: LocalDocument, prepare: Preparation): LocalDocument {
  * but with a reader reading ahead and taking dedupe sketches, 10,000 text files brief in 5.4 s
  * instead of 6.9 s, for 17 MB more peak memory (273 MB; the ingest bench, medians of 5).
  */
-export const MIN_BYTES_FOR_WORKERS = 1024 * 1024;
+const MIN_BYTES_FOR_WORKERS = 1024 * 1024;
 
 /** Reader threads for these files: as many as asked, else by core count when there is enough to read. */
 export function readersFor(files: readonly FileToRead[], asked: number | undefined): number {
