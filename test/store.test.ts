@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import type { Article } from '../src/core/types.ts';
 import { EMPTY_CONTENT_HASH } from '../src/collect/dedupe.ts';
 import type { InsertResult, NewArticle, Store } from '../src/store/port.ts';
-import { bandKey, sortedBandRows } from '../src/store/sqlite/articles.ts';
+import { bandKey } from '../src/store/band-key.ts';
+import { sortedBandRows } from '../src/store/sqlite/articles.ts';
 import { backends } from './helpers/backends.ts';
 
 function article(id: string, fields: Partial<Article> = {}): Article {

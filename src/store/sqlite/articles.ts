@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Article } from '../../core/types.ts';
 import type { ArticleBatch, ArticleQuery, ArticleRepo, InsertResult } from '../port.ts';
 import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
+import { bandKey } from '../band-key.ts';
 import { InListQuery } from './chunked.ts';
 import type { Db } from './database.ts';
 
@@ -9,19 +10,6 @@ import type { Db } from './database.ts';
 const LIST_CHUNK = 512;
 /** Band keys inserted per statement (fewer calls into SQLite). */
 const BANDS_PER_STATEMENT = 64;
-
-/**
- * The integer a band key is stored as: "b12:9f2c3a1b" → 12 × 2^32 + 0x9f2c3a1b (as migration
- * 007 converts stored ones). Any other string gets a hash above that range: it can collide,
- * which only adds a candidate that the text comparison then rejects.
- */
-export function bandKey(band: string): number {
-  const m = /^b(\d{1,3}):([0-9a-f]{8})$/.exec(band);
-  if (m) return Number(m[1]) * 2 ** 32 + Number.parseInt(m[2]!, 16);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < band.length; i += 1) h = Math.imul(h ^ band.charCodeAt(i), 0x01000193);
-  return 2 ** 52 + (h >>> 0);
-}
 
 /** Band keys of the 32 bands "b0:…"–"b31:…" are below this (bandKey). */
 const BAND_KEY_LIMIT = 2 ** 37;

@@ -3,9 +3,9 @@
  * shapes of tables.ts; where SQLite stores a table its own way — near-duplicate band keys as
  * integers against an article sequence number (migration 007) — it converts on the way.
  */
+import { bandKey } from '../band-key.ts';
 import type { TableRow, TransferRepo } from '../port.ts';
 import { TABLES, tableSpec } from '../tables.ts';
-import { bandKey } from './articles.ts';
 import type { Db } from './database.ts';
 
 /** The band key "b12:9f2c3a1b" of a stored integer (bandKey's inverse for real keys). */
