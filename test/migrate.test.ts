@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Article, StoredBrief } from '../src/core/types.ts';
+import { bandKey } from '../src/store/band-key.ts';
 import { openPostgresStore } from '../src/store/postgres/index.ts';
 import { outboxKey } from '../src/store/rows.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
@@ -16,6 +17,9 @@ import { freshDatabase, postgresUnavailable } from './helpers/postgres.ts';
 import { FIXTURES } from './helpers/slack-serve.ts';
 
 const T = '2026-11-20T10:00:00.000Z';
+/** Two near-duplicate band keys (their text labels are what crosses between stores). */
+const B1 = bandKey('b1:0000aaaa');
+const B2 = bandKey('b2:0000bbbb');
 
 function article(id: string, fields: Partial<Article> = {}): Article {
   return {
@@ -55,11 +59,11 @@ async function seedSqlite(path: string): Promise<void> {
     inserts: [
       {
         article: article('a', { publisher: 'Harbor Daily', publishedAt: '2026-11-19T08:00:00.000Z' }),
-        bands: ['b1:0000aaaa', 'b2:0000bbbb'],
+        bands: [B1, B2],
         topicIds: ['harbor', 'ports'],
       },
       { article: article('c', { duplicateOf: 'a' }), bands: [], topicIds: ['harbor'] },
-      { article: article('b'), bands: ['b2:0000bbbb'], topicIds: ['harbor'] },
+      { article: article('b'), bands: [B2], topicIds: ['harbor'] },
     ],
     links: [],
   });
@@ -118,7 +122,7 @@ describe('briefbot migrate', () => {
           }));
           assert.deepEqual(await after.articles.list({ topicId, includeDuplicates: true }), want);
         }
-        assert.deepEqual((await after.articles.bandMembers(['b2:0000bbbb'])).get('b2:0000bbbb')?.sort(), ['a', 'b']);
+        assert.deepEqual((await after.articles.bandMembers([B2])).get(B2)?.sort(), ['a', 'b']);
         assert.deepEqual(
           (await after.articles.duplicatesOf('a')).map((a) => a.id),
           ['c'],
@@ -162,11 +166,11 @@ describe('briefbot migrate', () => {
     assert.match(run.stdout, /article_bands: 3 rows, 3 new/);
     const after = openSqliteStore(join(dir, 'new.db'));
     try {
-      assert.deepEqual((await after.articles.bandMembers(['b2:0000bbbb'])).get('b2:0000bbbb')?.sort(), ['a', 'b']);
-      assert.deepEqual((await after.articles.bandMembers(['b1:0000aaaa'])).get('b1:0000aaaa'), ['a']);
+      assert.deepEqual((await after.articles.bandMembers([B2])).get(B2)?.sort(), ['a', 'b']);
+      assert.deepEqual((await after.articles.bandMembers([B1])).get(B1), ['a']);
       // An article stored after the copy gets a number of its own, and its bands are found.
-      await after.articles.saveBatch({ inserts: [{ article: article('n'), bands: ['b2:0000bbbb'], topicIds: [] }], links: [] });
-      assert.deepEqual((await after.articles.bandMembers(['b2:0000bbbb'])).get('b2:0000bbbb')?.sort(), ['a', 'b', 'n']);
+      await after.articles.saveBatch({ inserts: [{ article: article('n'), bands: [B2], topicIds: [] }], links: [] });
+      assert.deepEqual((await after.articles.bandMembers([B2])).get(B2)?.sort(), ['a', 'b', 'n']);
     } finally {
       await after.close();
     }

@@ -12,6 +12,8 @@ const SHINGLE = 5;
 const PERMUTATIONS = 128;
 const BANDS = 32;
 const ROWS = PERMUTATIONS / BANDS;
+/** Band keys of band b start at b × this (see NearDupSignature). */
+const BAND_SPAN = 2 ** 32;
 /** Jaccard of shingle sets at or above which two texts are copies. */
 const JACCARD_THRESHOLD = 0.5;
 /** Share of the shorter text's shingles found in the longer one at which it is a copy. */
@@ -41,10 +43,14 @@ export function contentHashOfNormal(normal: string): string {
 /** contentHash of a text without words: such articles are never copies by hash. */
 export const EMPTY_CONTENT_HASH = contentHash('');
 
-/** A MinHash sketch of a text and its LSH band keys ("b3:9f2c…"), for candidate lookup. */
+/**
+ * A MinHash sketch of a text and its LSH band keys, for candidate lookup: band b's key is
+ * b × 2^32 + the band's 32-bit hash, one integer (exact in a double), as stores look them up.
+ * Its text form, "b3:9f2c3a1b", is store/band-key.ts's bandLabel.
+ */
 export interface NearDupSignature {
   minhash: Uint32Array;
-  bands: string[];
+  bands: number[];
 }
 
 /** Words of the normalised text ({@link normalizeForHash}), each CJK character a word of its own. */
@@ -162,11 +168,11 @@ export function signatureOf(shingles: Shingles): NearDupSignature {
     minhash[i + 2] = (leastC ^ 0x80000000) >>> 0;
     minhash[i + 3] = (leastD ^ 0x80000000) >>> 0;
   }
-  const bands: string[] = [];
+  const bands: number[] = [];
   for (let b = 0; b < BANDS; b += 1) {
     let h = 0x811c9dc5 ^ b;
     for (let r = 0; r < ROWS; r += 1) h = mix(h ^ minhash[b * ROWS + r]!);
-    bands.push(`b${b}:${h.toString(16).padStart(8, '0')}`);
+    bands.push(b * BAND_SPAN + h);
   }
   return { minhash, bands };
 }
@@ -265,7 +271,7 @@ function ratiosOf(common: number, na: number, nb: number): { jaccard: number; co
 export interface DedupeSketch {
   readonly hash: string;
   readonly shingles: Shingles;
-  readonly bands: readonly string[];
+  readonly bands: readonly number[];
 }
 
 export function sketchOf(text: string): DedupeSketch {

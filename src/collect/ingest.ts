@@ -74,7 +74,7 @@ export interface IngestResult {
 const MAX_CANDIDATES = 16;
 
 /** Who among the members of `bands` shares the most of them, at most `max`, ties in order of first appearance. */
-function rankedCandidates<T>(bands: readonly string[], membersOf: (band: string) => readonly T[] | undefined, max: number): T[] {
+function rankedCandidates<T>(bands: readonly number[], membersOf: (band: number) => readonly T[] | undefined, max: number): T[] {
   const shared = new Map<T, number>();
   for (const band of bands) for (const member of membersOf(band) ?? []) shared.set(member, (shared.get(member) ?? 0) + 1);
   // A stable sort keeps first appearance among equals.
@@ -95,7 +95,7 @@ interface Fresh {
   /** The normalised text, kept until its shingles are taken (one normalisation for both). */
   normal: string | undefined;
   shingles?: Shingles;
-  bands: readonly string[];
+  bands: readonly number[];
 }
 
 /**
@@ -153,7 +153,7 @@ export async function ingestBatch(items: readonly IngestItem[], store: Store, no
   const near = await nearCandidates(fresh, items, store);
 
   const batchByHash = new Map<string, Article>();
-  const batchByBand = new Map<string, Fresh[]>();
+  const batchByBand = new Map<number, Fresh[]>();
   const batchArticles = new Map<number, Article>();
   const inserts: NewArticle[] = [];
   for (const f of fresh) {
@@ -225,7 +225,7 @@ async function nearCandidates(
 function batchCopyOf(
   f: Fresh,
   draft: ArticleDraft,
-  byBand: ReadonlyMap<string, Fresh[]>,
+  byBand: ReadonlyMap<number, Fresh[]>,
   articles: ReadonlyMap<number, Article>,
 ): Article | undefined {
   for (const other of rankedCandidates(f.bands, (band) => byBand.get(band), MAX_CANDIDATES)) {

@@ -51,11 +51,12 @@ export interface LocalFileState {
 export interface NewArticle {
   readonly article: Article;
   /**
-   * LSH band keys of the article's MinHash signature, as collect/dedupe writes them:
-   * "b<band>:<8 hex digits>" ("b12:9f2c3a1b"); used to find syndicated copies. A store may keep
-   * them in another form (SQLite: integers) as long as the same strings come back.
+   * LSH band keys of the article's MinHash signature, as collect/dedupe computes them: integers,
+   * band × 2^32 + the band's 32-bit hash; used to find syndicated copies. A store may keep them
+   * in another form (Postgres: their text labels, "b12:9f2c3a1b", see band-key.ts) as long as
+   * the same numbers come back.
    */
-  readonly bands: readonly string[];
+  readonly bands: readonly number[];
   /** Topics this article belongs to. */
   readonly topicIds: readonly string[];
   /**
@@ -122,7 +123,7 @@ export interface ArticleRepo {
    */
   originalsByContentHash(contentHashes: readonly string[]): Promise<Map<string, Article>>;
   /** Ids of the stored articles under each LSH band key (see collect/dedupe); unused bands absent. */
-  bandMembers(bands: readonly string[]): Promise<Map<string, string[]>>;
+  bandMembers(bands: readonly number[]): Promise<Map<number, string[]>>;
   /**
    * Writes a batch in one transaction: a crash leaves the store as it was before it.
    * Inserts an article unless its canonical URL is already stored (then it is linked to the

@@ -1,4 +1,5 @@
 import type { Article } from '../../core/types.ts';
+import { bandKey, bandLabel } from '../band-key.ts';
 import type { ArticleBatch, ArticleQuery, ArticleRepo, InsertResult } from '../port.ts';
 import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
 import { tableSpec } from '../tables.ts';
@@ -49,16 +50,18 @@ export class PgArticleRepo implements ArticleRepo {
     return new Map(rows.map((r) => [r.content_hash, toArticle(r)]));
   }
 
-  async bandMembers(bands: readonly string[]): Promise<Map<string, string[]>> {
-    const members = new Map<string, string[]>();
+  async bandMembers(bands: readonly number[]): Promise<Map<number, string[]>> {
+    const members = new Map<number, string[]>();
     if (bands.length === 0) return members;
     const rows = (
       await this.pool.query<{ band: string; article_id: string }>(
         'SELECT band, article_id FROM article_bands WHERE band = ANY($1::text[])',
-        [[...new Set(bands)]],
+        [[...new Set(bands)].map(bandLabel)],
       )
     ).rows;
-    for (const { band, article_id } of rows) {
+    for (const row of rows) {
+      const band = bandKey(row.band);
+      const article_id = row.article_id;
       const list = members.get(band);
       if (list) list.push(article_id);
       else members.set(band, [article_id]);
@@ -131,7 +134,7 @@ export class PgArticleRepo implements ArticleRepo {
           continue;
         }
         // Copies get no bands: later articles are compared with originals only.
-        if (duplicateOf === undefined) for (const band of entry.bands) bands.push([band, article.id]);
+        if (duplicateOf === undefined) for (const band of entry.bands) bands.push([bandLabel(band), article.id]);
         link(article.id, entry.topicIds, article.sourceId);
         results.push({ inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) });
       }

@@ -2,7 +2,6 @@ import type { Statement } from 'better-sqlite3';
 import type { Article } from '../../core/types.ts';
 import type { ArticleBatch, ArticleQuery, ArticleRepo, InsertResult } from '../port.ts';
 import { articleParams, toArticle, type ArticleRow } from '../rows.ts';
-import { bandKey } from '../band-key.ts';
 import { InListQuery } from './chunked.ts';
 import type { Db } from './database.ts';
 
@@ -111,19 +110,12 @@ export class SqliteArticleRepo implements ArticleRepo {
     return new Map([...best].map(([hash, row]) => [hash, toArticle(row)]));
   }
 
-  async bandMembers(bands: readonly string[]): Promise<Map<string, string[]>> {
-    const keyOf = new Map<number, string[]>();
-    for (const band of new Set(bands)) {
-      const key = bandKey(band);
-      keyOf.set(key, [...(keyOf.get(key) ?? []), band]);
-    }
-    const members = new Map<string, string[]>();
-    for (const { band: key, id } of this.bandList.all([...keyOf.keys()])) {
-      for (const band of keyOf.get(key) ?? []) {
-        const list = members.get(band);
-        if (list) list.push(id);
-        else members.set(band, [id]);
-      }
+  async bandMembers(bands: readonly number[]): Promise<Map<number, string[]>> {
+    const members = new Map<number, string[]>();
+    for (const { band, id } of this.bandList.all([...new Set(bands)])) {
+      const list = members.get(band);
+      if (list) list.push(id);
+      else members.set(band, [id]);
     }
     return members;
   }
@@ -150,7 +142,7 @@ export class SqliteArticleRepo implements ArticleRepo {
           seq += 1;
           insert.run({ ...articleParams({ ...article, ...(duplicateOf !== undefined && { duplicateOf }) }), seq });
           // Copies get no bands: later articles are compared with originals only.
-          if (duplicateOf === undefined) for (const band of bands) keys.push(bandKey(band), seq);
+          if (duplicateOf === undefined) for (const band of bands) keys.push(band, seq);
           this.link(article.id, topicIds, article.sourceId);
           return { inserted: true, ...(duplicateOf !== undefined && { duplicateOf }) };
         });
