@@ -6,7 +6,7 @@ import type { Logger } from '../core/log.ts';
 import type { ArticleDraft, SourceSpec, Topic } from '../core/types.ts';
 import type { Store } from '../store/port.ts';
 import { clipArticleText, MAX_ARTICLE_CHARS } from '../text/bounds.ts';
-import { screenInstructions } from '../text/instructions.ts';
+import { screenArticle } from '../text/instructions.ts';
 import type { HttpClient } from './http/client.ts';
 import type { DedupeSketch } from './dedupe.ts';
 import { ingestBatch, matchingTopics, type IngestItem, type IngestOutcome } from './ingest.ts';
@@ -94,16 +94,6 @@ export interface SourceContext {
   readonly progress: ProgressCounter;
 }
 
-/**
- * Planted instructions out of a draft's text, whatever source it came from, before topic
- * matching (an injected "note to AI…" must not make an article match an AI topic) and storage.
- */
-function screened(draft: ArticleDraft): ArticleDraft {
-  const { text, removed } = screenInstructions(draft.text);
-  if (removed === 0) return draft;
-  return { ...draft, text, instructions: (draft.instructions ?? 0) + removed };
-}
-
 /** A draft's text capped first, so that everything after (screening included) works on bounded text. */
 function capped(ctx: SourceContext, whole: ArticleDraft): ArticleDraft {
   const { text, clipped } = clipArticleText(whole.text);
@@ -117,7 +107,8 @@ function capped(ctx: SourceContext, whole: ArticleDraft): ArticleDraft {
 /**
  * Stores drafts in batches of INGEST_BATCH (one transaction each), in order, so that dedupe
  * between drafts of one source is deterministic. Empty drafts are skipped with a warning.
- * `sketches[i]`, when given, is the dedupe sketch of `raw[i]`'s text (see read-files.ts).
+ * `sketches[i]`, when given, says that a reader thread screened `raw[i]`'s text, within the
+ * length cap, and is the dedupe sketch of that text (see read-files.ts).
  */
 export async function storeDrafts(
   ctx: SourceContext,
@@ -126,16 +117,16 @@ export async function storeDrafts(
 ): Promise<void> {
   const items: IngestItem[] = [];
   for (const [i, whole] of raw.entries()) {
-    const draft = screened(capped(ctx, whole));
+    const sketch = sketches?.[i];
+    // Planted instructions out, whatever source the draft came from, before topic matching (an
+    // injected "note to AI…" must not make an article match an AI topic) and storage.
+    const draft = sketch ? whole : screenArticle(capped(ctx, whole));
     if (draft.title.trim() === '' && draft.text.trim() === '') {
       ctx.tally.warnings.push(`${draft.url}: empty article skipped`);
       continue;
     }
     const topicIds = matchingTopics(draft, ctx.topics);
     if (topicIds.length === 0) ctx.tally.filtered += 1;
-    // A sketch taken on a reader thread is of the text as read: kept only when capping and
-    // screening changed nothing (they return the draft itself then).
-    const sketch = draft === whole ? sketches?.[i] : undefined;
     items.push({ draft, topicIds, ...(sketch && { sketch }) });
   }
   for (let i = 0; i < items.length; i += INGEST_BATCH) {

@@ -35,7 +35,10 @@ export type LocalDocument =
       readonly kind: 'article';
       readonly fileUrl: string;
       readonly article: LocalArticle;
-      /** The dedupe sketch of the article's text, when a reader thread took it (see read-files.ts). */
+      /**
+       * The dedupe sketch of the article's text, when a reader thread screened the text and took
+       * it (see read-files.ts).
+       */
       readonly sketch?: DedupeSketch;
     }
   | {

@@ -22,6 +22,8 @@ import type { Logger } from '../core/log.ts';
 import { startWorker } from '../core/worker.ts';
 import type { LocalFileState } from '../store/port.ts';
 import { parseLocalFile, readLocalFile, type LocalDocument, type LocalFile } from './local.ts';
+import { MAX_ARTICLE_CHARS } from '../text/bounds.ts';
+import { screenArticle } from '../text/instructions.ts';
 import { sketchOf } from './dedupe.ts';
 import { htmlToArticleText } from './pages/index.ts';
 
@@ -45,7 +47,11 @@ export interface FileToRead {
 export interface Preparation {
   /** Turn feed items' HTML into text. */
   readonly itemTexts: boolean;
-  /** Take each article's dedupe sketch. */
+  /**
+   * Screen each article's text for planted instructions (as collect/context.ts does) and take
+   * its dedupe sketch: what storing would do first. Texts over the length cap are left whole, to
+   * be capped (with a warning) and screened where they are stored.
+   */
   readonly sketches: boolean;
 }
 
@@ -64,9 +70,13 @@ export function readOneFile({ file, recordedHash }: FileToRead, prepare: Prepara
   }
 }
 
-/** An article with its sketch, a feed with its items' texts, as asked. */
+/** An article screened with its sketch, a feed with its items' texts, as asked. */
 function prepared(doc: LocalDocument, prepare: Preparation): LocalDocument {
-  if (doc.kind === 'article') return prepare.sketches ? { ...doc, sketch: sketchOf(doc.article.text) } : doc;
+  if (doc.kind === 'article') {
+    if (!prepare.sketches || doc.article.text.length > MAX_ARTICLE_CHARS) return doc;
+    const article = screenArticle(doc.article);
+    return { ...doc, article, sketch: sketchOf(article.text) };
+  }
   if (!prepare.itemTexts) return doc;
   const texts = doc.feed.items.map((item) => htmlToArticleText(item.content ?? item.summary ?? ''));
   // The items' HTML is not sent back: their texts stand in for it, and copying it cost both threads.

@@ -146,3 +146,13 @@ export function screenInstructions(text: string): ScreenedText {
     .trim();
   return { text: cleaned, removed };
 }
+
+/**
+ * An article (or draft) with its text screened and the instructions found added to its count;
+ * the article itself when there were none.
+ */
+export function screenArticle<T extends { readonly text: string; readonly instructions?: number }>(article: T): T {
+  const { text, removed } = screenInstructions(article.text);
+  if (removed === 0) return article;
+  return { ...article, text, instructions: (article.instructions ?? 0) + removed };
+}
