@@ -10,7 +10,8 @@ import { anchorFactor, timeAnchors } from './anchors.ts';
 import { candidatePairs } from './candidates.ts';
 import { averageLink, type Edge, type Surround } from './link.ts';
 import { SPLIT_RATIO, splitIncoherent } from './split.ts';
-import { buildVectors, cosine, crossScriptCosine, pairOverlap, type PairOverlap, type VectorWeights } from './vectors.ts';
+import type { VectorWeights } from './term-counts.ts';
+import { buildVectors, cosine, crossScriptCosine, pairOverlap, type PairOverlap } from './vectors.ts';
 
 /** One article as clustering sees it. */
 export interface ClusterDoc {

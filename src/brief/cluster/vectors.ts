@@ -4,8 +4,7 @@
  * ids and each vector is stored as sorted parallel arrays, which keeps memory flat and makes
  * a dot product a linear merge.
  */
-import { tokenize } from '../../text/tokenize.ts';
-import { entities } from './entities.ts';
+import { countTerms, DEFAULT_VECTOR_WEIGHTS, type TermCounts, type VectorWeights } from './term-counts.ts';
 
 /** A sparse, L2-normalised vector: ascending term ids and their weights. */
 export interface SparseVector {
@@ -26,79 +25,39 @@ export interface VectorSpace {
   cjkTerm: Uint8Array;
 }
 
-export interface VectorWeights {
-  /** How many times a title token counts: headlines name the event most directly. */
-  title: number;
-  /** Multiplier on entity terms: a shared name or figure says more than a shared word. */
-  entity: number;
-  /** Exponent on idf: above 1 favours rare terms over common ones even more. */
-  idfPower: number;
-  /**
-   * Count of a pair of adjacent tokens ("debt ceiling") relative to a single token; 0 = off.
-   * Off by default: on the real eval set it traded recall for precision with no F1 gain.
-   */
-  bigram: number;
-}
-
 /** Documents added to N in idf = log((N + this) / df): idf stays meaningful on small sets. */
 const IDF_PSEUDO_DOCS = 20;
-
-export const DEFAULT_VECTOR_WEIGHTS = { title: 3, entity: 1.5, idfPower: 1, bigram: 0 } as const satisfies VectorWeights;
 
 /** Builds TF-IDF vectors for documents given as title and body. */
 export function buildVectors(
   docs: ReadonlyArray<{ title: string; text: string }>,
   weighting: VectorWeights = DEFAULT_VECTOR_WEIGHTS,
 ): VectorSpace {
-  const ids = new Map<string, number>();
-  // Each document's term counts as sorted typed arrays, not a Map per document: 10,000
-  // documents' Maps held some 80 MB until the weights were computed. The counts are kept in 32
-  // bits (whole numbers with the default weights, so exact; a fractional bigram weight rounds
-  // at the eighth digit, far below any threshold) and each array of counts becomes the
-  // document's weights in place: no second array per document (8 bytes a term; the ingest
-  // bench's 10,000 articles have 640,000 terms).
-  const counts: Array<{ terms: Int32Array; tf: Float32Array }> = [];
-  const isEntity: boolean[] = [];
-  const local = new Map<string, number>();
-  const tf = new Map<number, number>();
-  for (const doc of docs) {
-    // Count by string first, then intern each distinct term once.
-    local.clear();
-    tf.clear();
-    const count = (tokens: readonly string[], weight: number): void => {
-      for (let i = 0; i < tokens.length; i += 1) {
-        const t = tokens[i]!;
-        local.set(t, (local.get(t) ?? 0) + weight);
-        if (weighting.bigram > 0 && i > 0) {
-          const pair = `${tokens[i - 1]} ${t}`;
-          local.set(pair, (local.get(pair) ?? 0) + weight * weighting.bigram);
-        }
-      }
-    };
-    count(tokenize(doc.title), weighting.title);
-    count(tokenize(doc.text), 1);
-    for (const [term, c] of local) tf.set(intern(ids, term), c);
-    for (const e of entities(`${doc.title}\n${doc.text}`)) {
-      const id = intern(ids, e);
-      isEntity[id] = true;
-      tf.set(id, (tf.get(id) ?? 0) + 1);
-    }
-    const terms = Int32Array.from(tf.keys()).sort();
-    counts.push({ terms, tf: Float32Array.from(terms, (id) => tf.get(id)!) });
-  }
-  const df = new Int32Array(ids.size);
-  for (const { terms } of counts) for (let i = 0; i < terms.length; i += 1) df[terms[i]!]! += 1;
-  const cjkTerm = new Uint8Array(ids.size);
-  for (const [term, id] of ids) if (CJK.test(term)) cjkTerm[id] = 1;
-  const latinNorm = new Float32Array(docs.length);
-  const n = docs.length;
-  const vectors = counts.map(({ terms, tf: weights }, doc): SparseVector => {
+  return vectorSpaceOf(countTerms(docs, weighting), weighting);
+}
+
+/**
+ * The vectors of counted documents (term-counts.ts). Each document's array of counts becomes
+ * its weights in place: no second array per document (8 bytes a term; the ingest bench's
+ * 10,000 articles have 640,000 terms).
+ */
+export function vectorSpaceOf(counts: TermCounts, weighting: VectorWeights = DEFAULT_VECTOR_WEIGHTS): VectorSpace {
+  const terms = counts.vocab.length;
+  const df = new Int32Array(terms);
+  for (const doc of counts.docs) for (let i = 0; i < doc.terms.length; i += 1) df[doc.terms[i]!]! += 1;
+  const cjkTerm = new Uint8Array(terms);
+  counts.vocab.forEach((term, id) => {
+    if (CJK.test(term)) cjkTerm[id] = 1;
+  });
+  const n = counts.docs.length;
+  const latinNorm = new Float32Array(n);
+  const vectors = counts.docs.map(({ terms, tf: weights }, doc): SparseVector => {
     let norm = 0;
     for (let i = 0; i < terms.length; i += 1) {
       const id = terms[i]!;
       // The pseudo-count keeps a handful of articles from making every unshared word dominant.
       const idf = Math.log((n + IDF_PSEUDO_DOCS) / df[id]!) ** weighting.idfPower;
-      const w = (1 + Math.log(weights[i]!)) * idf * (isEntity[id] ? weighting.entity : 1);
+      const w = (1 + Math.log(weights[i]!)) * idf * (counts.entity[id] ? weighting.entity : 1);
       weights[i] = w;
       norm += w * w;
     }
@@ -149,15 +108,6 @@ export function crossScriptCosine(space: VectorSpace, i: number, j: number): num
     else y += 1;
   }
   return dot / (norm * space.latinNorm[other]!);
-}
-
-function intern(ids: Map<string, number>, term: string): number {
-  let id = ids.get(term);
-  if (id === undefined) {
-    id = ids.size;
-    ids.set(term, id);
-  }
-  return id;
 }
 
 /** What two vectors share: their cosine and how strongly they share rare terms (see pairOverlap). */
