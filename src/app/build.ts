@@ -3,6 +3,7 @@
  * which has nothing else to do) or in a worker thread (serve: see build-pool.ts), behind the
  * same function type so the brief service does not care which.
  */
+import { availableParallelism } from 'node:os';
 import type { Article, SourceHealth, Topic } from '../core/types.ts';
 import type { Logger } from '../core/log.ts';
 import { buildBrief, type BuildProgress, type BuiltBrief } from '../brief/index.ts';
@@ -26,10 +27,19 @@ export function buildTopic(topic: Topic): BuildJob['topic'] {
   return { id: topic.id, summarizer: topic.summarizer };
 }
 
-/** Builds in the calling thread. */
-export function inProcessBuilder(cache: CacheRepo, logger: Logger): BriefBuilder {
+/**
+ * Threads a build in the calling thread may add for clustering: the cores beyond this one, at
+ * most 3 (a CLI command has nothing else to run meanwhile).
+ */
+export function spareThreads(): number {
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
+}
+
+/** Builds in the calling thread, clustering with `clusterHelpers` more threads for big windows (default 0). */
+export function inProcessBuilder(cache: CacheRepo, logger: Logger, options: { readonly clusterHelpers?: number } = {}): BriefBuilder {
   return (job, onProgress) =>
     buildBrief({
+      ...(options.clusterHelpers !== undefined && { clusterHelpers: options.clusterHelpers }),
       topic: job.topic,
       articles: job.articles,
       window: job.window,

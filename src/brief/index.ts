@@ -21,7 +21,7 @@ import type {
 import { addUsage } from '../llm/budget.ts';
 import { screenInstructions } from '../text/instructions.ts';
 import { clipArticleText, MAX_ARTICLE_CHARS } from '../text/bounds.ts';
-import { clusterArticles } from './cluster/index.ts';
+import { clusterArticlesOnThreads } from './cluster/index.ts';
 import { verificationNote, verifyStory } from './verify.ts';
 
 /**
@@ -48,6 +48,11 @@ export interface BuildBriefInput {
   readonly logger: Logger;
   readonly now: Date;
   readonly failingSources?: readonly SourceHealth[];
+  /**
+   * Threads besides this one that clustering may use (default 0): the CLI has idle cores while
+   * it builds, a build in serve runs on a pool worker beside the serving thread.
+   */
+  readonly clusterHelpers?: number;
   /** Stories summarized at once. */
   readonly concurrency?: number;
   /** Called after clustering and after each story is summarized and verified. */
@@ -120,7 +125,7 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
   const capped = input.articles.map((a) => (a.text.length > MAX_ARTICLE_CHARS ? { ...a, text: clipArticleText(a.text).text } : a));
   const { articles, planted } = screenWindow(readingOrder(capped));
   const byStoreId = new Map(articles.map((a) => [a.id, a]));
-  const clusters = clusterArticles(
+  const clusters = await clusterArticlesOnThreads(
     articles.map((a) => ({
       id: a.id,
       title: a.title,
@@ -128,6 +133,11 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
       ...(a.publishedAt !== undefined && { publishedAt: a.publishedAt }),
       ...(a.publisher !== undefined && { publisher: a.publisher }),
     })),
+    {},
+    {
+      helpers: input.clusterHelpers ?? 0,
+      onHelperFailure: (reason) => logger.warn({ err: reason }, 'a clustering helper thread failed; its share was done on this thread'),
+    },
   );
   const chosen = clusters.slice(0, topic.summarizer.maxStories);
 

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../core/log.ts';
 import type { Topic } from '../core/types.ts';
 import { createBriefService } from '../app/brief-service.ts';
 import { BuildPool } from '../app/build-pool.ts';
+import { inProcessBuilder, spareThreads } from '../app/build.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.ts';
 import type { CliContext } from './context.ts';
 import { runAsk, runBrief, runCollect, runTopics } from './commands.ts';
@@ -120,7 +121,8 @@ async function withContext<T>(
         logger,
       });
   // serve builds briefs in worker threads, so that no build holds its event loop; a CLI
-  // command has nothing else to do meanwhile and builds in this thread.
+  // command has nothing else to do meanwhile and builds in this thread, clustering a big
+  // window with the other cores' help.
   const pool = mode.buildInWorkers
     ? new BuildPool({
         budgetMs: settings.builds.budgetMs,
@@ -136,7 +138,7 @@ async function withContext<T>(
       store,
       logger,
       ...(http && { http }),
-      ...(pool && { builder: pool.builder }),
+      builder: pool ? pool.builder : inProcessBuilder(store.cache, logger, { clusterHelpers: spareThreads() }),
       onCollectProgress: (p) => progress.update(collectLine(p)),
       onBuildProgress: (p) => progress.update(buildLine(p), p.storiesBuilt === 0),
     });

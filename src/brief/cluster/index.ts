@@ -11,7 +11,8 @@ import { candidatePairs } from './candidates.ts';
 import { averageLink, type Edge, type Surround } from './link.ts';
 import { SPLIT_RATIO, splitIncoherent } from './split.ts';
 import type { VectorWeights } from './term-counts.ts';
-import { buildVectors, cosine, crossScriptCosine, pairOverlap, type PairOverlap } from './vectors.ts';
+import { buildVectorsOnThreads, type VectorThreads } from './threaded-vectors.ts';
+import { buildVectors, cosine, crossScriptCosine, pairOverlap, type PairOverlap, type VectorSpace } from './vectors.ts';
 
 /** One article as clustering sees it. */
 export interface ClusterDoc {
@@ -165,9 +166,31 @@ export function dateDamping(gapDays: number, grace = DATE_GRACE_DAYS, halfLife =
  */
 export function clusterArticles(input: readonly ClusterDoc[], options: ClusterOptions = {}): StoryCluster[] {
   if (input.length === 0) return [];
-  const docs = input.map((d) => (d.text.length > CLUSTER_TEXT_CHARS ? { ...d, text: headOf(d.text) } : d));
+  const docs = headsOf(input);
+  return clusterInSpace(docs, buildVectors(docs, options.weights), options);
+}
+
+/**
+ * clusterArticles, its vectors built with helper threads when the documents are many (see
+ * threaded-vectors.ts): the same stories.
+ */
+export async function clusterArticlesOnThreads(
+  input: readonly ClusterDoc[],
+  options: ClusterOptions,
+  threads: VectorThreads,
+): Promise<StoryCluster[]> {
+  if (input.length === 0) return [];
+  const docs = headsOf(input);
+  return clusterInSpace(docs, await buildVectorsOnThreads(docs, options.weights, threads), options);
+}
+
+/** The documents as clustering reads them: texts cut to their first CLUSTER_TEXT_CHARS. */
+function headsOf(input: readonly ClusterDoc[]): ClusterDoc[] {
+  return input.map((d) => (d.text.length > CLUSTER_TEXT_CHARS ? { ...d, text: headOf(d.text) } : d));
+}
+
+function clusterInSpace(docs: readonly ClusterDoc[], space: VectorSpace, options: ClusterOptions): StoryCluster[] {
   const useDates = options.useDates ?? true;
-  const space = options.weights ? buildVectors(docs, options.weights) : buildVectors(docs);
   const { vectors, df } = space;
   const times = docs.map((d) => (d.publishedAt === undefined ? Number.NaN : Date.parse(d.publishedAt)));
   const dated = useDates && times.filter((t) => !Number.isNaN(t)).length * 2 >= docs.length;

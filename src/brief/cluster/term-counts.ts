@@ -36,43 +36,61 @@ export interface TermCounts {
 
 /** Term counts of `docs` (title and text each). */
 export function countTerms(docs: ReadonlyArray<{ title: string; text: string }>, weighting: VectorWeights): TermCounts {
-  const ids = new Map<string, number>();
-  const isEntity: number[] = [];
-  const counted: TermCounts['docs'] = [];
+  const counter = new TermCounter(weighting);
+  counter.add(docs);
+  return counter.result();
+}
+
+/** Counts documents given a batch at a time (a helper thread gets its slice in batches). */
+export class TermCounter {
+  private readonly ids = new Map<string, number>();
+  private readonly isEntity: number[] = [];
+  private readonly counted: TermCounts['docs'] = [];
   // Counted by string first, then each distinct term numbered once. Each document's counts are
   // sorted typed arrays, not a Map per document: 10,000 documents' Maps held some 80 MB until
   // the weights were computed. Counts are kept in 32 bits (whole numbers with the default
   // weights, so exact; a fractional bigram weight rounds at the eighth digit, far below any
   // threshold).
-  const local = new Map<string, number>();
-  const tf = new Map<number, number>();
-  const count = (tokens: readonly string[], weight: number): void => {
+  private readonly local = new Map<string, number>();
+  private readonly tf = new Map<number, number>();
+
+  constructor(private readonly weighting: VectorWeights) {}
+
+  add(docs: ReadonlyArray<{ title: string; text: string }>): void {
+    const { ids, local, tf } = this;
+    for (const doc of docs) {
+      local.clear();
+      tf.clear();
+      this.count(tokenize(doc.title), this.weighting.title);
+      this.count(tokenize(doc.text), 1);
+      for (const [term, c] of local) tf.set(intern(ids, term), c);
+      for (const e of entities(`${doc.title}\n${doc.text}`)) {
+        const id = intern(ids, e);
+        this.isEntity[id] = 1;
+        tf.set(id, (tf.get(id) ?? 0) + 1);
+      }
+      const terms = Int32Array.from(tf.keys()).sort();
+      this.counted.push({ terms, tf: Float32Array.from(terms, (id) => tf.get(id)!) });
+    }
+  }
+
+  result(): TermCounts {
+    const entity = new Uint8Array(this.ids.size);
+    this.isEntity.forEach((flag, id) => (entity[id] = flag));
+    return { vocab: [...this.ids.keys()], entity, docs: this.counted };
+  }
+
+  private count(tokens: readonly string[], weight: number): void {
+    const { local } = this;
     for (let i = 0; i < tokens.length; i += 1) {
       const t = tokens[i]!;
       local.set(t, (local.get(t) ?? 0) + weight);
-      if (weighting.bigram > 0 && i > 0) {
+      if (this.weighting.bigram > 0 && i > 0) {
         const pair = `${tokens[i - 1]} ${t}`;
-        local.set(pair, (local.get(pair) ?? 0) + weight * weighting.bigram);
+        local.set(pair, (local.get(pair) ?? 0) + weight * this.weighting.bigram);
       }
     }
-  };
-  for (const doc of docs) {
-    local.clear();
-    tf.clear();
-    count(tokenize(doc.title), weighting.title);
-    count(tokenize(doc.text), 1);
-    for (const [term, c] of local) tf.set(intern(ids, term), c);
-    for (const e of entities(`${doc.title}\n${doc.text}`)) {
-      const id = intern(ids, e);
-      isEntity[id] = 1;
-      tf.set(id, (tf.get(id) ?? 0) + 1);
-    }
-    const terms = Int32Array.from(tf.keys()).sort();
-    counted.push({ terms, tf: Float32Array.from(terms, (id) => tf.get(id)!) });
   }
-  const entity = new Uint8Array(ids.size);
-  isEntity.forEach((flag, id) => (entity[id] = flag));
-  return { vocab: [...ids.keys()], entity, docs: counted };
 }
 
 function intern(ids: Map<string, number>, term: string): number {
