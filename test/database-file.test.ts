@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 function project(): string {
@@ -50,4 +52,33 @@ test('a missing database file is created, as before', async () => {
   const run = await runCli(['collect', '--offline'], { cwd });
   assert.equal(run.code, 0, run.stderr);
   assert.ok(readFileSync(join(cwd, 'data', 'briefbot.db')).length > 0);
+});
+
+test('a new database has 16 KB pages; one made with 4 KB pages is used as it is', async () => {
+  const cwd = project();
+  const pageSize = (path: string): number => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.pragma('page_size', { simple: true }) as number;
+    } finally {
+      db.close();
+    }
+  };
+  assert.equal((await runCli(['collect', '--offline'], { cwd })).code, 0);
+  assert.equal(pageSize(join(cwd, 'data', 'briefbot.db')), 16_384);
+
+  // An older Briefbot's file: SQLite's default page size, the same tables.
+  const old = join(tempDir('briefbot-db-'), 'old.db');
+  const made = new Database(old);
+  made.pragma('journal_mode = WAL');
+  made.close();
+  const store = openSqliteStore(old);
+  await store.close();
+  assert.equal(pageSize(old), 4_096);
+  const env = { BRIEFBOT_DB: old };
+  assert.equal((await runCli(['collect', '--offline'], { cwd, env })).code, 0);
+  const run = await runCli(['brief', 'harbour', '--offline'], { cwd, env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /harbour bridge reopened/i);
+  assert.equal(pageSize(old), 4_096);
 });

@@ -65,6 +65,15 @@ function configure(db: Db): void {
 }
 
 /**
+ * Page size of new databases, bytes (SQLite's default is 4,096). Storing 10,000 articles, each
+ * with 32 near-duplicate band keys scattered over their index, rewrites most of that index's
+ * pages in every batch; with 16 KB pages the batches' commits and checkpoints write about half
+ * as much (SQLite alone: 0.90 → 0.69 s for those 10,000 articles), and reading them back is no
+ * slower. Databases created before keep their page size.
+ */
+const PAGE_SIZE = 16_384;
+
+/**
  * Creates the database file complete or not at all: built under a temporary name beside it,
  * then linked into place. Another process starting at the same moment never sees a
  * half-made (0-byte) file, and of two that race, one's file wins and the other opens it.
@@ -73,6 +82,8 @@ function createDatabaseFile(path: string, list: readonly Migration[]): void {
   const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.new`;
   const db = new Database(temporary);
   try {
+    // Set before the first table: a database keeps its page size (a WAL database for good).
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     configure(db);
     migrate(db, list);
     db.pragma('wal_checkpoint(TRUNCATE)');
