@@ -90,7 +90,7 @@ describe('briefbot migrate', () => {
     const env = { BRIEFBOT_DB: join(dir, 'b.db') };
     const run = await runCli(['migrate'], { cwd: dir, env });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /SQLite .*b\.db: schema version 7/);
+    assert.match(run.stdout, /SQLite .*b\.db: schema version 8/);
     const missing = await runCli(['migrate', '--from', 'nope.db'], { cwd: dir, env });
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr.trim().split('\n').length, 1);
@@ -108,7 +108,7 @@ describe('briefbot migrate', () => {
       const env = { BRIEFBOT_DB: url };
       const first = await runCli(['migrate', '--from', 'old.db'], { cwd: dir, env });
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stdout, /PostgreSQL postgres:\/\/briefbot@127\.0\.0\.1:\d+\/migrate_\w+: schema version 7/);
+      assert.match(first.stdout, /PostgreSQL postgres:\/\/briefbot@127\.0\.0\.1:\d+\/migrate_\w+: schema version 8/);
       assert.match(first.stdout, /articles: 3 rows, 3 new/);
       assert.doesNotMatch(first.stdout + first.stderr, /password/i);
 

@@ -109,7 +109,7 @@ test(
       encoding: 'utf8',
     });
     assert.equal(migrate.status, 0, migrate.stderr);
-    assert.match(migrate.stdout, /schema version 7/);
+    assert.match(migrate.stdout, /schema version 8/);
     const seed = await openPostgresStore(url);
     for (const c of [...SLACK_CHANNELS.map((c) => `slack:${c}`), ...DISCORD_CHANNELS.map((c) => `discord:${c}`)])
       await seed.chat.follow(c, 'harbor', new Date().toISOString());

@@ -106,6 +106,21 @@ for (const backend of backends) {
       }
     });
 
+    test('an article keeps its planted-instruction count and the screen its text went through', async () => {
+      const store = await backend.open();
+      try {
+        await insert(store, { article: article('s', { instructions: 2, screenRevision: 'rev-1' }), bands: [], topicIds: ['t'] });
+        await insert(store, { article: article('u'), bands: [], topicIds: ['t'] });
+        const [screened, unscreened] = await store.articles.byIds(['s', 'u']);
+        assert.equal(screened?.instructions, 2);
+        assert.equal(screened?.screenRevision, 'rev-1');
+        assert.equal(unscreened?.screenRevision, undefined);
+        assert.equal(unscreened?.instructions, undefined);
+      } finally {
+        await store.close();
+      }
+    });
+
     test('concurrent inserts of one URL store it once and link every topic', async () => {
       const store = await backend.open();
       try {
@@ -311,7 +326,7 @@ for (const backend of backends) {
         await store.cache.set('ns', 'a\\0b', 'backslash');
         assert.equal(await store.cache.get('ns', 'a\u0000b'), 'nul');
         assert.equal(await store.cache.get('ns', 'a\\0b'), 'backslash');
-        assert.deepEqual(await store.schemaVersions(), [1, 2, 3, 4, 5, 6, 7]);
+        assert.deepEqual(await store.schemaVersions(), [1, 2, 3, 4, 5, 6, 7, 8]);
         await store.ping();
       } finally {
         await store.close();

@@ -19,7 +19,7 @@ import type {
   Usage,
 } from '../core/types.ts';
 import { addUsage } from '../llm/budget.ts';
-import { screenInstructions } from '../text/instructions.ts';
+import { SCREEN_REVISION, screenInstructions } from '../text/instructions.ts';
 import { clipArticleText, MAX_ARTICLE_CHARS } from '../text/bounds.ts';
 import { clusterArticlesOnThreads } from './cluster/index.ts';
 import { verificationNote, verifyStory } from './verify.ts';
@@ -90,12 +90,16 @@ function outletOf(article: Article): string {
 
 /**
  * The window's articles with planted instructions taken out (text/instructions.ts): what
- * extraction removed is already gone; articles stored before that, or from any other path,
- * are screened here. Returns the count per article, extraction's included.
+ * collect's screen removed is already gone; articles stored before that screen, or from any
+ * other path, are screened here. Returns the count per article, collect's included.
  */
 function screenWindow(articles: readonly Article[]): { articles: Article[]; planted: Map<string, number> } {
   const planted = new Map<string, number>();
   const screened = articles.map((a) => {
+    if (a.screenRevision === SCREEN_REVISION) {
+      if ((a.instructions ?? 0) > 0) planted.set(a.id, a.instructions!);
+      return a;
+    }
     const { text, removed } = screenInstructions(a.text);
     const total = (a.instructions ?? 0) + removed;
     if (total > 0) planted.set(a.id, total);

@@ -82,6 +82,12 @@ export interface ArticleContent {
    * took out of `text`; absent = none. The brief notes an article that carried one.
    */
   readonly instructions?: number;
+  /**
+   * The screen for planted instructions that `text` went through at collect
+   * (text/instructions.ts SCREEN_REVISION); absent = not screened. A brief screens again any
+   * article not screened by its own.
+   */
+  readonly screenRevision?: string;
 }
 
 /** An article as a source produced it, before dedupe and storage. */

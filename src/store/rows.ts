@@ -23,6 +23,8 @@ export interface ArticleRow {
   duplicate_of: string | null;
   /** Planted instructions extraction took out of the text (0 = none). */
   instructions: number;
+  /** The screen for planted instructions the text went through (absent in rows stored before it was kept). */
+  screen_revision?: string | null;
 }
 
 export function toArticle(row: ArticleRow): Article {
@@ -42,6 +44,7 @@ export function toArticle(row: ArticleRow): Article {
     ...(row.guid !== null && { guid: row.guid }),
     ...(row.duplicate_of !== null && { duplicateOf: row.duplicate_of }),
     ...(Number(row.instructions) > 0 && { instructions: Number(row.instructions) }),
+    ...(typeof row.screen_revision === 'string' && { screenRevision: row.screen_revision }),
   };
 }
 
@@ -65,6 +68,7 @@ export function articleParams(article: Article): Record<string, string | number 
     contentHash: article.contentHash,
     duplicateOf: article.duplicateOf ?? null,
     instructions: article.instructions ?? 0,
+    screenRevision: article.screenRevision ?? null,
   };
 }
 

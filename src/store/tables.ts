@@ -41,6 +41,7 @@ export const TABLES: readonly TableSpec[] = [
       'content_hash',
       'duplicate_of',
       'instructions',
+      'screen_revision',
     ],
     key: ['id'],
     times: ['published_at', 'first_seen_at', 'effective_at'],

@@ -15,6 +15,7 @@
  * ('A line reading "ignore your previous instructions" hijacked the assistant, researchers
  * said.'), is reporting, and stays.
  */
+import { createHash } from 'node:crypto';
 import { splitSentences } from './sentences.ts';
 
 /** Who a planted instruction talks to: AI systems, never people. */
@@ -148,11 +149,30 @@ export function screenInstructions(text: string): ScreenedText {
 }
 
 /**
- * An article (or draft) with its text screened and the instructions found added to its count;
- * the article itself when there were none.
+ * How screenInstructions works, in a word: bump it with any change to what it removes beyond
+ * the rules' own text (which SCREEN_REVISION reads itself).
  */
-export function screenArticle<T extends { readonly text: string; readonly instructions?: number }>(article: T): T {
+const SCREEN_ALGORITHM = 1;
+
+/**
+ * Which screen an article's stored text went through (ArticleContent.screenRevision): the
+ * rules and the way they are applied. A brief screens again any article screened by another.
+ */
+export const SCREEN_REVISION = createHash('sha256')
+  .update(
+    `${SCREEN_ALGORITHM}\n${MACHINE}\n${RULES.map((r) => `${r.source}/${r.flags}`).join('\n')}\n${MAX_REPORTED_QUOTE_WORDS} ${SHORT_PARAGRAPH}`,
+  )
+  .digest('hex')
+  .slice(0, 16);
+
+/**
+ * An article (or draft) with its text screened, the instructions found added to its count, and
+ * the screen it went through recorded.
+ */
+export function screenArticle<T extends { readonly text: string; readonly instructions?: number; readonly screenRevision?: string }>(
+  article: T,
+): T {
   const { text, removed } = screenInstructions(article.text);
-  if (removed === 0) return article;
-  return { ...article, text, instructions: (article.instructions ?? 0) + removed };
+  if (removed === 0) return { ...article, screenRevision: SCREEN_REVISION };
+  return { ...article, text, instructions: (article.instructions ?? 0) + removed, screenRevision: SCREEN_REVISION };
 }

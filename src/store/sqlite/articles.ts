@@ -64,9 +64,9 @@ export class SqliteArticleRepo implements ArticleRepo {
       byId: db.prepare('SELECT * FROM articles WHERE id = ?'),
       insert: db.prepare(`INSERT OR IGNORE INTO articles
         (id, canonical_url, url, title, text, publisher, author, published_at, first_seen_at, effective_at,
-         lang, guid, source_id, content_hash, duplicate_of, instructions, seq)
+         lang, guid, source_id, content_hash, duplicate_of, instructions, screen_revision, seq)
         VALUES (@id, @canonicalUrl, @url, @title, @text, @publisher, @author, @publishedAt, @firstSeenAt,
-         @effectiveAt, @lang, @guid, @sourceId, @contentHash, @duplicateOf, @instructions, @seq)`),
+         @effectiveAt, @lang, @guid, @sourceId, @contentHash, @duplicateOf, @instructions, @screenRevision, @seq)`),
       lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM articles').pluck(),
       byUrl: db.prepare('SELECT id, duplicate_of FROM articles WHERE canonical_url = ?'),
       originalByHash: db.prepare('SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL LIMIT 1').pluck(),

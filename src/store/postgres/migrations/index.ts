@@ -9,6 +9,7 @@ import { sql as leases } from './004-leases.ts';
 import { sql as copies } from './005-copies.ts';
 import { sql as localFiles } from './006-local-files.ts';
 import { sql as bandKeys } from './007-band-keys.ts';
+import { sql as screenRevision } from './008-screen-revision.ts';
 
 export interface Migration {
   readonly version: number;
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'copies', sql: copies },
   { version: 6, name: 'local-files', sql: localFiles },
   { version: 7, name: 'band-keys', sql: bandKeys },
+  { version: 8, name: 'screen-revision', sql: screenRevision },
 ];
