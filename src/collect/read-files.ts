@@ -7,8 +7,9 @@
  * Which thread takes an article's dedupe sketch (hash, shingles, MinHash) depends on which one
  * is behind. Parsing feeds and pages keeps the reader the busier one, and the sketches then stay
  * on this thread, filling time it would spend waiting (taken on the reader, they made collecting
- * 20 feeds of 500 items 0.5 s slower). Plain text parses fast and storing sets the pace: the
- * reader, when it is ahead, sketches the articles of the files it reads next.
+ * 20 feeds of 500 items 0.5 s slower). Plain text parses fast, and which thread is behind
+ * changes from moment to moment: the reader asks before each file (a flag the consumer sets
+ * while read chunks wait for it) and sketches the file's articles while it is ahead.
  *
  * Files come back in the order given, so warnings, article order and the stored result are the
  * same as when read here. A worker that dies (out of memory, a crash) loses nothing: the files
@@ -172,12 +173,28 @@ export interface ReadReply {
   readonly reads: FileRead[];
 }
 
-/** Message to a read worker: a chunk of files to read, and what to prepare of them. */
+/** Message to a read worker: a chunk of files to read. */
 export interface ReadRequest {
   readonly chunk: number;
   readonly files: FileToRead[];
-  readonly prepare: Preparation;
 }
+
+/**
+ * What a read worker is started with: one shared 32-bit flag, set by the consumer while read
+ * chunks wait for it and cleared while it waits for them. A worker reads it before each file and
+ * sketches the file's articles while it is set (see ReaderPool.take).
+ */
+export interface ReaderData {
+  readonly consumerBehind: Int32Array;
+}
+
+/** What a worker prepares of the next file: item texts always, sketches while the consumer is behind. */
+export function preparationNow(data: ReaderData): Preparation {
+  return Atomics.load(data.consumerBehind, 0) === 1 ? SKETCHED : ITEM_TEXTS;
+}
+
+const ITEM_TEXTS: Preparation = { itemTexts: true, sketches: false };
+const SKETCHED: Preparation = { itemTexts: true, sketches: true };
 
 /** Workers reading chunks of the file list ahead of the consumer; chunks are taken in order. */
 class ReaderPool {
@@ -187,6 +204,8 @@ class ReaderPool {
   /** Chunks handed to a worker and not yet delivered. */
   private readonly out = new Set<number>();
   private readonly workers: Worker[] = [];
+  /** Shared with the workers (ReaderData): 1 while read chunks wait for the consumer. */
+  private readonly consumerBehind = new Int32Array(new SharedArrayBuffer(4));
   /** Files and bytes in the chunks before each chunk (prefix sums), to bound how far readers go ahead. */
   private readonly filesBefore: number[] = [0];
   private readonly bytesBefore: number[] = [0];
@@ -213,6 +232,8 @@ class ReaderPool {
   /** The reads of `chunk`, once read (on this thread when the workers have failed). */
   async take(chunk: number): Promise<FileRead[]> {
     const ready = this.done.get(chunk);
+    // Waiting for a read chunk: the readers are behind, this thread takes the sketches.
+    if (!ready) Atomics.store(this.consumerBehind, 0, 0);
     const reads =
       ready ??
       (this.failed && !this.out.has(chunk)
@@ -220,6 +241,8 @@ class ReaderPool {
         : await new Promise<FileRead[]>((resolve) => this.waiting.set(chunk, resolve)));
     this.done.delete(chunk);
     this.nextTaken = chunk + 1;
+    // The next chunk read already: this thread is behind, the readers take the sketches.
+    if (this.done.has(this.nextTaken)) Atomics.store(this.consumerBehind, 0, 1);
     this.handOut();
     return reads;
   }
@@ -237,7 +260,10 @@ class ReaderPool {
   }
 
   private spawn(maxHeapMb: number): void {
-    const worker = startWorker(import.meta.url, 'read-worker', { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
+    const worker = startWorker(import.meta.url, 'read-worker', {
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+      workerData: { consumerBehind: this.consumerBehind } satisfies ReaderData,
+    });
     worker.on('message', (reply: ReadReply) => {
       // After a failure every chunk not yet delivered is read on this thread.
       if (this.failed) return;
@@ -257,14 +283,9 @@ class ReaderPool {
     else this.done.set(chunk, reads);
   }
 
-  /**
-   * Hands chunks to the workers in turn, up to AHEAD_FILES and AHEAD_BYTES ahead of the consumer
-   * (and always one chunk per worker). Chunks read and not yet taken mean the consumer is the one
-   * behind: the articles of the chunks handed out then are sketched on the reader.
-   */
+  /** Hands chunks to the workers in turn, up to AHEAD_FILES and AHEAD_BYTES ahead of the consumer (and always one chunk per worker). */
   private handOut(): void {
     if (this.failed) return;
-    const prepare: Preparation = { itemTexts: true, sketches: this.done.size > 0 };
     while (this.next < this.chunkCount) {
       const pending = this.next - this.nextTaken;
       const files = this.filesBefore[this.next]! - this.filesBefore[this.nextTaken]!;
@@ -273,7 +294,7 @@ class ReaderPool {
       const worker = this.workers[this.next % this.workers.length]!;
       const chunk = this.next++;
       this.out.add(chunk);
-      worker.postMessage({ chunk, files: this.filesOf(chunk), prepare } satisfies ReadRequest);
+      worker.postMessage({ chunk, files: this.filesOf(chunk) } satisfies ReadRequest);
     }
   }
 
