@@ -18,6 +18,15 @@ const TRADITIONAL = '研究團隊表示，新晶片的能耗比上一代降低�
 const JAPANESE = '新しい言語モデルが発表され、日本語の性能が大きく向上したと報じられた。';
 
 describe('decodeBody', () => {
+  test('UTF-8 decodes as iconv-lite decodes it: byte-order marks, broken sequences after one', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const broken = Buffer.from([0x41, 0xc3, 0x28, 0xe2, 0x82, 0x41, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80, 0x0a]);
+    const decode = (bytes: Buffer): string => decodeBody(new Uint8Array(bytes), undefined, 'text').text;
+    assert.equal(decode(Buffer.concat([bom, broken])), iconv.decode(broken, 'utf-8'));
+    assert.equal(decode(Buffer.concat([bom, bom, Buffer.from('Tolls rose 5%.')])), 'Tolls rose 5%.');
+    assert.equal(decode(Buffer.from('Tolls rose 5% — “again”.')), 'Tolls rose 5% — “again”.');
+  });
+
   test('windows-1252 curly quotes and euro sign, labelled iso-8859-1 as servers do', () => {
     const text = '“Cheaper” models cost €0.20 — or less…';
     const html = encode(`<p>${text}</p>`, 'windows-1252');

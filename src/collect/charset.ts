@@ -7,8 +7,13 @@
  * (invalid UTF-8 labelled UTF-8, valid multi-byte UTF-8 labelled Latin-1) loses to the bytes.
  * Never throws: undecodable bytes become U+FFFD.
  */
-import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import type * as Chardet from 'chardet';
+import type * as Iconv from 'iconv-lite';
+import { lazyPackage } from '../core/lazy-package.ts';
+
+// Loaded only for text in another charset than UTF-8, or of unknown charset.
+const chardet = lazyPackage<typeof Chardet>('chardet');
+const iconv = lazyPackage<typeof Iconv>('iconv-lite');
 
 /** What the bytes are expected to hold; decides which in-document declarations are read. */
 export type BodyKind = 'xml' | 'html' | 'json' | 'text';
@@ -71,7 +76,7 @@ export function normaliseCharset(label: string | undefined): string | undefined 
     .toLowerCase();
   if (clean === '') return undefined;
   const mapped = ALIASES[clean] ?? clean;
-  return iconv.encodingExists(mapped) ? mapped : undefined;
+  return mapped === 'utf-8' || iconv().encodingExists(mapped) ? mapped : undefined;
 }
 
 /** The `charset` parameter of a Content-Type header. */
@@ -135,9 +140,15 @@ function guessed(decoded: DecodedBody): DecodedBody {
   return { ...decoded, guessed: true };
 }
 
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function decodeWith(bytes: Uint8Array, charset: string): DecodedBody {
   try {
-    let text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), charset);
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // UTF-8 as iconv-lite decodes it (Node's own decoder, one byte-order mark dropped), without loading iconv-lite.
+    let text = charset === 'utf-8' ? withoutBom(buffer.toString('utf8')) : iconv().decode(buffer, charset);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text, charset };
   } catch {
@@ -236,7 +247,7 @@ function utf8Validity(b: Uint8Array): { errors: number; multibyte: number } {
 /** chardet's best guess, mapped through our aliases; undefined when it has none we can decode. */
 function detect(b: Uint8Array): string | undefined {
   const sample = b.length > 65536 ? b.subarray(0, 65536) : b;
-  const guess = chardet.detect(sample);
+  const guess = chardet().detect(sample);
   const name = normaliseCharset(guess ?? undefined);
   // chardet reports ISO-8859-1 for most Latin text; windows-1252 is what such pages use.
   return name;

@@ -8,8 +8,9 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { BriefbotError, oneLine } from '../core/errors.ts';
+import { lazyPackage } from '../core/lazy-package.ts';
 import type { ArticleContent } from '../core/types.ts';
 import { toIsoDate } from '../text/dates.ts';
 import { looksBinary, notArticleReason } from './article-shape.ts';
@@ -58,16 +59,26 @@ export interface ArticleText {
 /** An article file's content and its URL: its own http(s) URL when it names one, else the file's. */
 export type LocalArticle = ArticleContent & { readonly url: string };
 
-const articleJson = z.object({
-  title: z.string().min(1),
-  text: z.string().optional(),
-  content: z.string().optional(),
-  url: z.string().optional(),
-  publisher: z.string().optional(),
-  author: z.string().optional(),
-  publishedAt: z.string().optional(),
-  lang: z.string().optional(),
-});
+const zod = lazyPackage<typeof Zod>('zod');
+
+function makeArticleSchema(z: typeof Zod.z) {
+  return z.object({
+    title: z.string().min(1),
+    text: z.string().optional(),
+    content: z.string().optional(),
+    url: z.string().optional(),
+    publisher: z.string().optional(),
+    author: z.string().optional(),
+    publishedAt: z.string().optional(),
+    lang: z.string().optional(),
+  });
+}
+
+/** The schema of a JSON article file, made the first time one is read (the schema library with it). */
+let articleSchema: ReturnType<typeof makeArticleSchema> | undefined;
+function articleJson(): ReturnType<typeof makeArticleSchema> {
+  return (articleSchema ??= makeArticleSchema(zod().z));
+}
 
 function httpUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -101,7 +112,7 @@ export function parseLocalFile(path: string, bytes: Uint8Array): LocalDocument[]
     }
     const list = Array.isArray(raw) ? raw : [raw];
     return list.map((entry, i) => {
-      const parsed = articleJson.safeParse(entry);
+      const parsed = articleJson().safeParse(entry);
       if (!parsed.success) {
         throw new BriefbotError('PARSE', `entry ${i}: expected an article {title, text, url?, publisher?, publishedAt?}`);
       }

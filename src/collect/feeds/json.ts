@@ -3,45 +3,57 @@
  * Lenient where real feeds are sloppy (extra fields, 1.0's `author`), strict on the shape that
  * makes it a JSON Feed at all: an object with a `version` URL on jsonfeed.org and an `items` array.
  */
-import { z } from 'zod';
+import type * as Zod from 'zod';
 
 import { BriefbotError } from '../../core/errors.ts';
+import { lazyPackage } from '../../core/lazy-package.ts';
 import type { FeedItem, ParsedFeed } from './types.ts';
 import { toIsoDate } from '../../text/dates.ts';
 import { resolveUrl, toPlainText } from './text.ts';
 
-const Author = z.object({ name: z.string().optional(), url: z.string().optional() }).loose();
+const zod = lazyPackage<typeof Zod>('zod');
 
-const JsonItem = z
-  .object({
-    id: z.union([z.string(), z.number()]).optional(),
-    url: z.string().optional(),
-    external_url: z.string().optional(),
-    title: z.string().optional(),
-    content_html: z.string().optional(),
-    content_text: z.string().optional(),
-    summary: z.string().optional(),
-    date_published: z.string().optional(),
-    date_modified: z.string().optional(),
-    author: Author.optional(),
-    authors: z.array(Author).optional(),
-    tags: z.array(z.unknown()).optional(),
-  })
-  .loose();
+function makeSchemas(z: typeof Zod.z) {
+  const Author = z.object({ name: z.string().optional(), url: z.string().optional() }).loose();
+  const JsonItem = z
+    .object({
+      id: z.union([z.string(), z.number()]).optional(),
+      url: z.string().optional(),
+      external_url: z.string().optional(),
+      title: z.string().optional(),
+      content_html: z.string().optional(),
+      content_text: z.string().optional(),
+      summary: z.string().optional(),
+      date_published: z.string().optional(),
+      date_modified: z.string().optional(),
+      author: Author.optional(),
+      authors: z.array(Author).optional(),
+      tags: z.array(z.unknown()).optional(),
+    })
+    .loose();
+  const JsonFeed = z
+    .object({
+      version: z.string().regex(/^https?:\/\/jsonfeed\.org\/version\//, 'version must be a jsonfeed.org URL'),
+      title: z.string().optional(),
+      home_page_url: z.string().optional(),
+      feed_url: z.string().optional(),
+      items: z.array(z.unknown()),
+    })
+    .loose();
+  return { JsonItem, JsonFeed };
+}
 
-const JsonFeedSchema = z
-  .object({
-    version: z.string().regex(/^https?:\/\/jsonfeed\.org\/version\//, 'version must be a jsonfeed.org URL'),
-    title: z.string().optional(),
-    home_page_url: z.string().optional(),
-    feed_url: z.string().optional(),
-    items: z.array(z.unknown()),
-  })
-  .loose();
+/** The schemas, made the first time a JSON feed is read (the schema library with them). */
+let made: ReturnType<typeof makeSchemas> | undefined;
+function schemas(): ReturnType<typeof makeSchemas> {
+  return (made ??= makeSchemas(zod().z));
+}
+
+type JsonItemData = Zod.infer<ReturnType<typeof makeSchemas>['JsonItem']>;
 
 /** True when the parsed JSON value claims to be a JSON Feed. */
 export function isJsonFeedShape(value: unknown): boolean {
-  return JsonFeedSchema.safeParse(value).success;
+  return schemas().JsonFeed.safeParse(value).success;
 }
 
 /** Parses JSON Feed text; throws `BriefbotError('PARSE')` when it is not JSON or not a JSON Feed. */
@@ -52,7 +64,7 @@ export function parseJsonFeed(text: string, options: { url?: string; now?: Date 
   } catch (error) {
     throw new BriefbotError('PARSE', `not a feed: invalid JSON (${(error as Error).message.split('\n')[0]})`);
   }
-  const feed = JsonFeedSchema.safeParse(value);
+  const feed = schemas().JsonFeed.safeParse(value);
   if (!feed.success) {
     const first = feed.error.issues[0];
     const where = first && first.path.length > 0 ? ` at "${first.path.join('.')}"` : '';
@@ -62,7 +74,7 @@ export function parseJsonFeed(text: string, options: { url?: string; now?: Date 
   const base = resolveUrl(feed.data.feed_url, options.url) ?? options.url;
   const items: FeedItem[] = [];
   feed.data.items.forEach((raw, index) => {
-    const parsed = JsonItem.safeParse(raw);
+    const parsed = schemas().JsonItem.safeParse(raw);
     if (!parsed.success) {
       problems.push(`item ${index} skipped: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
       return;
@@ -74,7 +86,7 @@ export function parseJsonFeed(text: string, options: { url?: string; now?: Date 
   return { format: 'json', ...(title !== undefined && { title }), ...(link !== undefined && { link }), items, problems };
 }
 
-function toItem(item: z.infer<typeof JsonItem>, base: string | undefined, now: Date | undefined): FeedItem {
+function toItem(item: JsonItemData, base: string | undefined, now: Date | undefined): FeedItem {
   const link = resolveUrl(item.url ?? item.external_url, base);
   const title = toPlainText(item.title);
   const guid = item.id === undefined ? undefined : String(item.id);

@@ -2,7 +2,10 @@
  * Feed strings as plain text: titles and names arrive as text, escaped HTML or XHTML, often
  * double-escaped; downstream wants one line of readable text.
  */
-import { decodeHTML } from 'entities';
+import type * as Entities from 'entities';
+import { lazyPackage } from '../../core/lazy-package.ts';
+
+const entities = lazyPackage<typeof Entities>('entities');
 
 /**
  * CDATA unwrapped, script/style blocks and comments dropped, tags removed (block tags leave a
@@ -76,7 +79,7 @@ export function toPlainText(value: string | null | undefined): string | undefine
   if (value === null || value === undefined) return undefined;
   let text = value;
   if (text.includes('<')) text = stripMarkup(text);
-  if (text.includes('&')) text = decodeHTML(text);
+  if (text.includes('&')) text = entities().decodeHTML(text);
   // Only ASCII whitespace collapses: a no-break space in a title is content.
   text = text.replace(/[ \t\r\n\f\v]+/g, ' ').replace(/^[ ]+|[ ]+$/g, '');
   return text === '' ? undefined : text;

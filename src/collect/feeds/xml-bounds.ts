@@ -18,12 +18,15 @@
  * A document within every bound is returned as it came (the same string). A cut keeps the
  * document as well-formed as it was: never inside an entity reference, a CDATA section closed.
  */
-import { decodeXML } from 'entities';
+import type * as Entities from 'entities';
+import { lazyPackage } from '../../core/lazy-package.ts';
 
 import { toIsoDate } from '../../text/dates.ts';
 import { MAX_ITEM_HTML_CHARS } from '../pages/html.ts';
 import { newestPositions } from './newest.ts';
 import { attributeCount, declarationEnd, endOf, escapeText, longValues, safeCut, tagEnd } from './xml-scan.ts';
+
+const entities = lazyPackage<typeof Entities>('entities');
 
 /** Characters kept of one text run or attribute value. */
 export const MAX_XML_TEXT_CHARS = MAX_ITEM_HTML_CHARS;
@@ -94,7 +97,9 @@ function itemDate(item: ItemState, now: Date | undefined): string | undefined {
 
 function plainDate(raw: string | undefined): string | undefined {
   if (raw === undefined || raw.length > 500) return undefined;
-  return decodeXML(raw.replace(/<!\[CDATA\[|\]\]>|<[^>]*>/g, '')).trim();
+  return entities()
+    .decodeXML(raw.replace(/<!\[CDATA\[|\]\]>|<[^>]*>/g, ''))
+    .trim();
 }
 
 /**

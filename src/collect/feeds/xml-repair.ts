@@ -4,8 +4,12 @@
  * endings; each repair here is recorded as a problem (feedparser's "bozo") so callers can tell
  * a salvaged feed from a clean one.
  */
-import { decodeHTML } from 'entities';
-import { XMLValidator } from 'fast-xml-parser';
+import type * as Entities from 'entities';
+import type * as FastXmlParser from 'fast-xml-parser';
+import { lazyPackage } from '../../core/lazy-package.ts';
+
+const entities = lazyPackage<typeof Entities>('entities');
+const xmlParser = lazyPackage<typeof FastXmlParser>('fast-xml-parser');
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 /** Characters that DOCTYPE-declared entities may add to a document in total. */
@@ -36,7 +40,7 @@ export function prepareXml(input: string): PreparedXml {
     return '';
   });
 
-  const validity = XMLValidator.validate(xml, { allowBooleanAttributes: false });
+  const validity = xmlParser().XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (validity !== true) {
     problems.push(`not well-formed XML: ${validity.err.msg} (line ${validity.err.line})`);
   }
@@ -83,7 +87,7 @@ function fixEntities(text: string, declared: ReadonlyMap<string, string>, proble
       return `&amp;${ref}`;
     }
     noteOnce(problems, `undefined entity &${name};`);
-    const decoded = decodeHTML(whole);
+    const decoded = entities().decodeHTML(whole);
     if (decoded !== whole) return [...decoded].map((ch) => `&#${ch.codePointAt(0)};`).join('');
     return `&amp;${ref}`;
   });

@@ -3,16 +3,19 @@
  * repairs for ill-formed documents (see feed-xml-repair.ts), our own date handling, plain-text
  * titles and links resolved against xml:base and the feed's URL.
  */
-import { parseFeed as parseXmlFeed } from '@rowanmanning/feed-parser';
+import type * as FeedParser from '@rowanmanning/feed-parser';
 
 import { BriefbotError } from '../../core/errors.ts';
+import { lazyPackage } from '../../core/lazy-package.ts';
 import type { FeedItem, ParsedFeed } from './types.ts';
 import { toIsoDate } from '../../text/dates.ts';
 import { boundXml } from './xml-bounds.ts';
 import { closeOpenElements, prepareXml } from './xml-repair.ts';
 import { resolveUrl, toPlainText } from './text.ts';
 
-type LibFeed = ReturnType<typeof parseXmlFeed>;
+const feedParser = lazyPackage<typeof FeedParser>('@rowanmanning/feed-parser');
+
+type LibFeed = ReturnType<typeof FeedParser.parseFeed>;
 type LibItem = LibFeed['items'][number];
 type LibElement = LibItem['element'];
 
@@ -51,7 +54,7 @@ export function parseXmlFeedText(text: string, options: { url?: string; now?: Da
 
 function parseLeniently(xml: string, problems: string[]): LibFeed {
   try {
-    return parseXmlFeed(xml);
+    return feedParser().parseFeed(xml);
   } catch (first) {
     if (isNoFeedError(first) && /channel element/.test((first as Error).message)) {
       // RSS 0.9x in the wild sometimes puts items straight under <rss>: give them a channel.
@@ -61,7 +64,7 @@ function parseLeniently(xml: string, problems: string[]): LibFeed {
     if (isNoFeedError(first)) throw notAFeed(xml);
     // The XML parser gave up (truncation, stray tags): close what is open and try again.
     try {
-      const feed = parseXmlFeed(closeOpenElements(xml));
+      const feed = feedParser().parseFeed(closeOpenElements(xml));
       if (problems.length === 0) problems.push(`not well-formed XML: ${(first as Error).message}`);
       return feed;
     } catch (second) {

@@ -4,13 +4,17 @@
  * pages mark up as such (nav, cookie banners, newsletter boxes, comments, share bars, related
  * links, captions) is removed; after it, removeFurniture cleans what is left line by line.
  */
-import { Readability } from '@mozilla/readability';
+import type * as ReadabilityPackage from '@mozilla/readability';
+import { lazyPackage } from '../../core/lazy-package.ts';
 import type { ExtractedArticle } from './types.ts';
 import { domToText, linkDensity, parseDocument, tooComplexForReadability, type DomDocument, type DomElement } from './dom.ts';
 import { toIsoDate } from '../../text/dates.ts';
 import { readPageMeta } from './meta.ts';
 import { normaliseSpaces, removeFurniture } from './furniture.ts';
 import { removeHiddenText } from './hidden.ts';
+
+/** Readability, loaded the first time a page needs it (readers of plain text never do). */
+const readability = lazyPackage<typeof ReadabilityPackage>('@mozilla/readability');
 
 /** Class or id words that mark page furniture (matched as whole words of the attribute). */
 const FURNITURE_CLASS =
@@ -137,7 +141,7 @@ function markedArticle(doc: DomDocument): DomElement | undefined {
 function runReadability(doc: DomDocument): ReadabilityResult | undefined {
   try {
     // linkedom's document is DOM-compatible enough for Readability; the types come from different libs.
-    const reader = new Readability<string>(doc as never, {
+    const reader = new (readability().Readability)<string>(doc as never, {
       charThreshold: CHAR_THRESHOLD,
       keepClasses: false,
       serializer: (node) => domToText(node as never),
