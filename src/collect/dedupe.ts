@@ -5,6 +5,7 @@
  * and names but almost never runs of five identical words — that is the line drawn here.
  */
 import { createHash } from 'node:crypto';
+import { BAND_SPAN } from '../store/band-key.ts';
 
 /** Words per shingle (CJK characters count as words). */
 const SHINGLE = 5;
@@ -12,8 +13,6 @@ const SHINGLE = 5;
 const PERMUTATIONS = 128;
 const BANDS = 32;
 const ROWS = PERMUTATIONS / BANDS;
-/** Band keys of band b start at b × this (see NearDupSignature). */
-const BAND_SPAN = 2 ** 32;
 /** Jaccard of shingle sets at or above which two texts are copies. */
 const JACCARD_THRESHOLD = 0.5;
 /** Share of the shorter text's shingles found in the longer one at which it is a copy. */

@@ -10,7 +10,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Zod from 'zod';
 import { BriefbotError, oneLine } from '../core/errors.ts';
-import { lazyPackage } from '../core/lazy-package.ts';
+import { lazy, lazyPackage } from '../core/lazy-package.ts';
 import type { ArticleContent } from '../core/types.ts';
 import { toIsoDate } from '../text/dates.ts';
 import { looksBinary, notArticleReason } from './article-shape.ts';
@@ -75,10 +75,7 @@ function makeArticleSchema(z: typeof Zod.z) {
 }
 
 /** The schema of a JSON article file, made the first time one is read (the schema library with it). */
-let articleSchema: ReturnType<typeof makeArticleSchema> | undefined;
-function articleJson(): ReturnType<typeof makeArticleSchema> {
-  return (articleSchema ??= makeArticleSchema(zod().z));
-}
+const articleJson = lazy(() => makeArticleSchema(zod().z));
 
 function httpUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

@@ -9,8 +9,13 @@ import { createRequire } from 'node:module';
 
 const load = createRequire(import.meta.url);
 
+/** `make()`'s value, made on the first call and kept. */
+export function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 /** `name`'s exports, loaded on the first call. */
 export function lazyPackage<T>(name: string): () => T {
-  let exports: T | undefined;
-  return () => (exports ??= load(name) as T);
+  return lazy(() => load(name) as T);
 }

@@ -5,7 +5,8 @@
  * between stores carry.
  */
 
-const BAND_SPAN = 2 ** 32;
+/** Band keys of band b start at b × this. */
+export const BAND_SPAN = 2 ** 32;
 
 /**
  * The integer a band key is stored as: "b12:9f2c3a1b" → 12 × 2^32 + 0x9f2c3a1b (as migration

@@ -6,7 +6,7 @@
 import type * as Zod from 'zod';
 
 import { BriefbotError } from '../../core/errors.ts';
-import { lazyPackage } from '../../core/lazy-package.ts';
+import { lazy, lazyPackage } from '../../core/lazy-package.ts';
 import type { FeedItem, ParsedFeed } from './types.ts';
 import { toIsoDate } from '../../text/dates.ts';
 import { resolveUrl, toPlainText } from './text.ts';
@@ -44,10 +44,7 @@ function makeSchemas(z: typeof Zod.z) {
 }
 
 /** The schemas, made the first time a JSON feed is read (the schema library with them). */
-let made: ReturnType<typeof makeSchemas> | undefined;
-function schemas(): ReturnType<typeof makeSchemas> {
-  return (made ??= makeSchemas(zod().z));
-}
+const schemas = lazy(() => makeSchemas(zod().z));
 
 type JsonItemData = Zod.infer<ReturnType<typeof makeSchemas>['JsonItem']>;
 

@@ -2,20 +2,15 @@
  * The little DOM this project needs (linkedom provides it; the project compiles without the
  * DOM lib), and the walk from a DOM subtree to plain paragraphs.
  */
-import { createRequire } from 'node:module';
-import type { parseHTML as ParseHtml } from 'linkedom';
+import type * as Linkedom from 'linkedom';
+import { lazyPackage } from '../../core/lazy-package.ts';
 
 /**
  * linkedom, loaded the first time a page is parsed: it was a third of a reader thread's start-up
  * (0.1 s of 0.3 s) and some 4 MB of heap that reading plain-text files, or a command that parses
- * no HTML, never needed. Its CommonJS build, so that this synchronous code can load it.
+ * no HTML, never needed.
  */
-let parseHtml: typeof ParseHtml | undefined;
-
-function linkedom(): typeof ParseHtml {
-  parseHtml ??= (createRequire(import.meta.url)('linkedom') as { parseHTML: typeof ParseHtml }).parseHTML;
-  return parseHtml;
-}
+const linkedom = lazyPackage<typeof Linkedom>('linkedom');
 
 /** A DOM node as linkedom gives it; only what the extractors use. */
 export interface DomNode {
@@ -47,7 +42,7 @@ const TEXT = 3;
 /** Parses an HTML document (or fragment, wrapped in a body) with linkedom. */
 export function parseDocument(html: string): DomDocument {
   const wrapped = /<(html|body|head)[\s>]/i.test(html) ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
-  return linkedom()(wrapped).document as unknown as DomDocument;
+  return linkedom().parseHTML(wrapped).document as unknown as DomDocument;
 }
 
 /** Elements whose content is never article text. */
