@@ -25,36 +25,34 @@ export interface CandidateOptions {
  */
 export const DEFAULT_CANDIDATE_OPTIONS = { topTerms: 32, postingCap: 120, perDoc: 30, minScore: 0.01 } as const satisfies CandidateOptions;
 
+/** Documents `from` ≤ d < `to`: the share of the search one thread does. */
+export interface DocRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
  * Index pairs (i, j) with i < j, each once, in ascending order, flat: [i0, j0, i1, j1, …]. Flat
  * rather than an array per pair: the ingest bench's 10,000 articles give 188,000 pairs, whose
  * arrays held some 9 MB at once.
+ *
+ * With `range`, only the pairs found from the documents in it (either end may lie outside): the
+ * union of the pairs of ranges that cover all documents is the pairs of all of them, so threads
+ * can each search a range (cluster/pair-scores.ts).
  */
 export function candidatePairs(
   vectors: readonly SparseVector[],
   df: Int32Array,
   options: CandidateOptions = DEFAULT_CANDIDATE_OPTIONS,
+  range: DocRange = { from: 0, to: vectors.length },
 ): Int32Array {
   const n = vectors.length;
-  // Top terms per document, skipping terms only this document has (they cannot link anything).
-  const tops = vectors.map((v) => topTerms(v, df, options.topTerms));
-  const postings = new Map<number, { docs: number[]; weights: number[] }>();
-  tops.forEach((items, doc) => {
-    for (let k = 0; k < items.terms.length; k += 1) {
-      const term = items.terms[k]!;
-      const w = items.weights[k]!;
-      let p = postings.get(term);
-      if (!p) {
-        p = { docs: [], weights: [] };
-        postings.set(term, p);
-      }
-      p.docs.push(doc);
-      p.weights.push(w);
-    }
-  });
+  const index = postingsOf(topTermsOf(vectors, df, options.topTerms), df.length);
+  const { tops, starts, docs: postedDocs, weights: postedWeights } = index;
 
   const score = new Float64Array(n);
-  const touched: number[] = [];
+  // Documents touched from the current one, each once (a score starts at 0 and only grows).
+  const touched = new Int32Array(Math.min(n, options.topTerms * (options.postingCap + 1)));
   // The best `perDoc` candidates of the current document, best first (score desc, index asc):
   // a bounded insertion, since most documents touch thousands of others and keep 30.
   const bestDocs = new Int32Array(options.perDoc);
@@ -62,28 +60,29 @@ export function candidatePairs(
   // Pair keys i·n + j (exact in a double for any realistic n); sorted and deduplicated at the end.
   const keys: number[] = [];
   const half = Math.floor(options.postingCap / 2);
-  for (let d = 0; d < n; d += 1) {
-    const top = tops[d]!;
-    for (let t = 0; t < top.terms.length; t += 1) {
-      const w = top.weights[t]!;
-      const p = postings.get(top.terms[t]!)!;
-      let from = 0;
-      let to = p.docs.length;
-      if (to > options.postingCap) {
+  for (let d = range.from; d < range.to; d += 1) {
+    let touchedCount = 0;
+    for (let t = tops.offsets[d]!; t < tops.offsets[d + 1]!; t += 1) {
+      const w = tops.weights[t]!;
+      const term = tops.terms[t]!;
+      let from = starts[term]!;
+      let to = starts[term + 1]!;
+      if (to - from > options.postingCap) {
         // A term this common links everything; keep only the documents next to this one.
-        const at = lowerBound(p.docs, d);
-        from = Math.max(0, at - half);
-        to = Math.min(p.docs.length, at + half + 1);
+        const at = lowerBound(postedDocs, from, to, d);
+        from = Math.max(from, at - half);
+        to = Math.min(to, at + half + 1);
       }
       for (let k = from; k < to; k += 1) {
-        const e = p.docs[k]!;
+        const e = postedDocs[k]!;
         if (e === d) continue;
-        if (score[e] === 0) touched.push(e);
-        score[e]! += w * p.weights[k]!;
+        if (score[e] === 0) touched[touchedCount++] = e;
+        score[e]! += w * postedWeights[k]!;
       }
     }
     let count = 0;
-    for (const e of touched) {
+    for (let x = 0; x < touchedCount; x += 1) {
+      const e = touched[x]!;
       const s = score[e]!;
       score[e] = 0;
       if (s < options.minScore) continue;
@@ -97,7 +96,6 @@ export function candidatePairs(
       bestScores[at] = s;
       bestDocs[at] = e;
     }
-    touched.length = 0;
     for (let k = 0; k < count; k += 1) {
       const e = bestDocs[k]!;
       keys.push(d < e ? d * n + e : e * n + d);
@@ -121,30 +119,75 @@ function better(score: number, doc: number, thanScore: number, thanDoc: number):
   return score > thanScore || (score === thanScore && doc < thanDoc);
 }
 
-/** The k heaviest terms of a vector with document frequency ≥ 2, heaviest first. */
-function topTerms(v: SparseVector, df: Int32Array, k: number): { terms: number[]; weights: number[] } {
-  const terms: number[] = [];
-  const weights: number[] = [];
-  for (let i = 0; i < v.terms.length; i += 1) {
-    const term = v.terms[i]!;
-    const w = v.weights[i]!;
-    if (df[term]! < 2 || (weights.length === k && w <= weights[k - 1]!)) continue;
-    // Insertion into a short sorted list: k is small, so this beats sorting every term.
-    let at = weights.length;
-    while (at > 0 && weights[at - 1]! < w) at -= 1;
-    terms.splice(at, 0, term);
-    weights.splice(at, 0, w);
-    if (weights.length > k) {
-      terms.pop();
-      weights.pop();
-    }
-  }
-  return { terms, weights };
+/** Each document's top terms, flat: document d's are terms[offsets[d]…offsets[d + 1]), heaviest first. */
+interface TopTerms {
+  offsets: Int32Array;
+  terms: Int32Array;
+  weights: Float32Array;
 }
 
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
+/** The k heaviest terms of each vector with document frequency ≥ 2, heaviest first (ties: the lower id first). */
+function topTermsOf(vectors: readonly SparseVector[], df: Int32Array, k: number): TopTerms {
+  const offsets = new Int32Array(vectors.length + 1);
+  const terms = new Int32Array(vectors.length * k);
+  const weights = new Float32Array(vectors.length * k);
+  let end = 0;
+  vectors.forEach((v, d) => {
+    const start = end;
+    for (let i = 0; i < v.terms.length; i += 1) {
+      const term = v.terms[i]!;
+      const w = v.weights[i]!;
+      const size = end - start;
+      if (df[term]! < 2 || (size === k && w <= weights[end - 1]!)) continue;
+      // Insertion into a short sorted list: k is small, so this beats sorting every term.
+      // After any equal weight already there; when full, the lightest falls off the end.
+      let at = size === k ? end - 1 : end;
+      while (at > start && weights[at - 1]! < w) {
+        weights[at] = weights[at - 1]!;
+        terms[at] = terms[at - 1]!;
+        at -= 1;
+      }
+      weights[at] = w;
+      terms[at] = term;
+      if (size < k) end += 1;
+    }
+    offsets[d + 1] = end;
+  });
+  return { offsets, terms, weights };
+}
+
+/** Who holds each term among their top terms, as one array sorted by term then document. */
+interface Postings {
+  tops: TopTerms;
+  /** Term t's postings are docs[starts[t]…starts[t + 1]), ascending, with their weights. */
+  starts: Int32Array;
+  docs: Int32Array;
+  weights: Float32Array;
+}
+
+function postingsOf(tops: TopTerms, vocabulary: number): Postings {
+  const n = tops.offsets.length - 1;
+  const total = tops.offsets[n]!;
+  const starts = new Int32Array(vocabulary + 1);
+  for (let t = 0; t < total; t += 1) starts[tops.terms[t]! + 1]! += 1;
+  for (let term = 0; term < vocabulary; term += 1) starts[term + 1]! += starts[term]!;
+  const fill = starts.slice(0, vocabulary);
+  const docs = new Int32Array(total);
+  const weights = new Float32Array(total);
+  for (let d = 0; d < n; d += 1) {
+    for (let t = tops.offsets[d]!; t < tops.offsets[d + 1]!; t += 1) {
+      const at = fill[tops.terms[t]!]!++;
+      docs[at] = d;
+      weights[at] = tops.weights[t]!;
+    }
+  }
+  return { tops, starts, docs, weights };
+}
+
+/** The first index in sorted[from…to) holding a value ≥ x (to when none). */
+function lowerBound(sorted: Int32Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid]! < x) lo = mid + 1;
