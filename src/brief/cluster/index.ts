@@ -11,7 +11,7 @@ import { candidatePairs } from './candidates.ts';
 import { averageLink, type Edge, type Surround } from './link.ts';
 import { SPLIT_RATIO, splitIncoherent } from './split.ts';
 import type { VectorWeights } from './term-counts.ts';
-import { buildVectorsOnThreads, type VectorThreads } from './threaded-vectors.ts';
+import { buildVectorsOnThreads, type ClusterThreads } from './cluster-threads.ts';
 import { buildVectors, cosine, crossScriptCosine, pairOverlap, type PairOverlap, type VectorSpace } from './vectors.ts';
 
 /** One article as clustering sees it. */
@@ -172,12 +172,12 @@ export function clusterArticles(input: readonly ClusterDoc[], options: ClusterOp
 
 /**
  * clusterArticles, its vectors built with helper threads when the documents are many (see
- * threaded-vectors.ts): the same stories.
+ * cluster-threads.ts): the same stories.
  */
 export async function clusterArticlesOnThreads(
   input: readonly ClusterDoc[],
   options: ClusterOptions,
-  threads: VectorThreads,
+  threads: ClusterThreads,
 ): Promise<StoryCluster[]> {
   if (input.length === 0) return [];
   const docs = headsOf(input);

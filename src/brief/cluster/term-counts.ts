@@ -1,7 +1,7 @@
 /**
  * The first half of building vectors (vectors.ts): each document's term counts, its title's
  * tokens weighted up and its named entities added. Terms are numbered in order of first
- * appearance. Documents can be counted in slices, on several threads (threaded-vectors.ts), and
+ * appearance. Documents can be counted in slices, on several threads (cluster-threads.ts), and
  * the slices merged: the merge numbers the terms exactly as one pass over all documents would,
  * so the vectors, and every cosine summed over them in term order, come out the same.
  */

@@ -1,14 +1,14 @@
 /**
- * A helper thread counting terms for threaded-vectors.ts: documents arrive in batches, and after
+ * A helper thread counting terms for cluster-threads.ts: documents arrive in batches, and after
  * the last one the counts of all of them go back, flat. Loaded as compiled JS (dist/) in
  * production and through tsx from the TypeScript sources in tests.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TermCounter, type VectorWeights } from './term-counts.ts';
-import { flatten, type CountRequest } from './threaded-vectors.ts';
+import { flatten, type CountRequest } from './cluster-threads.ts';
 
 const port = parentPort;
-if (!port) throw new Error('term-count-worker.ts runs as a worker thread (see threaded-vectors.ts)');
+if (!port) throw new Error('cluster-worker.ts runs as a worker thread (see cluster-threads.ts)');
 
 const counter = new TermCounter((workerData as { weighting: VectorWeights }).weighting);
 port.on('message', (request: CountRequest) => {

@@ -2,7 +2,7 @@
  * Building vectors with helper threads. Counting terms (tokenizing, stemming, finding names) is
  * most of the work of building vectors, and a brief of thousands of articles built by the CLI
  * leaves the machine's other cores idle meanwhile. The documents are cut into consecutive
- * slices: this thread counts the first, each helper (term-count-worker.ts) one of the others,
+ * slices: this thread counts the first, each helper (cluster-worker.ts) one of the others,
  * and the slices are merged as if counted in one pass (term-counts.ts), so the vectors are the
  * same as buildVectors'.
  *
@@ -14,7 +14,7 @@ import { startWorker } from '../../core/worker.ts';
 import { DEFAULT_VECTOR_WEIGHTS, mergeTermCounts, TermCounter, type TermCounts, type VectorWeights } from './term-counts.ts';
 import { vectorSpaceOf, type VectorSpace } from './vectors.ts';
 
-export interface VectorThreads {
+export interface ClusterThreads {
   /** Helper threads besides this one (0: this thread alone). */
   readonly helpers: number;
   /** Fewer documents than this are counted on this thread alone (default MIN_DOCS_FOR_HELPERS). */
@@ -74,7 +74,7 @@ function unflatten(flat: FlatTermCounts): TermCounts {
 export async function buildVectorsOnThreads(
   docs: ReadonlyArray<{ title: string; text: string }>,
   weighting: VectorWeights = DEFAULT_VECTOR_WEIGHTS,
-  threads: VectorThreads,
+  threads: ClusterThreads,
 ): Promise<VectorSpace> {
   const helpers = docs.length >= (threads.minDocs ?? MIN_DOCS_FOR_HELPERS) ? Math.max(0, Math.floor(threads.helpers)) : 0;
   const slices = slicesOf(docs, helpers);
@@ -119,7 +119,7 @@ function countOnHelper(
 ): Promise<{ counts: TermCounts } | { failure: string }> {
   let worker: Worker;
   try {
-    worker = startWorker(import.meta.url, 'term-count-worker', {
+    worker = startWorker(import.meta.url, 'cluster-worker', {
       workerData: { weighting },
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });

@@ -1,12 +1,12 @@
 /**
- * Vectors built with helper threads (brief/cluster/threaded-vectors.ts) are the vectors built on
+ * Vectors built with helper threads (brief/cluster/cluster-threads.ts) are the vectors built on
  * one thread, term numbers and weights alike, so clustering gives the same stories; a helper that
  * fails loses nothing. Real worker threads; documents invented for the test.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterArticles, clusterArticlesOnThreads, type ClusterDoc } from '../src/brief/cluster/index.ts';
-import { buildVectorsOnThreads, slicesOf } from '../src/brief/cluster/threaded-vectors.ts';
+import { buildVectorsOnThreads, slicesOf } from '../src/brief/cluster/cluster-threads.ts';
 import { buildVectors } from '../src/brief/cluster/vectors.ts';
 
 const PLACES = ['Vesterhavn', 'Kilbarra', 'Port Elsie', 'Marrow Bay', 'Tessaly'];
