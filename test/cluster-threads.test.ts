@@ -1,12 +1,13 @@
 /**
- * Vectors built with helper threads (brief/cluster/cluster-threads.ts) are the vectors built on
- * one thread, term numbers and weights alike, so clustering gives the same stories; a helper that
- * fails loses nothing. Real worker threads; documents invented for the test.
+ * Vectors built and candidate pairs scored with helper threads (brief/cluster/cluster-threads.ts)
+ * are those of one thread, term numbers, weights and scores alike, so clustering gives the same
+ * stories; a helper that fails loses nothing. Real worker threads; documents invented for the test.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterArticles, clusterArticlesOnThreads, type ClusterDoc } from '../src/brief/cluster/index.ts';
-import { buildVectorsOnThreads, slicesOf } from '../src/brief/cluster/cluster-threads.ts';
+import { buildVectorsOnThreads, rangesOf, slicesOf, vectorsAndScoresOnThreads } from '../src/brief/cluster/cluster-threads.ts';
+import { mergePairScores, scorePairs } from '../src/brief/cluster/pair-scores.ts';
 import { buildVectors } from '../src/brief/cluster/vectors.ts';
 
 const PLACES = ['Vesterhavn', 'Kilbarra', 'Port Elsie', 'Marrow Bay', 'Tessaly'];
@@ -49,6 +50,36 @@ test('the documents are cut into consecutive slices, this thread taking a little
   assert.deepEqual(slicesOf(ids.slice(0, 200), 1), [ids.slice(0, 200), []], 'too few to share');
 });
 
+test('the search is cut into consecutive ranges covering every document, this thread taking a little more', () => {
+  for (const [n, helpers] of [
+    [10_000, 1],
+    [10_000, 3],
+    [7, 3],
+    [0, 1],
+  ] as const) {
+    const ranges = rangesOf(n, helpers);
+    assert.equal(ranges.length, helpers + 1);
+    assert.equal(ranges[0]!.from, 0);
+    assert.equal(ranges.at(-1)!.to, n);
+    ranges.slice(1).forEach((r, k) => assert.equal(r.from, ranges[k]!.to));
+  }
+  assert.deepEqual(rangesOf(10_000, 1), [
+    { from: 0, to: 5_400 },
+    { from: 5_400, to: 10_000 },
+  ]);
+});
+
+test('pairs scored by ranges and merged are the pairs scored in one pass', () => {
+  const space = buildVectors(reports(600));
+  const settings = { rarity: true, rareMaxDf: 30 };
+  const whole = scorePairs(space, settings);
+  assert.ok(whole.cosine.length > 600);
+  for (const helpers of [1, 2, 5]) {
+    const parts = rangesOf(600, helpers).map((range) => scorePairs(space, settings, range));
+    assert.deepEqual(mergePairScores(parts), whole, `${helpers + 1} ranges`);
+  }
+});
+
 test('vectors built with helpers are the vectors built on one thread', async () => {
   const docs = reports(1_500);
   const alone = buildVectors(docs);
@@ -59,18 +90,28 @@ test('vectors built with helpers are the vectors built on one thread', async () 
   assert.deepEqual(await buildVectorsOnThreads(docs, undefined, { helpers: 1 }), alone);
 });
 
-test('a helper that fails loses nothing: its share is counted on this thread', async () => {
+test('pairs scored with helpers are the pairs scored on one thread', async () => {
+  const docs = reports(1_500);
+  const space = buildVectors(docs);
+  const settings = { rarity: true, rareMaxDf: 75 };
+  for (const helpers of [1, 2]) {
+    const threaded = await vectorsAndScoresOnThreads(docs, undefined, settings, { helpers, minDocs: 0 });
+    assert.deepEqual(threaded, { space, scores: scorePairs(space, settings) }, `${helpers} helpers`);
+  }
+});
+
+test('a helper that fails loses nothing: its share is counted and searched on this thread', async () => {
   const docs = reports(1_500);
   const failures: string[] = [];
   // A heap too small for the helper's own modules: it dies as it starts.
-  const space = await buildVectorsOnThreads(docs, undefined, {
-    helpers: 1,
-    minDocs: 0,
-    helperHeapMb: 2,
-    onHelperFailure: (reason) => failures.push(reason),
-  });
+  const threads = { helpers: 1, minDocs: 0, helperHeapMb: 2, onHelperFailure: (reason: string) => failures.push(reason) };
+  const space = await buildVectorsOnThreads(docs, undefined, threads);
   assert.deepEqual(space, buildVectors(docs));
   assert.equal(failures.length, 1);
+  const settings = { rarity: true, rareMaxDf: 75 };
+  const both = await vectorsAndScoresOnThreads(docs, undefined, settings, threads);
+  assert.deepEqual(both, { space, scores: scorePairs(space, settings) });
+  assert.equal(failures.length, 2, 'told once per build: a helper found dead is not asked again');
 });
 
 test('clustering with helpers finds the same stories', async () => {

@@ -7,12 +7,12 @@
  * same input in the same order gives the same stories.
  */
 import { anchorFactor, timeAnchors } from './anchors.ts';
-import { candidatePairs } from './candidates.ts';
 import { averageLink, type Edge, type Surround } from './link.ts';
 import { SPLIT_RATIO, splitIncoherent } from './split.ts';
 import type { VectorWeights } from './term-counts.ts';
-import { buildVectorsOnThreads, type ClusterThreads } from './cluster-threads.ts';
-import { buildVectors, cosine, crossScriptCosine, pairOverlap, type PairOverlap, type VectorSpace } from './vectors.ts';
+import { vectorsAndScoresOnThreads, type ClusterThreads } from './cluster-threads.ts';
+import { scorePairs, type PairScores, type PairSettings } from './pair-scores.ts';
+import { buildVectors, cosine, type VectorSpace } from './vectors.ts';
 
 /** One article as clustering sees it. */
 export interface ClusterDoc {
@@ -167,12 +167,13 @@ export function dateDamping(gapDays: number, grace = DATE_GRACE_DAYS, halfLife =
 export function clusterArticles(input: readonly ClusterDoc[], options: ClusterOptions = {}): StoryCluster[] {
   if (input.length === 0) return [];
   const docs = headsOf(input);
-  return clusterInSpace(docs, buildVectors(docs, options.weights), options);
+  const space = buildVectors(docs, options.weights);
+  return clusterInSpace(docs, space, scorePairs(space, pairSettings(docs.length, options)), options);
 }
 
 /**
- * clusterArticles, its vectors built with helper threads when the documents are many (see
- * cluster-threads.ts): the same stories.
+ * clusterArticles, its vectors built and its candidate pairs scored with helper threads when the
+ * documents are many (see cluster-threads.ts): the same stories.
  */
 export async function clusterArticlesOnThreads(
   input: readonly ClusterDoc[],
@@ -181,7 +182,13 @@ export async function clusterArticlesOnThreads(
 ): Promise<StoryCluster[]> {
   if (input.length === 0) return [];
   const docs = headsOf(input);
-  return clusterInSpace(docs, await buildVectorsOnThreads(docs, options.weights, threads), options);
+  const { space, scores } = await vectorsAndScoresOnThreads(docs, options.weights, pairSettings(docs.length, options), threads);
+  return clusterInSpace(docs, space, scores, options);
+}
+
+/** What scoring a pair counts besides its cosine. */
+function pairSettings(documents: number, options: ClusterOptions): PairSettings {
+  return { rarity: (options.rareTermBonus ?? RARE_TERM_BONUS) > 0, rareMaxDf: Math.floor(documents * RARE_TERM_MAX_SHARE) };
 }
 
 /** The documents as clustering reads them: texts cut to their first CLUSTER_TEXT_CHARS. */
@@ -189,21 +196,20 @@ function headsOf(input: readonly ClusterDoc[]): ClusterDoc[] {
   return input.map((d) => (d.text.length > CLUSTER_TEXT_CHARS ? { ...d, text: headOf(d.text) } : d));
 }
 
-function clusterInSpace(docs: readonly ClusterDoc[], space: VectorSpace, options: ClusterOptions): StoryCluster[] {
+function clusterInSpace(docs: readonly ClusterDoc[], space: VectorSpace, scores: PairScores, options: ClusterOptions): StoryCluster[] {
   const useDates = options.useDates ?? true;
-  const { vectors, df } = space;
+  const { vectors } = space;
   const times = docs.map((d) => (d.publishedAt === undefined ? Number.NaN : Date.parse(d.publishedAt)));
   const dated = useDates && times.filter((t) => !Number.isNaN(t)).length * 2 >= docs.length;
   const threshold = options.threshold ?? (dated ? DEFAULT_CLUSTER_THRESHOLD.dated : DEFAULT_CLUSTER_THRESHOLD.undated);
 
   const rareTermBonus = options.rareTermBonus ?? RARE_TERM_BONUS;
-  const rareMaxDf = Math.floor(docs.length * RARE_TERM_MAX_SHARE);
   const anchors = !dated && (options.useTimeAnchors ?? true) ? docs.map((d) => timeAnchors(`${d.title}\n${d.text}`)) : undefined;
-  /** What the texts say: cosine plus shared rare terms, shifted by the time anchors when there are no dates. */
-  const overlap: PairOverlap = { cosine: 0, rarity: 0 };
-  const textSimilarity = (i: number, j: number): number => {
-    const { cosine: plain, rarity } = pairOverlap(vectors[i]!, vectors[j]!, rareTermBonus > 0 ? df : undefined, rareMaxDf, overlap);
-    const sim = Math.max(plain, crossScriptCosine(space, i, j));
+  /**
+   * What the texts say: the pair's cosine (sim) plus shared rare terms, shifted by the time
+   * anchors when there are no dates.
+   */
+  const textSimilarity = (i: number, j: number, sim: number, rarity: number): number => {
     // Copies are joined on their text alone; below that, neither the anchors nor the shared
     // rare terms make a pair a copy.
     if (sim >= COPY_SIMILARITY) return sim;
@@ -215,11 +221,11 @@ function clusterInSpace(docs: readonly ClusterDoc[], space: VectorSpace, options
   };
 
   const scored: Edge[] = [];
-  const pairs = candidatePairs(vectors, df);
-  for (let k = 0; k < pairs.length; k += 2) {
-    const i = pairs[k]!;
-    const j = pairs[k + 1]!;
-    let sim = textSimilarity(i, j);
+  const { pairs } = scores;
+  for (let k = 0; k < scores.cosine.length; k += 1) {
+    const i = pairs[2 * k]!;
+    const j = pairs[2 * k + 1]!;
+    let sim = textSimilarity(i, j, scores.cosine[k]!, scores.rarity[k]!);
     if (useDates && !Number.isNaN(times[i]!) && !Number.isNaN(times[j]!)) {
       sim *= dateDamping(Math.abs(times[i]! - times[j]!) / DAY_MS, options.dateGraceDays, options.dateHalfLifeDays);
     }
