@@ -89,7 +89,9 @@ function httpUrl(value: string | undefined): string | undefined {
 
 /** Drops undefined fields, so optional properties are absent rather than undefined. */
 function withoutUndefined<T>(obj: { [K in keyof T]: T[K] | undefined }): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) if (value !== undefined) out[key] = value;
+  return out as T;
 }
 
 /** Parses one file's bytes by its extension (sniffing feeds where the extension is vague). */

@@ -43,7 +43,6 @@ const FURNITURE_LINES: readonly RegExp[] = [
   /^(暂无评论|发表评论|评论\s*[（(]\d+[)）]|登录后(评论|发表评论).*|分享到.{0,20}|返回(首页|列表)?|责任编辑[:：].{0,20})$/,
   // Photo and image credits.
   /^(photo|photograph|picture|image|illustration|graphic|video|footage|cover image)s?\s*(by|credit|courtesy|source|:|\/)\s*.{0,100}$/i,
-  /^.{0,80}\bon (pexels|unsplash|pixabay|shutterstock|getty images|istock)\.?$/i,
   /^[[(](photo|image|picture|graphic|illustration|credit|source)\s*[:=/][^\])]{0,80}[\])]$/i,
   /^\((reuters|ap|afp|getty( images)?|xinhua|epa|bloomberg|ani|afp\/getty|ap photo)\b[^)]{0,60}\)$/i,
   /^(图片来源|图源|图片|摄影|视觉中国|来源)\s*[:：].{0,40}$/,
@@ -64,6 +63,14 @@ const FURNITURE_LINES: readonly RegExp[] = [
   // Separators.
   /^[|│¦\-–—_=*•·~.]+$/,
 ];
+
+/**
+ * "Photo by Ana Ruiz on Unsplash". Kept out of FURNITURE_LINES to be tried on short lines only:
+ * on a long one it backtracks through its first 80 characters looking for "on".
+ */
+const STOCK_CREDIT = /^.{0,80}\bon (pexels|unsplash|pixabay|shutterstock|getty images|istock)\.?$/i;
+/** The longest line STOCK_CREDIT can match: 80 characters, "on ", "getty images" and a full stop. */
+const STOCK_CREDIT_MAX = 80 + 'on getty images.'.length;
 
 /** A byline on its own line: "By Jane Doe", "By Jane Doe · 22 May 2026". Not "By contrast, …". */
 const BYLINE = /^[Bb][Yy]\s+(\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,3})(\s*(,|·|\||—|-|and)\s*.{0,60})?$/u;
@@ -106,6 +113,7 @@ export function isFurnitureLine(rawLine: string): boolean {
   const bare = withoutTrailingArrows(line.replace(LEADING_SYMBOLS, '')).trim();
   if (bare === '') return true; // only icons, arrows or separators
   if (bare.length > 400) return false;
+  if (bare.length <= STOCK_CREDIT_MAX && STOCK_CREDIT.test(bare)) return true;
   if (FURNITURE_LINES.some((re) => re.test(bare))) return true;
   if (line.length < 120 && (isByline(bare) || OUTLET_DATE.test(bare))) return true;
   if (isCookieNotice(bare)) return true;
@@ -223,6 +231,7 @@ function unglue(text: string): string {
   // since the full pattern is tried at every position of every text.
   if (/[.!?]["”’]?\p{Lu}\p{Ll}/u.test(out)) out = out.replace(/(\p{Ll}{2}|\d%|[)”"’])([.!?])(["”’]?)(?=\p{Lu}\p{Ll})/gu, '$1$2$3\n\n');
   // Headings: strip the marks and give each its own paragraph, splitting off glued prose.
+  if (!out.includes('#')) return out;
   const wordCounts = lazyWordCounts(text);
   out = out.replace(/^[ \t]*#{1,6}[ \t]+(.+)$/gmu, (_line, body: string) => {
     const heading = body.replace(/\s+#+\s*$/, '').trim();
@@ -255,6 +264,11 @@ function blockToParagraphs(lines: string[]): string[] {
   return groups.map((g) => g.join(' '));
 }
 
+/** Text without the emphasis marks scrapers leave ("**bold**", "*italic*"). */
+function withoutEmphasis(text: string): string {
+  return text.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/(^|[\s(“"‘'])\*(?=\S)([^*\n]*?\S)\*(?=[\s.,;:!?)”"’']|$)/gu, '$1$2');
+}
+
 /** A last line that is a tag list ("AI", "AI · Chips · China"), not a sentence. */
 function isTagTail(paragraph: string): boolean {
   if (paragraph.length > 60 || /[.!?。！？]$/.test(paragraph)) return false;
@@ -267,8 +281,25 @@ function isTruncatedTail(paragraph: string): boolean {
   return paragraph.length < 160 && /(…|\.\.\.)\s*$/.test(paragraph) && !/[.!?。]["”’]?\s*(…|\.\.\.)$/.test(paragraph);
 }
 
+/**
+ * A trimmed line without a table cell's pipe at either end ("| Crews at work |"). Tested for
+ * first: a pattern ending in "\s+\|$" is tried at every space of every line.
+ */
+function withoutTablePipes(line: string): string {
+  if (!line.endsWith('|') && !line.startsWith('|')) return line;
+  return line
+    .replace(/\s+\|$/, '')
+    .replace(/^\|\s+/, '')
+    .trim();
+}
+
+/** A character normaliseSpaces changes (besides a second space in a row). */
+const NOT_NORMAL_SPACE = /[\r\u200B\u200C\u2060\uFEFF\u00AD\u00A0\u2007\u202F\t\f\v]/;
+
 /** Normalises spaces and invisible characters without touching line structure. */
 export function normaliseSpaces(text: string): string {
+  // Two quick scans find most texts already normal.
+  if (!NOT_NORMAL_SPACE.test(text) && !text.includes('  ')) return text;
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\u200B\u200C\u2060\uFEFF\u00AD]/g, '')
@@ -288,13 +319,7 @@ export function removeFurniture(text: string, title?: string): string {
   for (const block of blocks) {
     const lines = block
       .split('\n')
-      .map((l) =>
-        l
-          .trim()
-          .replace(/\s+\|$/, '')
-          .replace(/^\|\s+/, '')
-          .trim(),
-      )
+      .map((l) => withoutTablePipes(l.trim()))
       .filter((l) => l !== '' && !isFurnitureLine(l));
     paragraphs.push(...blockToParagraphs(lines));
   }
@@ -302,7 +327,7 @@ export function removeFurniture(text: string, title?: string): string {
   paragraphs = paragraphs
     .map((p) => {
       // Emphasis marks left by scrapers; real Markdown was stripped before we got here.
-      let clean = p.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/(^|[\s(“"‘'])\*(?=\S)([^*\n]*?\S)\*(?=[\s.,;:!?)”"’']|$)/gu, '$1$2');
+      let clean = p.includes('*') ? withoutEmphasis(p) : p;
       // A caption ends with its credit ("Crews at work in October. Photo: Outlet/Name").
       if (TRAILING_CREDIT.test(clean) && clean.split(/\s+/).length < CAPTION_MAX_WORDS) return '';
       // Both patterns below need a bracket or "read" near the end; most paragraphs have neither,

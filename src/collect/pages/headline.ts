@@ -18,7 +18,28 @@ function sameText(paragraph: string, titleKey: string): boolean {
   // A paragraph many times the title's length is not the title with some punctuation: skip
   // lowercasing and normalising every long paragraph of a long article.
   if (titleKey === '' || paragraph.length > 4 * titleKey.length + 100) return false;
+  const first = firstAsciiWordChar(paragraph);
+  if (first !== undefined && first !== titleKey[0]) return false;
   return words(paragraph).join(' ') === titleKey;
+}
+
+/**
+ * The first character of `text`'s first word, lowercased, when plain ASCII settles it (as words()
+ * would read it); undefined when a non-ASCII character comes first or right after it (a letter,
+ * or a combining mark that normalising would join to it). Most paragraphs are ruled out as the
+ * headline by this alone, without lowercasing and normalising all of them.
+ */
+function firstAsciiWordChar(text: string): string | undefined {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return undefined;
+    const isDigit = code >= 0x30 && code <= 0x39;
+    const lower = code | 0x20;
+    if (!isDigit && !(lower >= 0x61 && lower <= 0x7a)) continue;
+    if (i + 1 < text.length && text.charCodeAt(i + 1) >= 0x80) return undefined;
+    return String.fromCharCode(isDigit ? code : lower);
+  }
+  return undefined;
 }
 
 /** A headline variant: a short line made mostly of the title's words ("China AI Leaders See…"). */

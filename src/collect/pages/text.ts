@@ -52,6 +52,9 @@ function cleanName(value: string): string {
  * top of a file is trusted with.
  */
 function readSegment(segment: string, meta: TextMeta, head: boolean): boolean {
+  // Every form read outside the head has a colon ("Published:", "https://…"); most lines of a
+  // text have none, and cleaning each one first cost more than the rest of this check.
+  if (!head && !segment.includes(':') && !segment.includes('：')) return false;
   const s = cleanName(segment);
   let m: RegExpExecArray | null;
   if ((m = DATE_KEY.exec(s))) {
