@@ -17,14 +17,16 @@ const NAME = String.raw`\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+){1,2}`;
 const NOT_A_PERSON =
   /^(?:The|This|That|These|Those|In|On|At|According|But|And|However|While|When|Chinese|American|US|U\.S\.|China|United|South|North|New|Public|Former)\b/u;
 
+/** "Liu Wei, who led …, said", "said Liu Wei", "according to Liu Wei". */
+const SPEAKER_PATTERNS = [
+  new RegExp(String.raw`(${NAME})(?:,\s[^,]{3,140},)?\s(?:${SPEECH_VERBS})\b`, 'u'),
+  new RegExp(String.raw`(?:${SPEECH_VERBS})\s(${NAME})\b`, 'u'),
+  new RegExp(String.raw`according to (${NAME})`, 'u'),
+];
+
 /** The person a sentence names as speaker, if any ("Liu Wei, who led …, said" → "Liu Wei"). */
 export function speakerOf(sentence: string): string | undefined {
-  const patterns = [
-    new RegExp(String.raw`(${NAME})(?:,\s[^,]{3,140},)?\s(?:${SPEECH_VERBS})\b`, 'u'),
-    new RegExp(String.raw`(?:${SPEECH_VERBS})\s(${NAME})\b`, 'u'),
-    new RegExp(String.raw`according to (${NAME})`, 'u'),
-  ];
-  for (const re of patterns) {
+  for (const re of SPEAKER_PATTERNS) {
     const name = re.exec(sentence)?.[1];
     if (name && !NOT_A_PERSON.test(name)) return name;
   }
@@ -51,22 +53,25 @@ export function trimClaim(text: string): string {
   return `${(at > 120 ? cut.slice(0, at) : cut.slice(0, cut.lastIndexOf(' '))).trim()}…`;
 }
 
+const SPEECH_VERB = new RegExp(String.raw`\b(?:${SPEECH_VERBS})\b`);
+/** Global, for matchAll only (which copies it, so its lastIndex is never moved). */
+const ANY_NAME = new RegExp(NAME, 'gu');
+
 /**
  * "He said …" becomes "Liu Wei said …" when the article named the speaker in one of the
  * previous few sentences, so a claim read alone still says who holds it.
  */
 function attribute(sentence: StorySentence, story: PreparedStory): string {
   const m = /^(He|She)\s(?=\S)/.exec(sentence.text);
-  if (!m || !new RegExp(String.raw`\b(?:${SPEECH_VERBS})\b`).test(sentence.text)) return sentence.text;
+  if (!m || !SPEECH_VERB.test(sentence.text)) return sentence.text;
   const earlier = story.sentences.filter(
     (s) => s.articleId === sentence.articleId && s.position < sentence.position && s.position >= sentence.position - 8,
   );
   // Only the nearest earlier sentence that names anyone may resolve the pronoun, and only
   // when the person it names is unambiguous: a wrong name is worse than "He".
-  const anyName = new RegExp(NAME, 'gu');
   for (let i = earlier.length - 1; i >= 0; i--) {
     const text = earlier[i]!.text;
-    const names = [...text.matchAll(anyName)].map((n) => n[0]).filter((n) => !NOT_A_PERSON.test(n));
+    const names = [...text.matchAll(ANY_NAME)].map((n) => n[0]).filter((n) => !NOT_A_PERSON.test(n));
     if (names.length === 0) continue;
     const name = speakerOf(text) ?? /(\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+),\swho\b/u.exec(text)?.[1];
     const others = names.filter((n) => name === undefined || (!n.includes(name) && !name.includes(n)));

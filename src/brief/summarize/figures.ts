@@ -83,13 +83,15 @@ const PATTERNS: Pattern[] = [
 /** Words after a number that make it not a counted thing ("3 of", "12 and"). */
 const NOT_COUNT_NOUN = /^(?:of|and|or|to|in|on|at|for|by|the|a|an|per|from|with|as|is|are|was|were|percent|than|that|which|who)$/;
 
+const NUMBER_WORD = new RegExp(`\\b(${WORD_NUM}|a|an)\\b`);
+
 function parseNumber(raw: string): number | undefined {
   const lower = raw.toLowerCase();
   const digits = /(\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)/.exec(lower)?.[1];
   let value: number | undefined;
   if (digits !== undefined) value = Number(digits.replace(/[,\u00a0\u202f]/g, ''));
   else {
-    const word = new RegExp(`\\b(${WORD_NUM}|a|an)\\b`).exec(lower)?.[1];
+    const word = NUMBER_WORD.exec(lower)?.[1];
     if (word !== undefined) value = numberWordValue(word);
   }
   if (value === undefined || Number.isNaN(value)) return undefined;

@@ -210,9 +210,14 @@ function assess(sentence: string, axis: Axis): Assessment {
   return { polarity, subject, against, modal: near.some((n) => n.sign === polarity && n.modal) };
 }
 
+/** Each axis's cues, either way, as one pattern (made once per axis). */
+const AXIS_CUES = new WeakMap<Axis, RegExp>();
+
 /** The clause of a sentence that holds its first cue on the axis: the position reads as the verdict itself. */
 function cueClause(text: string, axis: Axis): string {
-  const m = new RegExp(`${axis.up.source}|${axis.down.source}`, 'i').exec(text);
+  let cues = AXIS_CUES.get(axis);
+  if (!cues) AXIS_CUES.set(axis, (cues = new RegExp(`${axis.up.source}|${axis.down.source}`, 'i')));
+  const m = cues.exec(text);
   return m ? clauseAround(text, m.index, m.index + m[0].length) : text;
 }
 
