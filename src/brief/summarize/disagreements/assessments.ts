@@ -283,12 +283,11 @@ export function assessmentConflicts(story: PreparedStory): Disagreement[] {
   // For the label: a term nearly every article uses ("Tencent" in a Tencent story) names nothing.
   const distinctive = (t: string): boolean => specific(t) && (nArticles < 3 || (inArticles.get(t)?.size ?? 0) < nArticles * 0.8);
   for (const axis of AXES) {
+    // The terms only of sentences with a position on the axis: most candidates have none.
     const signed = candidates
-      .map((s) => {
-        const { polarity: p, subject, against, modal } = assess(s.text, axis);
-        return { s, p, subject, against, modal, terms: axisTokens(s, axis) };
-      })
-      .filter((x) => x.p !== 0);
+      .map((s) => ({ s, ...assess(s.text, axis) }))
+      .filter((x) => x.polarity !== 0)
+      .map(({ s, polarity: p, subject, against, modal }) => ({ s, p, subject, against, modal, terms: axisTokens(s, axis) }));
     // Bounded: the 60 most central sentences on each side (titles first), so pairs stay few.
     const ups = signed.filter((x) => x.p > 0).slice(0, 60);
     const downs = signed.filter((x) => x.p < 0).slice(0, 60);

@@ -45,7 +45,15 @@ export interface Statement {
 }
 
 /** Statements of a story, each with its holder; "he/she said" inherits the last named speaker of its article. */
-export function statementsOf(story: PreparedStory): Map<StorySentence, Statement> {
+export function statementsOf(story: PreparedStory): ReadonlyMap<StorySentence, Statement> {
+  // Four kinds of disagreement ask for a story's statements; they are read once.
+  let known = STATEMENTS.get(story);
+  if (!known) STATEMENTS.set(story, (known = readStatements(story)));
+  return known;
+}
+const STATEMENTS = new WeakMap<PreparedStory, ReadonlyMap<StorySentence, Statement>>();
+
+function readStatements(story: PreparedStory): Map<StorySentence, Statement> {
   const out = new Map<StorySentence, Statement>();
   const lastSpeaker = new Map<string, string>();
   const ordered = [...story.sentences].sort((a, b) =>
@@ -201,7 +209,14 @@ export const GENERIC_WORDS = new Set(
  * sharing them says nothing about whether two statements are about the same thing. Only in
  * stories of three or more articles; in a pair every shared word is common.
  */
-export function storyCommonTokens(story: PreparedStory): Set<string> {
+export function storyCommonTokens(story: PreparedStory): ReadonlySet<string> {
+  let known = COMMON_TOKENS.get(story);
+  if (!known) COMMON_TOKENS.set(story, (known = commonTokens(story)));
+  return known;
+}
+const COMMON_TOKENS = new WeakMap<PreparedStory, ReadonlySet<string>>();
+
+function commonTokens(story: PreparedStory): Set<string> {
   const n = story.articles.length;
   if (n < 2) return new Set();
   if (n < 3) {
