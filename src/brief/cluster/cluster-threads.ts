@@ -138,7 +138,12 @@ async function countOnThreads(
   return vectorSpaceOf(mergeTermCounts(counts), weighting);
 }
 
-async function scoreOnThreads(space: VectorSpace, settings: PairSettings, helpers: readonly Helper[], threads: ClusterThreads): Promise<PairScores> {
+async function scoreOnThreads(
+  space: VectorSpace,
+  settings: PairSettings,
+  helpers: readonly Helper[],
+  threads: ClusterThreads,
+): Promise<PairScores> {
   const live = helpers.filter((helper) => helper.alive);
   if (live.length === 0) return scorePairs(space, settings);
   const ranges = rangesOf(space.vectors.length, live.length);

@@ -109,18 +109,18 @@ export function shareSpace(space: VectorSpace): SharedSpace {
 
 /** The vector space a shared one holds (views on it, nothing copied). */
 export function spaceOf(flat: SharedSpace): VectorSpace {
-  const vectors = Array.from(
-    { length: flat.offsets.length - 1 },
-    (_, d): SparseVector => ({
-      terms: flat.terms.subarray(flat.offsets[d], flat.offsets[d + 1]),
-      weights: flat.weights.subarray(flat.offsets[d], flat.offsets[d + 1]),
-    }),
-  );
+  const vectors = Array.from({ length: flat.offsets.length - 1 }, (_, d): SparseVector => ({
+    terms: flat.terms.subarray(flat.offsets[d], flat.offsets[d + 1]),
+    weights: flat.weights.subarray(flat.offsets[d], flat.offsets[d + 1]),
+  }));
   return { vectors, df: flat.df, latinNorm: flat.latinNorm, cjkTerm: flat.cjkTerm };
 }
 
 type TypedArrayOf<T> = new (buffer: SharedArrayBuffer) => T;
 
-function shared<T extends { readonly BYTES_PER_ELEMENT: number }>(kind: TypedArrayOf<T> & { BYTES_PER_ELEMENT: number }, length: number): T {
+function shared<T extends { readonly BYTES_PER_ELEMENT: number }>(
+  kind: TypedArrayOf<T> & { BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
   return new kind(new SharedArrayBuffer(length * kind.BYTES_PER_ELEMENT));
 }
