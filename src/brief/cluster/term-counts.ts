@@ -46,31 +46,33 @@ export class TermCounter {
   private readonly ids = new Map<string, number>();
   private readonly isEntity: number[] = [];
   private readonly counted: TermCounts['docs'] = [];
-  // Counted by string first, then each distinct term numbered once. Each document's counts are
+  // A document's counts accumulate by term number in `sums`, its terms listed in `touched` as
+  // first met (`stamp` marks those of the current document). Each document's counts are then
   // sorted typed arrays, not a Map per document: 10,000 documents' Maps held some 80 MB until
   // the weights were computed. Counts are kept in 32 bits (whole numbers with the default
   // weights, so exact; a fractional bigram weight rounds at the eighth digit, far below any
   // threshold).
-  private readonly local = new Map<string, number>();
-  private readonly tf = new Map<number, number>();
+  private sums = new Float64Array(1024);
+  private stamp = new Int32Array(1024);
+  private readonly touched: number[] = [];
+  private doc = 0;
 
   constructor(private readonly weighting: VectorWeights) {}
 
   add(docs: ReadonlyArray<{ title: string; text: string }>): void {
-    const { ids, local, tf } = this;
+    const { touched } = this;
     for (const doc of docs) {
-      local.clear();
-      tf.clear();
+      this.doc += 1;
+      touched.length = 0;
       this.count(tokenize(doc.title), this.weighting.title);
       this.count(tokenize(doc.text), 1);
-      for (const [term, c] of local) tf.set(intern(ids, term), c);
       for (const e of entities(`${doc.title}\n${doc.text}`)) {
-        const id = intern(ids, e);
+        const id = this.termId(e);
         this.isEntity[id] = 1;
-        tf.set(id, (tf.get(id) ?? 0) + 1);
+        this.sums[id]! += 1;
       }
-      const terms = Int32Array.from(tf.keys()).sort();
-      this.counted.push({ terms, tf: Float32Array.from(terms, (id) => tf.get(id)!) });
+      const terms = Int32Array.from(touched).sort();
+      this.counted.push({ terms, tf: Float32Array.from(terms, (id) => this.sums[id]!) });
     }
   }
 
@@ -81,15 +83,37 @@ export class TermCounter {
   }
 
   private count(tokens: readonly string[], weight: number): void {
-    const { local } = this;
     for (let i = 0; i < tokens.length; i += 1) {
       const t = tokens[i]!;
-      local.set(t, (local.get(t) ?? 0) + weight);
+      // The number first: making one may grow (replace) the sums array.
+      const id = this.termId(t);
+      this.sums[id]! += weight;
       if (this.weighting.bigram > 0 && i > 0) {
-        const pair = `${tokens[i - 1]} ${t}`;
-        local.set(pair, (local.get(pair) ?? 0) + weight * this.weighting.bigram);
+        const pair = this.termId(`${tokens[i - 1]} ${t}`);
+        this.sums[pair]! += weight * this.weighting.bigram;
       }
     }
+  }
+
+  /** The term's number (numbered on first appearance), its sum reset when first met in this document. */
+  private termId(term: string): number {
+    const id = intern(this.ids, term);
+    if (id >= this.stamp.length) this.grow();
+    if (this.stamp[id] !== this.doc) {
+      this.stamp[id] = this.doc;
+      this.sums[id] = 0;
+      this.touched.push(id);
+    }
+    return id;
+  }
+
+  private grow(): void {
+    const sums = new Float64Array(this.sums.length * 2);
+    sums.set(this.sums);
+    const stamp = new Int32Array(this.stamp.length * 2);
+    stamp.set(this.stamp);
+    this.sums = sums;
+    this.stamp = stamp;
   }
 }
 
