@@ -72,6 +72,19 @@ const STOCK_CREDIT = /^.{0,80}\bon (pexels|unsplash|pixabay|shutterstock|getty i
 /** The longest line STOCK_CREDIT can match: 80 characters, "on ", "getty images" and a full stop. */
 const STOCK_CREDIT_MAX = 80 + 'on getty images.'.length;
 
+/**
+ * The case-insensitive patterns of FURNITURE_LINES as one: a line is tried against one pattern,
+ * not 34 one after another (each anchored at the start, so each alternative fails fast, but the
+ * calls alone cost more than the matching). The others keep their case (a dateline's "T").
+ */
+const ANY_FURNITURE_LINE = new RegExp(
+  FURNITURE_LINES.filter((re) => re.flags === 'i')
+    .map((re) => `(?:${re.source})`)
+    .join('|'),
+  'i',
+);
+const OTHER_FURNITURE_LINES = FURNITURE_LINES.filter((re) => re.flags !== 'i');
+
 /** A byline on its own line: "By Jane Doe", "By Jane Doe · 22 May 2026". Not "By contrast, …". */
 const BYLINE = /^[Bb][Yy]\s+(\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,3})(\s*(,|·|\||—|-|and)\s*.{0,60})?$/u;
 /** Words that follow "By" in a sentence rather than in a byline ("By Monday, …"). */
@@ -114,7 +127,7 @@ export function isFurnitureLine(rawLine: string): boolean {
   if (bare === '') return true; // only icons, arrows or separators
   if (bare.length > 400) return false;
   if (bare.length <= STOCK_CREDIT_MAX && STOCK_CREDIT.test(bare)) return true;
-  if (FURNITURE_LINES.some((re) => re.test(bare))) return true;
+  if (ANY_FURNITURE_LINE.test(bare) || OTHER_FURNITURE_LINES.some((re) => re.test(bare))) return true;
   if (line.length < 120 && (isByline(bare) || OUTLET_DATE.test(bare))) return true;
   if (isCookieNotice(bare)) return true;
   if (line.length < 120 && isMenuLine(bare)) return true;
