@@ -205,6 +205,20 @@ describe('looksLikeFeed', () => {
     assert.equal(looksLikeFeed(bytes('<?xml version="1.0"?><!-- c --><rss version="2.0"></rss>'), 'text/html'), true);
     assert.equal(looksLikeFeed(bytes('plain text')), false);
   });
+
+  test('finds a feed behind white space, a byte-order mark or a wide encoding; text is read no further than its first character', () => {
+    const rss = '<rss version="2.0"><channel><title>t</title></channel></rss>';
+    const utf16le = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'utf16le'));
+    assert.equal(looksLikeFeed(new TextEncoder().encode(` \n\t\r${rss}`)), true);
+    assert.equal(looksLikeFeed(Uint8Array.from([0xef, 0xbb, 0xbf, ...Buffer.from(rss)])), true, 'UTF-8 byte-order mark');
+    assert.equal(looksLikeFeed(utf16le(rss)), true, 'UTF-16 without a byte-order mark');
+    assert.equal(looksLikeFeed(Uint8Array.from([0xff, 0xfe, ...utf16le(rss)])), true, 'UTF-16 with one');
+    assert.equal(looksLikeFeed(Uint8Array.from([0xc2, 0xa0, ...Buffer.from(rss)])), true, 'a no-break space first');
+    for (const text of ['Harbour pilots strike', '  "Quoted" headline', '# Markdown heading', 'x<rss>']) {
+      assert.equal(looksLikeFeed(new TextEncoder().encode(text)), false, text);
+      assert.equal(looksLikeFeed(utf16le(text)), false, `${text} (UTF-16)`);
+    }
+  });
 });
 
 describe('toIsoDate', () => {

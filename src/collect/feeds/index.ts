@@ -85,11 +85,27 @@ function parseXmlFeed(text: string, context: { url?: string; now?: Date; maxItem
 export function looksLikeFeed(body: Uint8Array, contentType?: string): boolean {
   const type = (contentType ?? '').toLowerCase();
   if (/\b(rss|atom|rdf)\+xml\b|feed\+json/.test(type)) return true;
+  if (plainlyNotMarkup(body)) return false;
   const head = decodeBody(body.subarray(0, 2048), contentType, sniffKind(body)).text.trimStart();
   if (head.startsWith('{')) return /"version"\s*:\s*"https?:\/\/jsonfeed\.org\/version\//.test(head) || jsonFeedWhole(body);
   if (!head.startsWith('<')) return false;
   const root = rootElementName(head);
   return root !== undefined && /^(rss|feed|rdf:rdf|rdf|channel)$/i.test(root);
+}
+
+/**
+ * True when the bytes open, after ASCII white space, with a printable ASCII character other than
+ * "<" or "{" (so no byte-order mark, zero byte or escape sequence first): every encoding the
+ * decoder may choose then reads that character first, so the text is not a feed. Text files are told apart this
+ * way without decoding their head (most of sniffing a plain text file).
+ */
+function plainlyNotMarkup(body: Uint8Array): boolean {
+  for (let i = 0; i < body.length; i += 1) {
+    const byte = body[i]!;
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0x0b || byte === 0x0c) continue;
+    return byte > 0x20 && byte < 0x7f && byte !== 0x3c && byte !== 0x7b;
+  }
+  return false;
 }
 
 function jsonFeedWhole(body: Uint8Array): boolean {
