@@ -35,11 +35,11 @@ export function spareThreads(): number {
   return Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
-/** Builds in the calling thread, clustering with `helperThreads` more threads for big windows (default 0). */
-export function inProcessBuilder(cache: CacheRepo, logger: Logger, options: { readonly helperThreads?: number } = {}): BriefBuilder {
+/** Builds in the calling thread, clustering with `clusterHelpers` more threads for big windows (default 0). */
+export function inProcessBuilder(cache: CacheRepo, logger: Logger, options: { readonly clusterHelpers?: number } = {}): BriefBuilder {
   return (job, onProgress) =>
     buildBrief({
-      ...(options.helperThreads !== undefined && { helperThreads: options.helperThreads }),
+      ...(options.clusterHelpers !== undefined && { clusterHelpers: options.clusterHelpers }),
       topic: job.topic,
       articles: job.articles,
       window: job.window,

@@ -52,7 +52,7 @@ export interface BuildBriefInput {
    * Threads besides this one that clustering may use (default 0): the CLI has idle cores while
    * it builds, a build in serve runs on a pool worker beside the serving thread.
    */
-  readonly helperThreads?: number;
+  readonly clusterHelpers?: number;
   /** Stories summarized at once. */
   readonly concurrency?: number;
   /** Called after clustering and after each story is summarized and verified. */
@@ -139,7 +139,7 @@ export async function buildBrief(input: BuildBriefInput): Promise<BuiltBrief> {
     })),
     {},
     {
-      helpers: input.helperThreads ?? 0,
+      helpers: input.clusterHelpers ?? 0,
       onHelperFailure: (reason) => logger.warn({ err: reason }, 'a clustering helper thread failed; its share was done on this thread'),
     },
   );

@@ -138,7 +138,7 @@ async function withContext<T>(
       store,
       logger,
       ...(http && { http }),
-      builder: pool ? pool.builder : inProcessBuilder(store.cache, logger, { helperThreads: spareThreads() }),
+      builder: pool ? pool.builder : inProcessBuilder(store.cache, logger, { clusterHelpers: spareThreads() }),
       onCollectProgress: (p) => progress.update(collectLine(p)),
       onBuildProgress: (p) => progress.update(buildLine(p), p.storiesBuilt === 0),
     });
