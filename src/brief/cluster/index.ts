@@ -220,6 +220,8 @@ function clusterInSpace(docs: readonly ClusterDoc[], space: VectorSpace, scores:
     return Math.min((sim + rare) * factor, LIFT_CEILING);
   };
 
+  // Each document's outlet as compared (trimmed, lowercased; none when blank), once, not per pair.
+  const outlets = docs.map((d) => d.publisher?.trim().toLowerCase() || undefined);
   const scored: Edge[] = [];
   const { pairs } = scores;
   for (let k = 0; k < scores.cosine.length; k += 1) {
@@ -231,13 +233,12 @@ function clusterInSpace(docs: readonly ClusterDoc[], space: VectorSpace, scores:
     }
     // An outlet rarely runs two reports of one event; two of its pieces on a topic are
     // more often separate developments.
-    if (samePublisher(docs[i]!, docs[j]!)) sim *= options.samePublisherDamping ?? SAME_PUBLISHER_DAMPING;
+    if (outlets[i] !== undefined && outlets[i] === outlets[j]) sim *= options.samePublisherDamping ?? SAME_PUBLISHER_DAMPING;
     scored.push({ i, j, sim });
   }
   // Pairs this weak cannot lift a group's average to the threshold; dropping them keeps the
   // agglomeration small.
   const edges = scored.filter((e) => e.sim >= threshold * WEAK_EDGE_SHARE);
-  const outlets = docs.map((d) => d.publisher?.trim().toLowerCase() || undefined);
   const surroundShare = options.surroundShare ?? (dated ? 0 : SURROUND_SHARE);
   const surround: Surround | undefined =
     surroundShare > 0
@@ -297,11 +298,6 @@ function neighbourLists(n: number, edges: readonly Edge[]): Edge[][] {
   }
   near.forEach((list, m) => list.sort((x, y) => y.sim - x.sim || (x.i === m ? x.j : x.i) - (y.i === m ? y.j : y.i)));
   return near;
-}
-
-function samePublisher(a: ClusterDoc, b: ClusterDoc): boolean {
-  const p = a.publisher?.trim().toLowerCase();
-  return p !== undefined && p !== '' && p === b.publisher?.trim().toLowerCase();
 }
 
 /** An article without a publisher counts as its own outlet. */
