@@ -44,29 +44,12 @@ test('the SIMD minima are the JavaScript minima, bit for bit', () => {
   ];
   for (const shingles of sets) {
     const expected = new Uint32Array(128);
-    minhashInJsWithSeeds(shingles, seeds, expected);
+    minhashInJs(shingles, expected, seeds);
     const got = new Uint32Array(128);
     simd.minima(shingles, got);
     assert.deepEqual(got, expected, `${shingles.length} shingles`);
   }
 });
-
-/** minhashInJs over other seeds: its loop, run with `seeds` (the definition does not depend on them). */
-function minhashInJsWithSeeds(shingles: Uint32Array, seeds: Uint32Array, into: Uint32Array): void {
-  const mixFlipped = (h: number): number => {
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h ^ 0x80000000;
-  };
-  seeds.forEach((seed, i) => {
-    let least = 0x7fffffff;
-    for (const s of shingles) least = Math.min(least, mixFlipped((s | 0) ^ (seed | 0)));
-    into[i] = (least ^ 0x80000000) >>> 0;
-  });
-}
 
 test('signatures take the JavaScript minima, with the seeds dedupe uses', () => {
   const texts = [

@@ -156,19 +156,20 @@ const SIMD = lazy(() => ({ engine: simdMinhash(SEEDS) }));
 
 /**
  * The MinHash minima in JavaScript: the definition minhash.wat computes, and the fallback where
- * WebAssembly SIMD is missing. Writes PERMUTATIONS minima into `minhash`.
+ * WebAssembly SIMD is missing. Writes the minima under each of `seeds` (PERMUTATIONS of them,
+ * a multiple of four) into `minhash`.
  */
-export function minhashInJs(shingles: Shingles, minhash: Uint32Array): void {
+export function minhashInJs(shingles: Shingles, minhash: Uint32Array, seeds: Uint32Array = SEEDS): void {
   // Four permutations at a time over all shingles, their minima in locals: four independent
   // chains of arithmetic per shingle, no array writes in the loop (500 long items: 0.6 s of a
   // 6 s brief before). Kept in signed 32-bit arithmetic with the sign bit flipped, so that a
   // signed comparison orders as the unsigned hashes do.
   const n = shingles.length;
-  for (let i = 0; i < PERMUTATIONS; i += 4) {
-    const a = SEEDS[i]! | 0;
-    const b = SEEDS[i + 1]! | 0;
-    const c = SEEDS[i + 2]! | 0;
-    const d = SEEDS[i + 3]! | 0;
+  for (let i = 0; i < seeds.length; i += 4) {
+    const a = seeds[i]! | 0;
+    const b = seeds[i + 1]! | 0;
+    const c = seeds[i + 2]! | 0;
+    const d = seeds[i + 3]! | 0;
     let leastA = 0x7fffffff;
     let leastB = 0x7fffffff;
     let leastC = 0x7fffffff;
