@@ -16,7 +16,7 @@ import { oneLine } from '../../core/errors.ts';
 import { startWorker } from '../../core/worker.ts';
 import type { DocRange } from './candidates.ts';
 import { mergePairScores, scorePairs, shareSpace, type PairScores, type PairSettings, type SharedSpace } from './pair-scores.ts';
-import { DEFAULT_VECTOR_WEIGHTS, mergeTermCounts, TermCounter, type TermCounts, type VectorWeights } from './term-counts.ts';
+import { countTerms, DEFAULT_VECTOR_WEIGHTS, mergeTermCounts, type TermCounts, type VectorWeights } from './term-counts.ts';
 import { vectorSpaceOf, type VectorSpace } from './vectors.ts';
 
 export interface ClusterThreads {
@@ -122,11 +122,7 @@ async function countOnThreads(
   const slices = slicesOf(docs, helpers.length);
   // Helpers first, so that they count while this thread counts its own slice.
   const elsewhere = helpers.map((helper, k) => helper.count(slices[k + 1]!));
-  const countHere = (slice: ReadonlyArray<{ title: string; text: string }>): TermCounts => {
-    const counter = new TermCounter(weighting);
-    counter.add(slice);
-    return counter.result();
-  };
+  const countHere = (slice: ReadonlyArray<{ title: string; text: string }>): TermCounts => countTerms(slice, weighting);
   const counts: TermCounts[] = [countHere(slices[0]!)];
   for (const [k, pending] of elsewhere.entries()) {
     const outcome = await pending;
