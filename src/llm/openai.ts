@@ -4,15 +4,22 @@
  * It asks for JSON (json_schema, else json_object, else plain text parsed tolerantly),
  * validates it against the caller's schema, and retries a bad reply.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type * as OpenAiSdk from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import { oneLine } from '../core/errors.ts';
+import { lazyPackage } from '../core/lazy-package.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { ZERO_USAGE, type Usage } from '../core/types.ts';
 import { addUsage } from './budget.ts';
 import { LlmCallError, type JsonCall, type JsonCallResult, type JsonChat } from './client.ts';
 import { BadJsonError, parseModelJson, strictJsonSchema } from './json.ts';
+
+/**
+ * The SDK, loaded when a client is first made (its CommonJS build): importing it took 100–140 ms
+ * of every CLI run, most of which never call a model (offline, the extractive summarizer).
+ */
+const sdk = lazyPackage<typeof OpenAiSdk>('openai');
 
 /** How structured output is asked for; servers that reject one get the next. */
 export type OutputMode = 'json_schema' | 'json_object' | 'text';
@@ -77,6 +84,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Maps an SDK error (after its own retries) to a SummarizerError reason. */
 export function classifyLlmError(error: unknown): LlmCallError {
   if (error instanceof LlmCallError) return error;
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk();
   const wrap = (message: string, reason: string) => new LlmCallError(message, reason, ZERO_USAGE, { cause: error });
   if (error instanceof APIUserAbortError) return wrap('the request was aborted', 'aborted');
   if (error instanceof APIConnectionTimeoutError) return wrap('the LLM server did not answer in time', 'timeout');
@@ -91,7 +99,9 @@ export function classifyLlmError(error: unknown): LlmCallError {
 }
 
 function rejectsResponseFormat(error: unknown): boolean {
-  return error instanceof APIError && error.status === 400 && /response_format|json_schema|json_object|structured/i.test(error.message);
+  return (
+    error instanceof sdk().APIError && error.status === 400 && /response_format|json_schema|json_object|structured/i.test(error.message)
+  );
 }
 
 /**
@@ -100,14 +110,14 @@ function rejectsResponseFormat(error: unknown): boolean {
  */
 export class OpenAiJsonChat implements JsonChat {
   readonly model: string;
-  private readonly client: OpenAI;
+  private readonly client: OpenAiSdk.OpenAI;
   private readonly options: LlmClientOptions & ClientDefaults;
   private mode: OutputMode = 'json_schema';
 
   constructor(options: LlmClientOptions) {
     this.options = { ...DEFAULT_LLM_CLIENT_OPTIONS, ...options };
     this.model = options.model;
-    this.client = new OpenAI({
+    this.client = new (sdk().OpenAI)({
       apiKey: options.apiKey,
       ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
       timeout: this.options.timeoutMs,
