@@ -184,7 +184,14 @@ test(
       const posts = discord.calls.filter(
         (call) => call.method === 'POST' && call.path === `/channels/${c}/messages` && JSON.stringify(call.body).includes(marker),
       );
-      assert.equal(posts.length, 1, `discord ${c}: exactly one post of the run`);
+      if (posts.length !== 1) {
+        // What each replica did with this delivery, to tell a retry from a takeover race.
+        const row = (await db.query(`SELECT status, attempts, last_error FROM chat_outbox WHERE key = $1`, [key(`discord:${c}`)])).rows;
+        const lines = replicas.flatMap((r) => r.linesWith(c).map((line) => `${r.id}: ${line}`));
+        assert.fail(
+          `discord ${c}: ${posts.length} posts of the run (at ${posts.map((p) => p.at).join(', ')})\noutbox: ${JSON.stringify(row)}\n${lines.join('\n')}`,
+        );
+      }
     }
     assert.equal(await scalar<number>(`SELECT count(*) AS v FROM chat_schedule_runs WHERE topic_id = 'harbor'`), 1, 'one run for the slot');
     assert.ok(

@@ -81,4 +81,9 @@ export class ReplicaProcess {
   tail(lines = 40): string {
     return this.logs.split('\n').slice(-lines).join('\n');
   }
+
+  /** Every log line that mentions `text`. */
+  linesWith(text: string): string[] {
+    return this.logs.split('\n').filter((line) => line.includes(text));
+  }
 }
