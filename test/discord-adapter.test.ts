@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDiscordAdapter } from '../src/chat/discord/adapter.ts';
+import { deliveryMarker } from '../src/chat/discord/rest-post.ts';
 import type { ChatHandlers, CommandReply, PostedBrief } from '../src/chat/port.ts';
 import { ChatDeliveryError, ConfigError } from '../src/core/errors.ts';
 import { silentLogger } from '../src/core/log.ts';
@@ -244,6 +245,28 @@ describe('discord adapter against the fake Discord', () => {
     const found = await bot.findPostedBrief(`discord:${channelB}`, `china-ai|run1|discord:${channelB}`);
     assert.equal(found?.thread.threadId, postedB.thread.threadId);
     assert.equal(await bot.findPostedBrief(`discord:${channelB}`, 'china-ai|run2|other'), undefined);
+  });
+
+  test('one delivery posted twice (a replica that stalled past its lease, after a takeover) is one message and one thread', async () => {
+    const key = `china-ai|run9|discord:${channelA}`;
+    const first = await bot.postBrief(`discord:${channelA}`, brief, { deliveryKey: key });
+    const second = await bot.postBrief(`discord:${channelA}`, brief, { deliveryKey: key });
+    assert.deepEqual(second, first, 'the same messages in the same thread');
+    const marker = deliveryMarker(key);
+    assert.equal(fake.postedIn(channelA).filter((m) => JSON.stringify(m['embeds']).includes(marker)).length, 1);
+    assert.equal(fake.postedIn(first.thread.threadId).length, first.messageIds.length - 1);
+    const posts = fake.calls.filter((c) => c.method === 'POST' && JSON.stringify(c.body).includes(marker));
+    assert.equal(posts.length, 2, 'both posts reached Discord');
+    for (const call of posts) {
+      const body = call.body as { nonce?: string; enforce_nonce?: boolean };
+      assert.equal(body.enforce_nonce, true);
+      assert.ok(body.nonce !== undefined && body.nonce.length <= 25, 'a nonce Discord accepts');
+    }
+    // Without a delivery key (a /brief reply's follow-ups) no nonce is sent.
+    const before = fake.calls.length;
+    await bot.postBrief(`discord:${channelA}`, brief);
+    const plain = fake.calls.slice(before).find((c) => c.method === 'POST' && c.path === `/channels/${channelA}/messages`);
+    assert.equal((plain?.body as { nonce?: string }).nonce, undefined);
   });
 
   test('missing permissions in one channel fail that channel only, with a coded error', async () => {

@@ -323,7 +323,8 @@ export class Outbox {
       await this.chat.savePostedBrief(entry.channel, posted.thread.threadId, brief.id, this.iso());
       if (!recorded) {
         // This replica stalled past its lease and another took the entry over: that one finds
-        // this post by its delivery key, so nothing is posted twice unless it looked first.
+        // this post by its delivery key, so nothing is posted twice unless it looked first (on
+        // Discord not even then: a delivery's messages carry a nonce Discord enforces).
         this.logger.warn({ key: entry.key, channel: entry.channel }, 'posted after the claim was taken over; its new holder settles it');
       }
       this.logger.info({ key: entry.key, channel: entry.channel, brief: brief.id, messages: posted.messageIds.length }, 'brief delivered');

@@ -9,6 +9,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** How long Discord remembers a message's nonce for enforce_nonce ("the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60_000;
+
 export interface RecordedCall {
   readonly method: string;
   /** Path after /api/v10, decoded (`/webhooks/app/tok/messages/@original`). */
@@ -191,6 +194,11 @@ export class FakeDiscord {
       },
     });
     return { id, token };
+  }
+
+  /** The messages in a channel or thread, newest first. */
+  postedIn(channelId: string): Record<string, unknown>[] {
+    return this.messages.get(channelId) ?? [];
   }
 
   /** A user writes in a channel or thread. */
@@ -420,6 +428,10 @@ export class FakeDiscord {
       );
     } else if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
       const [, parent, messageId] = m as unknown as [string, string, string];
+      if (this.threads.has(messageId)) {
+        json(400, { message: 'A thread has already been created for this message', code: 160004 });
+        return;
+      }
       const thread = {
         id: messageId,
         type: 11,
@@ -437,7 +449,22 @@ export class FakeDiscord {
       json(201, thread);
       this.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
     } else if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
-      json(200, this.botMessage(m[1] ?? '', body ?? {}, { guild_id: this.guildId }));
+      // As Discord: with enforce_nonce, the bot's message with the same nonce from the past few minutes comes back, and none is created.
+      const nonce = body?.['enforce_nonce'] === true ? body['nonce'] : undefined;
+      const earlier =
+        nonce === undefined
+          ? undefined
+          : this.postedIn(m[1] ?? '').find(
+              (msg) => msg['nonce'] === nonce && Date.now() - Date.parse(String(msg['timestamp'])) < NONCE_WINDOW_MS,
+            );
+      json(
+        200,
+        earlier ??
+          this.botMessage(m[1] ?? '', body ?? {}, {
+            guild_id: this.guildId,
+            ...(body?.['nonce'] !== undefined && { nonce: body['nonce'] }),
+          }),
+      );
     } else if (method === 'GET' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
       const limit = Number(url.searchParams.get('limit') ?? 50);
       json(200, (this.messages.get(m[1] ?? '') ?? []).slice(0, limit));

@@ -31,6 +31,20 @@ export function deliveryMarker(deliveryKey: string): string {
   return `ref ${createHash('sha256').update(deliveryKey).digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * The nonce of message `index` of a delivery (Discord takes at most 25 characters). Sent with
+ * `enforce_nonce`, Discord returns the message already created with it in the past few minutes
+ * instead of creating another: a replica that stalled past its lease and posts after another
+ * replica took the delivery over (and looked for it before either had posted) posts nothing
+ * twice.
+ */
+export function deliveryNonce(deliveryKey: string, index: number): string {
+  return createHash('sha256').update(`${deliveryKey}#${index}`).digest('hex').slice(0, 25);
+}
+
+/** Discord's error code for a second thread started from one message. */
+const THREAD_ALREADY_CREATED = '160004';
+
 export function withMarker(messages: DiscordMessage[], deliveryKey: string | undefined): DiscordMessage[] {
   if (deliveryKey === undefined) return messages;
   const [first, ...rest] = messages;
@@ -79,9 +93,14 @@ export function createRestPoster(options: { rest: REST; logger: Logger; topicTit
     return fetched;
   }
 
-  function send(id: string, message: DiscordMessage): Promise<RawMessage> {
+  function send(id: string, message: DiscordMessage, nonce: string | undefined): Promise<RawMessage> {
     return rest.post(Routes.channelMessages(id), {
-      body: { content: message.content, embeds: message.embeds, allowed_mentions: NO_MENTIONS },
+      body: {
+        content: message.content,
+        embeds: message.embeds,
+        allowed_mentions: NO_MENTIONS,
+        ...(nonce !== undefined && { nonce, enforce_nonce: true }),
+      },
     }) as Promise<RawMessage>;
   }
 
@@ -97,6 +116,8 @@ export function createRestPoster(options: { rest: REST; logger: Logger; topicTit
       return thread.id;
     } catch (error) {
       const delivery = toDeliveryError(error, channelRef(parent));
+      // The same delivery posted twice (see deliveryNonce) got one message: its thread is there, under the message's id.
+      if (delivery.platformCode === THREAD_ALREADY_CREATED) return first.id;
       log.warn({ channel: delivery.channel, code: delivery.platformCode }, `could not open a thread for the brief: ${delivery.message}`);
       return parent;
     }
@@ -110,11 +131,13 @@ export function createRestPoster(options: { rest: REST; logger: Logger; topicTit
         postOptions.deliveryKey,
       );
       if (!first) throw new Error('empty brief rendering');
-      const message = await send(target.id, first);
+      const key = postOptions.deliveryKey;
+      const nonce = (index: number): string | undefined => (key === undefined ? undefined : deliveryNonce(key, index));
+      const message = await send(target.id, first, nonce(0));
       const inThread = THREAD_TYPES.has(target.type);
       const threadId = inThread ? target.id : await openThread(target.id, message, brief);
       const ids = [message.id];
-      for (const more of rest) ids.push((await send(threadId, more)).id);
+      for (const [i, more] of rest.entries()) ids.push((await send(threadId, more, nonce(i + 1))).id);
       const parent = inThread ? (target.parent_id ?? target.id) : target.id;
       log.info({ channel: ref, brief: brief.id, messages: ids.length }, 'brief posted');
       return { thread: { channel: channelRef(parent), threadId }, messageIds: ids };
