@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { anchorFactor, timeAnchors } from '../src/brief/cluster/anchors.ts';
 import { CLUSTER_TEXT_CHARS, clusterArticles } from '../src/brief/cluster/index.ts';
+import { eventNames } from '../src/brief/cluster/event-names.ts';
 import { splitIncoherent } from '../src/brief/cluster/split.ts';
 import { buildVectors, pairOverlap } from '../src/brief/cluster/vectors.ts';
 
@@ -61,6 +62,67 @@ test('split check: two tight blocks linked loosely split; an evenly similar grou
     ),
     [[0, 1, 2]],
   );
+});
+
+test('event names: places, players and years, not sentence starts or quoted speakers the headline does not name', () => {
+  const names = eventNames(
+    'Saints place Pierre Thomas on injured reserve',
+    'The New Orleans Saints put running back Pierre Thomas on injured reserve on January 5, 2011. ' +
+      '"It is a blow," coach Sean Payton said. Thomas hurt his ankle in Atlanta, spokesperson Greg Bensel told reporters.',
+  );
+  for (const n of ['c:orleans', 'c:saints', 'c:pierre', 'c:thomas', 'c:atlanta', 'c:january', 'y:2011']) assert.ok(names.includes(n), n);
+  // Quoted, and not in the headline: "Sean Payton said", "spokesperson Greg Bensel".
+  for (const n of ['c:payton', 'c:sean', 'c:greg', 'c:bensel']) assert.ok(!names.includes(n), n);
+  // First in a sentence: capitalised by position.
+  assert.ok(!names.includes('c:the'));
+});
+
+test('split check with names: loose halves split when each names its own event, not when the names are shared', () => {
+  // Two blocks of four, tight inside (0.5), loose across (0.3): 0.6 of the inside, between the
+  // split on words alone and the named split.
+  const m = Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, j) => (i === j ? 1 : i < 4 === j < 4 ? 0.5 : 0.3)));
+  const all = [0, 1, 2, 3, 4, 5, 6, 7];
+  const own = (i: number): string[] => (i < 4 ? ['c:thomas', 'y:2011', 'c:saints'] : ['c:bush', 'y:2008', 'c:saints']);
+  assert.deepEqual(splitIncoherent(all, fromMatrix(m), own), [
+    [0, 1, 2, 3],
+    [4, 5, 6, 7],
+  ]);
+  // Both halves name the bank and the day; the follow-ups each quote someone new once.
+  const shared = (i: number): string[] => ['c:calder', 'c:mutual', 'c:tuesday', ...(i >= 4 ? [`c:speaker${i}`] : [])];
+  assert.deepEqual(splitIncoherent(all, fromMatrix(m), shared), [all]);
+  // Without names the words alone decide: 0.6 is not loose enough.
+  assert.deepEqual(splitIncoherent(all, fromMatrix(m)), [all]);
+});
+
+test('split check with names: names add a split where words alone would not, and never undo one the words make', () => {
+  // Two blocks of four, tight inside (0.5): across at `across` of that inside.
+  const blocks = (ratio: number): number[][] =>
+    Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, j) => (i === j ? 1 : i < 4 === j < 4 ? 0.5 : 0.5 * ratio)));
+  const all = [0, 1, 2, 3, 4, 5, 6, 7];
+  const halves = [
+    [0, 1, 2, 3],
+    [4, 5, 6, 7],
+  ];
+  const own = (i: number): string[] => (i < 4 ? ['c:thomas', 'y:2011', 'c:saints'] : ['c:bush', 'y:2008', 'c:saints']);
+  const shared = (): string[] => ['c:calder', 'c:mutual', 'c:tuesday'];
+  // Loose on words (0.5 of the inside): split, whatever the names say (one bank's two events).
+  assert.deepEqual(splitIncoherent(all, fromMatrix(blocks(0.5)), shared), halves);
+  // 0.68: words alone keep the group; different names split it, shared names do not.
+  assert.deepEqual(splitIncoherent(all, fromMatrix(blocks(0.68)), own), halves);
+  assert.deepEqual(splitIncoherent(all, fromMatrix(blocks(0.68)), shared), [all]);
+  // 0.75: as tight across as a saga's follow-ups; names are not asked.
+  assert.deepEqual(splitIncoherent(all, fromMatrix(blocks(0.75)), own), [all]);
+});
+
+test('split check: a syndicated copy is one report, not a block of its own', () => {
+  // 0 and 1 are copies (0.95); 2 and 3 are two more reports of the event (0.3 to everything).
+  const m = [
+    [1, 0.95, 0.3, 0.3],
+    [0.95, 1, 0.3, 0.3],
+    [0.3, 0.3, 1, 0.3],
+    [0.3, 0.3, 0.3, 1],
+  ];
+  assert.deepEqual(splitIncoherent([0, 1, 2, 3], fromMatrix(m)), [[0, 1, 2, 3]]);
 });
 
 test('shared rarity: a term only two articles use counts 1, a topic word little, common words nothing', () => {

@@ -8,6 +8,7 @@
  */
 import { anchorFactor, timeAnchors } from './anchors.ts';
 import { averageLink, type Edge, type Surround } from './link.ts';
+import { eventNames } from './event-names.ts';
 import { SPLIT_RATIO, splitIncoherent } from './split.ts';
 import type { VectorWeights } from './term-counts.ts';
 import { vectorsAndScoresOnThreads, type ClusterThreads } from './cluster-threads.ts';
@@ -51,8 +52,12 @@ export interface ClusterOptions {
   surroundMinLink?: number;
   /** Similarity added per unit of shared rarity (see pairOverlap; for tuning, 0 = off). */
   rareTermBonus?: number;
-  /** A group splits when its halves link below this share of their inner links (for tuning; 0 = off). */
+  /** A group splits on its words alone when its halves link below this share of their inner links (for tuning; 0 = off). */
   splitRatio?: number;
+  /** Below this share, halves that name different things split (for tuning; see NAMED_SPLIT_RATIO). */
+  splitNamedRatio?: number;
+  /** Halves name different things below this share of their names' inner links (for tuning; see NAME_RATIO). */
+  splitNameRatio?: number;
   /** Least link for two lone articles to start a story (for tuning). */
   pairThreshold?: number;
   /** Publication gap in days without damping (for tuning). */
@@ -262,10 +267,30 @@ function clusterInSpace(docs: readonly ClusterDoc[], space: VectorSpace, scores:
   );
   // The split check uses the plain cosine: dates already kept apart what they could, and time
   // anchors are too coarse to cut a finished story ("talks resume on Friday" in one report of
-  // a Wednesday strike would split it).
+  // a Wednesday strike would split it). It reads the event names of a group's members only
+  // when there is a group to check, each article's once.
   const plainCosine = (i: number, j: number): number => cosine(vectors[i]!, vectors[j]!);
   const splitRatio = options.splitRatio ?? SPLIT_RATIO;
-  const groups = splitRatio > 0 ? merged.flatMap((g) => splitIncoherent(g, plainCosine, splitRatio)) : merged;
+  const named = new Map<number, string[]>();
+  const namesOf = (i: number): string[] => {
+    let names = named.get(i);
+    if (names === undefined) {
+      names = eventNames(docs[i]!.title, docs[i]!.text);
+      named.set(i, names);
+    }
+    return names;
+  };
+  const groups =
+    splitRatio > 0
+      ? merged.flatMap((g) =>
+          splitIncoherent(g, plainCosine, namesOf, {
+            ratio: splitRatio,
+            ...(options.splitNamedRatio !== undefined && { namedRatio: options.splitNamedRatio }),
+            ...(options.splitNameRatio !== undefined && { nameRatio: options.splitNameRatio }),
+            copySimilarity: COPY_SIMILARITY,
+          }),
+        )
+      : merged;
 
   // Centrality: summed similarity to the other members of the group.
   const centrality = new Float64Array(docs.length);
