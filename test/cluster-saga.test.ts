@@ -6,9 +6,10 @@
  * of one company do. Invented articles.
  *
  * The second case is what two recall levers for short-report sets broke (docs/clustering.md,
- * "What is not reached"): a separation test on the split check's narrow gaps, and a re-merge
- * of small groups into the group whose centroid is closest. Both joined the purchase to the
- * outage: two reports against five is a small, loosely held half either way.
+ * "The split check: what was measured on the way"): a separation test on the split check's
+ * narrow gaps, and a re-merge of small groups into the group whose centroid is closest. Both
+ * joined the purchase to the outage: two reports against five is a small, loosely held half
+ * either way.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
