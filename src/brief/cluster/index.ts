@@ -9,7 +9,7 @@
 import { anchorFactor, timeAnchors } from './anchors.ts';
 import { averageLink, type Edge, type Surround } from './link.ts';
 import { eventNames } from './event-names.ts';
-import { SPLIT_RATIO, splitIncoherent } from './split.ts';
+import { COPY_SIMILARITY, SPLIT_RATIO, splitIncoherent } from './split.ts';
 import type { VectorWeights } from './term-counts.ts';
 import { vectorsAndScoresOnThreads, type ClusterThreads } from './cluster-threads.ts';
 import { scorePairs, type PairScores, type PairSettings } from './pair-scores.ts';
@@ -98,8 +98,6 @@ const DATE_GRACE_DAYS = 1;
  */
 const DATE_HALF_LIFE_DAYS = 0.5;
 
-/** Cosine at which two articles are copies of one text (joined before average link). */
-const COPY_SIMILARITY = 0.8;
 /** Edges weaker than this share of the threshold are ignored. */
 const WEAK_EDGE_SHARE = 0.4;
 /** The highest similarity anchors and rare terms can lift a pair to: just short of a copy. */
@@ -287,7 +285,6 @@ function clusterInSpace(docs: readonly ClusterDoc[], space: VectorSpace, scores:
             ratio: splitRatio,
             ...(options.splitNamedRatio !== undefined && { namedRatio: options.splitNamedRatio }),
             ...(options.splitNameRatio !== undefined && { nameRatio: options.splitNameRatio }),
-            copySimilarity: COPY_SIMILARITY,
           }),
         )
       : merged;

@@ -40,8 +40,11 @@ export const NAMED_SPLIT_RATIO = 0.7;
  * at 1.08 (they name the bank and the day, and each new person once).
  */
 export const NAME_RATIO = 0.3;
-/** Similarity at which two articles are copies of one text, as clustering joins them (index.ts). */
-const COPY_SIMILARITY = 0.8;
+/**
+ * Cosine at which two articles are copies of one text: clustering joins them before average link
+ * (index.ts), and the split check counts them as one report.
+ */
+export const COPY_SIMILARITY = 0.8;
 /** Both halves of a split hold at least this many reports (copies count once): one loose member is no block. */
 const SPLIT_MIN_PART = 2;
 /** Largest group looked at: the check compares all pairs inside a group (cubic in its size). */
@@ -58,8 +61,6 @@ export interface SplitSettings {
   namedRatio?: number;
   /** The names differ below this share of their inside (NAME_RATIO). */
   nameRatio?: number;
-  /** Similarity at which two articles are copies of one text (COPY_SIMILARITY). */
-  copySimilarity?: number;
 }
 
 /**
@@ -80,7 +81,7 @@ export function splitIncoherent(
   for (let a = 0; a < n; a += 1) {
     for (let b = a + 1; b < n; b += 1) docSim[a]![b] = docSim[b]![a] = similarity(group[a]!, group[b]!);
   }
-  const units = copyUnits(docSim, settings.copySimilarity ?? COPY_SIMILARITY);
+  const units = copyUnits(docSim, COPY_SIMILARITY);
   const k = units.length;
   if (k < 2 * SPLIT_MIN_PART) return [[...group]];
   // A unit's similarity to another: the mean over their members.
