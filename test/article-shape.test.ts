@@ -50,25 +50,25 @@ function randomTexts(count: number, seed: number): string[] {
   });
 }
 
-test('looksLikeProse judges every text as splitting on \\s+ and testing each token would', () => {
-  const texts = randomTexts(20_000, 7);
-  let prose = 0;
+/**
+ * `fast` answers as `reference` on 20,000 random texts, and both answers occur often, or the
+ * comparison proves little.
+ */
+function agreesOnRandomTexts(seed: number, fast: (text: string) => boolean, reference: (text: string) => boolean, what: string): void {
+  const texts = randomTexts(20_000, seed);
+  let yes = 0;
   for (const text of texts) {
-    const expected = proseByPattern(text);
-    assert.equal(looksLikeProse(text), expected, JSON.stringify(text));
-    if (expected) prose += 1;
+    const expected = reference(text);
+    assert.equal(fast(text), expected, JSON.stringify(text));
+    if (expected) yes += 1;
   }
-  // Both answers occur often, or the comparison proves little.
-  assert.ok(prose > 1_000 && prose < texts.length - 1_000, `${prose} of ${texts.length} read as prose`);
+  assert.ok(yes > 1_000 && yes < texts.length - 1_000, `${yes} of ${texts.length} read as ${what}`);
+}
+
+test('looksLikeProse judges every text as splitting on \\s+ and testing each token would', () => {
+  agreesOnRandomTexts(7, looksLikeProse, proseByPattern, 'prose');
 });
 
 test('looksBinary judges every text as counting control characters would', () => {
-  const texts = randomTexts(20_000, 11);
-  let binary = 0;
-  for (const text of texts) {
-    const expected = binaryByCount(text);
-    assert.equal(looksBinary(text), expected, JSON.stringify(text));
-    if (expected) binary += 1;
-  }
-  assert.ok(binary > 1_000 && binary < texts.length - 1_000, `${binary} of ${texts.length} read as binary`);
+  agreesOnRandomTexts(11, looksBinary, binaryByCount, 'binary');
 });
